@@ -1,0 +1,214 @@
+"""Shared fixtures: the default data set, small data sets built in code, and a real browser.
+
+The browser fixtures drive the system Chromium (Debian package ``chromium``) through
+Playwright, with every request that is not to localhost or a file aborted, so a
+test that passes proves the page works with no network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+import geo
+
+REPO = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO / "data"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The default data set's directory (read-only: copy it before changing anything)."""
+    return DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def default_dataset() -> geo.Dataset:
+    """The default data set, loaded once."""
+    return geo.load(DATA_DIR)
+
+
+SOURCES = [
+    {
+        "id": "src-a",
+        "title": "Test report",
+        "publisher": "Test Wire",
+        "published": "2025-10-01",
+        "url": "https://example.org/report",
+        "kind": "news",
+    }
+]
+
+
+def feature(geometry: dict[str, Any] | None, **props: Any) -> dict[str, Any]:
+    """Build one GeoJSON Feature."""
+    return {"type": "Feature", "geometry": geometry, "properties": props}
+
+
+def point(lon: float, lat: float) -> dict[str, Any]:
+    """Build a GeoJSON Point."""
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def collection(*features: dict[str, Any]) -> dict[str, Any]:
+    """Build a GeoJSON FeatureCollection."""
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def valid_layers() -> dict[str, dict[str, Any]]:
+    """A tiny valid data set covering every layer, as dicts (layer name -> FeatureCollection)."""
+    common = {"sources": ["src-a"], "confidence": "reported"}
+    return {
+        "bases": collection(
+            feature(point(-65.643, 18.255), id="b1", name="Base One", kind="naval base",
+                    country="United States", uncertainty_km=0, **common)
+        ),
+        "assets": collection(
+            feature(point(-66.5, 13.0), id="a1", name="Ship One", category="ship",
+                    type="guided-missile destroyer", count=1, base="b1", observed="2025-09-01",
+                    uncertainty_km=300, **common),
+            feature(point(-66.0, 12.5), id="a1-later", entity="a1", name="Ship One",
+                    category="ship", type="guided-missile destroyer", count=1,
+                    observed="2025-10-01", uncertainty_km=300, **common),
+        ),
+        "tracks": collection(
+            feature({"type": "LineString", "coordinates": [[-93.6, 32.5], [-67.0, 11.5]]},
+                    id="t1", name="Flight", asset="a1", observed="2025-10-15",
+                    times=["2025-10-15T12:00:00Z", "2025-10-15T18:00:00Z"], **common)
+        ),
+        "strikes": collection(
+            feature(point(-66.9, 11.8), id="s1", name="Strike", killed=3, target="boat",
+                    observed="2025-09-02", uncertainty_km=200, **common),
+            feature(point(-67.5, 12.1), id="s2", name="Strike two", killed=None,
+                    observed="2025-10-02", uncertainty_km=200, **common),
+        ),
+        "places": collection(
+            feature(point(-66.904, 10.481), id="caracas", name="Caracas", kind="city",
+                    uncertainty_km=0, **common)
+        ),
+    }
+
+
+def write_dataset(directory: Path, layers: dict[str, Any], sources: Any = None) -> Path:
+    """Write layer dicts (and sources) as a data directory; return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, content in layers.items():
+        text = content if isinstance(content, str) else json.dumps(content)
+        (directory / f"{name}.geojson").write_text(text, encoding="utf-8")
+    (directory / "sources.json").write_text(
+        json.dumps(SOURCES if sources is None else sources), encoding="utf-8"
+    )
+    return directory
+
+
+@pytest.fixture
+def tiny_dir(tmp_path: Path) -> Path:
+    """A small valid data directory written to a temporary folder."""
+    return write_dataset(tmp_path / "tiny", valid_layers())
+
+
+# --- browser ------------------------------------------------------------------------
+
+
+def chromium_path() -> str | None:
+    """The system Chromium, or POSTUREMAP_CHROMIUM when set."""
+    return os.environ.get("POSTUREMAP_CHROMIUM") or shutil.which("chromium") or shutil.which(
+        "chromium-browser"
+    )
+
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def is_local(url: str) -> bool:
+    """True for file:, data:, blob:, about: URLs and anything on localhost."""
+    parsed = urlparse(url)
+    if parsed.scheme in ("file", "data", "blob", "about"):
+        return True
+    return parsed.hostname in LOCAL_HOSTS
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A headless system Chromium driven by Playwright (skips when Chromium is missing)."""
+    executable = chromium_path()
+    if not executable:
+        pytest.skip("Chromium not found: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield launched
+        launched.close()
+
+
+class PageLog:
+    """What happened in a page: console errors, page errors, dialogs and blocked requests."""
+
+    def __init__(self) -> None:
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.blocked: list[str] = []
+
+
+@pytest.fixture
+def offline_page(browser: Any) -> Iterator[tuple[Any, PageLog]]:
+    """A fresh page where every request outside localhost/file is aborted and logged.
+
+    Alert/confirm/prompt dialogs are recorded (and dismissed): a test for injected
+    script asserts ``log.dialogs == []``.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    log = PageLog()
+
+    def route(route_: Any) -> None:
+        if is_local(route_.request.url):
+            route_.continue_()
+        else:
+            log.blocked.append(route_.request.url)
+            route_.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: log.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: log.page_errors.append(str(e)))
+
+    def on_dialog(dialog: Any) -> None:
+        log.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    yield page, log
+    context.close()
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., tuple[int, str, str]]:
+    """Run ``python -m geo`` in-process; return (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from geo.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(list(args))
+        return code, stdout.getvalue(), stderr.getvalue()
+
+    return run
