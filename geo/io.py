@@ -26,6 +26,7 @@ from geo.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
 
 CRS = "EPSG:4326"
 SOURCE_COLUMNS = ("id", "title", "publisher", "published", "url", "kind", "notes")
+INT_FIELDS = ("count", "personnel", "killed", "troops", "geo_precision", "time_precision")
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 """Largest total uncompressed size accepted from a zip upload (200 MiB)."""
 
@@ -76,7 +77,10 @@ def empty_layer(layer: str) -> gpd.GeoDataFrame:
 def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem]]:
     if len(data) > MAX_FILE_BYTES:
         return None, [
-            Problem(name, f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB")
+            Problem(
+                name,
+                f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+            )
         ]
     try:
         text = data.decode("utf-8-sig")
@@ -85,7 +89,9 @@ def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem]]:
     try:
         return json.loads(text), []
     except json.JSONDecodeError as error:
-        return None, [Problem(name, f"not valid JSON: line {error.lineno} column {error.colno}: {error.msg}")]
+        return None, [
+            Problem(name, f"not valid JSON: line {error.lineno} column {error.colno}: {error.msg}")
+        ]
     except RecursionError:
         return None, [Problem(name, "not valid JSON: nested too deeply")]
 
@@ -129,9 +135,7 @@ def read_directory(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
             else:
                 files[str(candidate)] = content
     if not files and not problems:
-        problems.append(
-            Problem(str(path), f"no data files found (expected {', '.join(names)})")
-        )
+        problems.append(Problem(str(path), f"no data files found (expected {', '.join(names)})"))
     return files, problems
 
 
@@ -213,11 +217,9 @@ def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> Da
     Dataset
         Valid features only; every problem is in ``Dataset.problems``.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        path_list = [Path(paths)]
-    else:
-        path_list = [Path(p) for p in paths]
-    if len(path_list) == 1 and path_list[0].is_dir():
+    single = isinstance(paths, (str, os.PathLike))
+    path_list = [Path(paths)] if single else [Path(p) for p in paths]
+    if len(path_list) == 1 and (path_list[0].is_dir() or not path_list[0].exists()):
         files, problems = read_directory(path_list[0])
     else:
         files, problems = read_files(path_list)
@@ -256,8 +258,11 @@ def load_bytes(files: Mapping[str, bytes], label: str = "") -> Dataset:
         layer = layer_for_file(name)
         if layer is None:
             problems.append(
-                Problem(name, f"cannot tell the layer from the file name; name it one of "
-                        f"{', '.join(layer + '.geojson' for layer in LAYERS)}")
+                Problem(
+                    name,
+                    f"cannot tell the layer from the file name; name it one of "
+                    f"{', '.join(layer + '.geojson' for layer in LAYERS)}",
+                )
             )
             continue
         features, file_problems = _parse_layer(name, layer, data)
@@ -280,10 +285,15 @@ def _parse_layer(
     if problems:
         return [], problems
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        return [], [Problem(name, "not a GeoJSON FeatureCollection (top-level \"type\" must be \"FeatureCollection\")")]
+        return [], [
+            Problem(
+                name,
+                'not a GeoJSON FeatureCollection (top-level "type" must be "FeatureCollection")',
+            )
+        ]
     features = document.get("features")
     if not isinstance(features, list):
-        return [], [Problem(name, "\"features\" must be a list")]
+        return [], [Problem(name, '"features" must be a list')]
     parsed = []
     for index, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -321,7 +331,11 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
     records = []
     seen: set[str] = set()
     for index, record in enumerate(document):
-        sid = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
+        sid = (
+            record.get("id")
+            if isinstance(record, dict) and isinstance(record.get("id"), str)
+            else None
+        )
         record_problems = schema.check_source(record)
         if sid is not None and sid in seen:
             record_problems.append(("id", f"duplicate source id {sid!r}"))
@@ -330,7 +344,9 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
         if not record_problems:
             seen.add(sid)
             records.append({column: record.get(column) for column in SOURCE_COLUMNS})
-    frame = pd.DataFrame(records, columns=list(SOURCE_COLUMNS)).set_index("id") if records else empty
+    frame = (
+        pd.DataFrame(records, columns=list(SOURCE_COLUMNS)).set_index("id") if records else empty
+    )
     return frame, problems
 
 
@@ -347,9 +363,15 @@ def _check_references(
             if isinstance(fid, str) and fid:
                 if fid in first_seen:
                     other_file, other_index = first_seen[fid]
-                    problems.append(Problem(
-                        name, f"duplicate id (also {other_file} feature {other_index})", index, fid, "id"
-                    ))
+                    problems.append(
+                        Problem(
+                            name,
+                            f"duplicate id (also {other_file} feature {other_index})",
+                            index,
+                            fid,
+                            "id",
+                        )
+                    )
                 else:
                     first_seen[fid] = (name, index)
     ids_by_layer = {
@@ -365,15 +387,31 @@ def _check_references(
                 missing = [s for s in cited if isinstance(s, str) and s not in sources.index]
                 if missing:
                     where = "in sources.json" if has_sources else "(no sources.json was given)"
-                    problems.append(Problem(
-                        name, f"unknown source id {', '.join(map(repr, missing))} {where}", index, fid, "sources"
-                    ))
+                    problems.append(
+                        Problem(
+                            name,
+                            f"unknown source id {', '.join(map(repr, missing))} {where}",
+                            index,
+                            fid,
+                            "sources",
+                        )
+                    )
             for (ref_layer, ref_field), target in references.items():
                 value = props.get(ref_field)
-                if layer == ref_layer and isinstance(value, str) and value not in ids_by_layer[target]:
-                    problems.append(Problem(
-                        name, f"{value!r} is not the id of any feature in {target}", index, fid, ref_field
-                    ))
+                if (
+                    layer == ref_layer
+                    and isinstance(value, str)
+                    and value not in ids_by_layer[target]
+                ):
+                    problems.append(
+                        Problem(
+                            name,
+                            f"{value!r} is not the id of any feature in {target}",
+                            index,
+                            fid,
+                            ref_field,
+                        )
+                    )
     return problems
 
 
@@ -394,12 +432,20 @@ def _to_frame(
         row["source_refs"] = [source_records[s] for s in props["sources"]]
         rows.append(row)
     frame = gpd.GeoDataFrame(rows, geometry=[f[3] for f in features], crs=CRS)
+    for column in INT_FIELDS:
+        if column in frame:
+            # Nullable integers: a missing count or toll stays missing, never a float.
+            frame[column] = pd.array(
+                [None if pd.isna(v) else int(v) for v in frame[column]],
+                dtype="Int64",
+            )
     if layer == "assets":
         frame["affiliation"] = frame["affiliation"].fillna("friend")
     for column in ("observed", "until"):
         if column in frame:
             frame[column] = pd.to_datetime(
-                [schema.parse_time(v) if v is not None else None for v in frame[column]], utc=True
+                [schema.parse_time(v) if isinstance(v, str) else None for v in frame[column]],
+                utc=True,
             )
     return frame
 
@@ -408,6 +454,8 @@ def _to_frame(
 
 
 def _json_value(value: Any) -> Any:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return None
     if isinstance(value, (pd.Timestamp, datetime)):
         text = value.isoformat()
         return text.replace("+00:00", "Z")
@@ -438,8 +486,9 @@ def to_feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
         frame = frame.to_crs(CRS)
     skip = {"layer", "source_refs", frame.geometry.name}
     features = []
-    for record, geom in zip(frame.drop(columns=frame.geometry.name).to_dict("records"),
-                            frame.geometry, strict=True):
+    for record, geom in zip(
+        frame.drop(columns=frame.geometry.name).to_dict("records"), frame.geometry, strict=True
+    ):
         props = {}
         for key, value in record.items():
             if key in skip or key.startswith("_"):
@@ -448,16 +497,21 @@ def to_feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
             if value is None and key not in ("killed",):
                 continue
             props[key] = value
-        features.append({
-            "type": "Feature",
-            "properties": props,
-            "geometry": json.loads(gpd.GeoSeries([geom]).to_json())["features"][0]["geometry"]
-            if geom is not None else None,
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": json.loads(gpd.GeoSeries([geom]).to_json())["features"][0]["geometry"]
+                if geom is not None
+                else None,
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
-def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], overwrite: bool = False) -> Path:
+def write_geojson(
+    frame: gpd.GeoDataFrame, path: str | os.PathLike[str], overwrite: bool = False
+) -> Path:
     """Write a layer as an RFC 7946 GeoJSON file, atomically.
 
     Parameters
@@ -485,8 +539,9 @@ def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], overwri
     target.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(to_feature_collection(frame), ensure_ascii=False, indent=1)
     # Write beside the target and rename, so an interrupted write never leaves half a file.
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent,
-                                     suffix=".tmp", delete=False) as handle:
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
+    ) as handle:
         handle.write(text + "\n")
     os.replace(handle.name, target)
     return target

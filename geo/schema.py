@@ -167,7 +167,9 @@ def parse_time(value: Any) -> datetime:
     try:
         if _DATE_ONLY.match(text):
             parsed_date = date.fromisoformat(text)
-            return datetime(parsed_date.year, parsed_date.month, parsed_date.day, tzinfo=timezone.utc)
+            return datetime(
+                parsed_date.year, parsed_date.month, parsed_date.day, tzinfo=timezone.utc
+            )
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ValueError(f"not an ISO 8601 date or datetime: {value!r}") from None
@@ -195,7 +197,9 @@ def type_name(value: Any) -> str:
 
 def is_http_url(value: Any) -> bool:
     """Return True when ``value`` is an absolute http or https URL (the only links shown)."""
-    return isinstance(value, str) and re.match(r"^https?://[^\s/]+", value.strip(), re.I) is not None
+    return (
+        isinstance(value, str) and re.match(r"^https?://[^\s/]+", value.strip(), re.I) is not None
+    )
 
 
 def _is_int(value: Any) -> bool:
@@ -293,7 +297,10 @@ def check_geometry(layer: str, geometry: Any) -> tuple[list[tuple[str, str]], An
     geom_type = geometry.get("type")
     if geom_type not in allowed:
         return [
-            ("geometry", f"type {geom_type!r} is not allowed in {layer}; use {' or '.join(allowed)}")
+            (
+                "geometry",
+                f"type {geom_type!r} is not allowed in {layer}; use {' or '.join(allowed)}",
+            )
         ], None
     coords = geometry.get("coordinates")
     if coords is None or coords == []:
@@ -315,7 +322,9 @@ def check_geometry(layer: str, geometry: Any) -> tuple[list[tuple[str, str]], An
             if len(ring) < 4:
                 return [("geometry", "a polygon ring needs at least 4 positions")], None
             if ring[0][:2] != ring[-1][:2]:
-                return [("geometry", "polygon ring is not closed (first and last position differ)")], None
+                return [
+                    ("geometry", "polygon ring is not closed (first and last position differ)")
+                ], None
     try:
         geom = shape(geometry)
     except Exception as error:  # shapely raises several types for malformed input

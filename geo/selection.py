@@ -65,7 +65,9 @@ def latest_date(dataset: Dataset) -> date | None:
     return max(observed).date() if observed else None
 
 
-def as_of(dataset: Dataset, when: date | str | None = None, since: date | str | None = None) -> Dataset:
+def as_of(
+    dataset: Dataset, when: date | str | None = None, since: date | str | None = None
+) -> Dataset:
     """Select the state of the data at the end of day ``when``.
 
     Parameters

@@ -70,31 +70,83 @@ def valid_layers() -> dict[str, dict[str, Any]]:
     common = {"sources": ["src-a"], "confidence": "reported"}
     return {
         "bases": collection(
-            feature(point(-65.643, 18.255), id="b1", name="Base One", kind="naval base",
-                    country="United States", uncertainty_km=0, **common)
+            feature(
+                point(-65.643, 18.255),
+                id="b1",
+                name="Base One",
+                kind="naval base",
+                country="United States",
+                uncertainty_km=0,
+                **common,
+            )
         ),
         "assets": collection(
-            feature(point(-66.5, 13.0), id="a1", name="Ship One", category="ship",
-                    type="guided-missile destroyer", count=1, base="b1", observed="2025-09-01",
-                    uncertainty_km=300, **common),
-            feature(point(-66.0, 12.5), id="a1-later", entity="a1", name="Ship One",
-                    category="ship", type="guided-missile destroyer", count=1,
-                    observed="2025-10-01", uncertainty_km=300, **common),
+            feature(
+                point(-66.5, 13.0),
+                id="a1",
+                name="Ship One",
+                category="ship",
+                type="guided-missile destroyer",
+                count=1,
+                base="b1",
+                observed="2025-09-01",
+                uncertainty_km=300,
+                **common,
+            ),
+            feature(
+                point(-66.0, 12.5),
+                id="a1-later",
+                entity="a1",
+                name="Ship One",
+                category="ship",
+                type="guided-missile destroyer",
+                count=1,
+                observed="2025-10-01",
+                uncertainty_km=300,
+                **common,
+            ),
         ),
         "tracks": collection(
-            feature({"type": "LineString", "coordinates": [[-93.6, 32.5], [-67.0, 11.5]]},
-                    id="t1", name="Flight", asset="a1", observed="2025-10-15",
-                    times=["2025-10-15T12:00:00Z", "2025-10-15T18:00:00Z"], **common)
+            feature(
+                {"type": "LineString", "coordinates": [[-93.6, 32.5], [-67.0, 11.5]]},
+                id="t1",
+                name="Flight",
+                asset="a1",
+                observed="2025-10-15",
+                times=["2025-10-15T12:00:00Z", "2025-10-15T18:00:00Z"],
+                **common,
+            )
         ),
         "strikes": collection(
-            feature(point(-66.9, 11.8), id="s1", name="Strike", killed=3, target="boat",
-                    observed="2025-09-02", uncertainty_km=200, **common),
-            feature(point(-67.5, 12.1), id="s2", name="Strike two", killed=None,
-                    observed="2025-10-02", uncertainty_km=200, **common),
+            feature(
+                point(-66.9, 11.8),
+                id="s1",
+                name="Strike",
+                killed=3,
+                target="boat",
+                observed="2025-09-02",
+                uncertainty_km=200,
+                **common,
+            ),
+            feature(
+                point(-67.5, 12.1),
+                id="s2",
+                name="Strike two",
+                killed=None,
+                observed="2025-10-02",
+                uncertainty_km=200,
+                **common,
+            ),
         ),
         "places": collection(
-            feature(point(-66.904, 10.481), id="caracas", name="Caracas", kind="city",
-                    uncertainty_km=0, **common)
+            feature(
+                point(-66.904, 10.481),
+                id="caracas",
+                name="Caracas",
+                kind="city",
+                uncertainty_km=0,
+                **common,
+            )
         ),
     }
 
@@ -122,8 +174,10 @@ def tiny_dir(tmp_path: Path) -> Path:
 
 def chromium_path() -> str | None:
     """The system Chromium, or POSTUREMAP_CHROMIUM when set."""
-    return os.environ.get("POSTUREMAP_CHROMIUM") or shutil.which("chromium") or shutil.which(
-        "chromium-browser"
+    return (
+        os.environ.get("POSTUREMAP_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
     )
 
 
@@ -149,8 +203,14 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield launched
         launched.close()
