@@ -20,6 +20,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import mapping
 
 from geo import schema
 from geo.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
@@ -501,9 +502,7 @@ def to_feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
             {
                 "type": "Feature",
                 "properties": props,
-                "geometry": json.loads(gpd.GeoSeries([geom]).to_json())["features"][0]["geometry"]
-                if geom is not None
-                else None,
+                "geometry": mapping(geom) if geom is not None else None,
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -537,7 +536,10 @@ def write_geojson(
     if target.exists() and not overwrite:
         raise FileExistsError(str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(to_feature_collection(frame), ensure_ascii=False, indent=1)
+    # Indented output reads well in review, but json's indenting encoder is pure Python and
+    # ten times slower: big layers (track imports) are written compact.
+    indent = 1 if len(frame) <= 2000 else None
+    text = json.dumps(to_feature_collection(frame), ensure_ascii=False, indent=indent)
     # Write beside the target and rename, so an interrupted write never leaves half a file.
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
