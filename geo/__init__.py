@@ -6,24 +6,41 @@ The public API; data functions take and return GeoDataFrames (inside a
 
 from __future__ import annotations
 
+from geo.analysis import analyze, range_rings, strikes_by_zone
+from geo.geodesy import distance_km, distance_nm, geodesic_circle
 from geo.io import Dataset, load, load_bytes, to_feature_collection, write_geojson
 from geo.paths import default_data_dir
+from geo.pings import read_pings
 from geo.schema import LAYERS, Problem
 from geo.selection import as_of, dates_in, filter_layers, history, latest_date, summary
+from geo.tracks import build_tracks, gap_lines
+from geo.zones import classify as classify_zones
+from geo.zones import zone_bands
 
 __all__ = [
     "LAYERS",
     "Dataset",
     "Problem",
+    "analyze",
     "as_of",
+    "build_tracks",
+    "classify_zones",
     "dates_in",
     "default_data_dir",
+    "distance_km",
+    "distance_nm",
     "filter_layers",
+    "gap_lines",
+    "geodesic_circle",
     "history",
     "latest_date",
     "load",
     "load_bytes",
+    "range_rings",
+    "read_pings",
+    "strikes_by_zone",
     "summary",
     "to_feature_collection",
     "write_geojson",
+    "zone_bands",
 ]

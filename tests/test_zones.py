@@ -1,0 +1,157 @@
+"""Maritime zones: classification by geodesic distance to the Natural Earth coast, zone bands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Point
+
+from geo import geodesy, zones
+
+LA_GUAIRA = (-66.93, 10.60)  # Venezuela's coast near La Guaira
+
+
+def offshore(nm: float) -> tuple[float, float]:
+    """A point ``nm`` nautical miles due north of the coast at La Guaira (open sea)."""
+    lon, lat = geodesy.destination(*LA_GUAIRA, 0.0, nm * geodesy.KM_PER_NM)
+    return float(lon), float(lat)
+
+
+@pytest.fixture(scope="module")
+def index() -> zones.CoastIndex:
+    return zones.coast_index()
+
+
+def exact_coast_nm(index: zones.CoastIndex, lon: float, lat: float, within_km: float) -> float:
+    """Brute force: geodesic distance to every coast vertex, the coast densified to ~100 m."""
+    window = shapely.box(lon - 5, lat - 5, lon + 5, lat + 5)
+    chunks = index.chunks[index.chunk_tree.query(window)]
+    xy = shapely.get_coordinates(shapely.segmentize(chunks, 0.001))
+    dist = geodesy.distance_km(lon, lat, xy[:, 0], xy[:, 1])
+    assert dist.min() < within_km
+    return float(dist.min()) / geodesy.KM_PER_NM
+
+
+@pytest.mark.parametrize(
+    ("nm", "zone"),
+    [(5.0, zones.TERRITORIAL), (20.0, zones.CONTIGUOUS), (35.0, zones.EEZ)],
+)
+def test_points_off_la_guaira_are_in_venezuelan_waters(nm: float, zone: str) -> None:
+    lon, lat = offshore(nm)
+    row = zones.classify([lon], [lat]).iloc[0]
+    assert row["zone"] == zone
+    assert row["coastal_iso_a3"] == "VEN"
+    assert pd.isna(row["country"])
+    # North of the coast the nearest shore may lie a little east or west: within 1.5 nm.
+    assert abs(row["coast_nm"] - nm) < 1.5
+
+
+def test_open_atlantic_is_high_seas_with_no_coastal_state() -> None:
+    row = zones.classify([-40.0], [30.0]).iloc[0]
+    assert row["zone"] == zones.HIGH_SEAS
+    assert pd.isna(row["coastal_state"])
+    assert row["coast_nm"] > zones.EEZ_NM
+
+
+def test_caracas_is_venezuelan_land() -> None:
+    row = zones.classify([-66.904], [10.481]).iloc[0]
+    assert row["zone"] == zones.LAND
+    assert row["country_iso_a3"] == "VEN"
+    assert row["coastal_iso_a3"] == "VEN"
+    assert 0 < row["coast_nm"] < 20
+
+
+def test_bad_coordinates_give_nulls_not_errors() -> None:
+    result = zones.classify([np.nan, 0.0], [0.0, 95.0])
+    assert result["zone"].isna().all()
+    assert result["coast_nm"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "within_km"),
+    [
+        (*offshore(5.0), 20.0),
+        (*offshore(30.0), 80.0),
+        (-68.3, 13.3, 200.0),
+        (-61.0, 13.6, 50.0),
+        (-66.2, 12.4, 100.0),
+    ],
+)
+def test_coast_distance_matches_brute_force_geodesic(
+    index: zones.CoastIndex, lon: float, lat: float, within_km: float
+) -> None:
+    found = float(zones.classify([lon], [lat], index)["coast_nm"].iloc[0])
+    expected = exact_coast_nm(index, lon, lat, within_km)
+    assert found == pytest.approx(expected, abs=0.05)  # the brute force is ~100 m coarse
+
+
+def test_distance_is_continuous_across_the_antimeridian() -> None:
+    result = zones.classify([179.999, -179.999], [-16.2, -16.2])
+    a, b = result["coast_nm"]
+    assert abs(a - b) < 0.2
+    assert result["coastal_iso_a3"].iloc[0] == result["coastal_iso_a3"].iloc[1] == "FJI"
+
+
+def test_cache_round_trip(index: zones.CoastIndex, tmp_path: Path) -> None:
+    path = tmp_path / "index.npz"
+    zones._save(index, path)
+    again = zones._load(path)
+    assert len(again.chunks) == len(index.chunks)
+    assert np.array_equal(again.chunk_owner, index.chunk_owner)
+    assert shapely.equals_exact(again.land, index.land, tolerance=0).all()
+    lon, lat = offshore(5.0)
+    assert zones.classify([lon], [lat], again).equals(zones.classify([lon], [lat], index))
+
+
+@pytest.fixture(scope="module")
+def venezuela() -> object:
+    return zones.zone_bands("ven")
+
+
+def test_zone_bands_shape(venezuela: object) -> None:
+    bands = venezuela
+    assert list(bands["zone"]) == [zones.BAND_TERRITORIAL, zones.BAND_CONTIGUOUS, zones.BAND_EEZ]
+    assert set(bands["state"]) == {"Venezuela"}
+    assert bands.crs.to_epsg() == 4326
+    assert bands.is_valid.all()
+    assert not bands.geometry.contains(Point(-66.904, 10.481)).any()  # Caracas is land
+
+
+@pytest.mark.parametrize(("nm", "band"), [(5.0, 0), (20.0, 1), (35.0, 2)])
+def test_zone_bands_hold_the_points_classified_in_them(
+    venezuela: object, nm: float, band: int
+) -> None:
+    lon, lat = offshore(nm)
+    contains = venezuela.geometry.contains(Point(lon, lat)).to_numpy()
+    assert contains.tolist() == [i == band for i in range(3)]
+
+
+def test_zone_bands_agree_with_classify_on_random_points(venezuela: object) -> None:
+    rng = np.random.default_rng(3)
+    expected = {0: zones.TERRITORIAL, 1: zones.CONTIGUOUS, 2: zones.EEZ}
+    for position, geometry in enumerate(venezuela.geometry):
+        xmin, ymin, xmax, ymax = geometry.bounds
+        x, y = rng.uniform(xmin, xmax, 4000), rng.uniform(ymin, ymax, 4000)
+        inside = shapely.contains_xy(geometry, x, y)
+        result = zones.classify(x[inside], y[inside])
+        agree = (result["zone"] == expected[position]) & (result["coastal_iso_a3"] == "VEN")
+        # Disagreement only along the edges (simplified coast, sampled median line).
+        assert inside.sum() > 50 and agree.mean() > 0.97
+
+
+def test_zone_bands_across_the_antimeridian_are_valid() -> None:
+    bands = zones.zone_bands("FJI")
+    assert bands.is_valid.all()
+    assert bands.total_bounds[0] == pytest.approx(-180) and bands.total_bounds[2] == pytest.approx(
+        180
+    )
+
+
+def test_landlocked_state_has_no_bands_and_unknown_code_is_refused() -> None:
+    assert len(zones.zone_bands("CHE")) == 0
+    with pytest.raises(ValueError, match="unknown state"):
+        zones.zone_bands("XXX")
