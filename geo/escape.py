@@ -1,0 +1,83 @@
+"""The one place that turns values from data files into page text.
+
+Data is untrusted: a name may hold ``<img onerror=...>``, ``${...}`` or ``</script>``.
+Every popup, tooltip, legend, title and layer name goes through these functions, and
+the map's JavaScript builds popups with DOM text nodes, never ``innerHTML`` with data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from markupsafe import escape
+
+from geo.schema import is_http_url
+
+_SCRIPT_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def html_text(value: Any) -> str:
+    """Escape ``value`` for HTML text or a quoted attribute (``& < > " '``).
+
+    Parameters
+    ----------
+    value : Any
+        Anything; ``None`` becomes the empty string.
+
+    Returns
+    -------
+    str
+        Markup that displays ``str(value)`` literally.
+    """
+    return "" if value is None else str(escape(str(value)))
+
+
+def _plain(value: Any) -> Any:
+    """Make a value JSON-safe: NaN becomes null, numpy scalars become Python numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes, list, dict)):
+        return _plain(value.item())
+    return value
+
+
+def script_json(value: Any) -> str:
+    """Serialise ``value`` as a JavaScript literal that is safe inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u`` escapes, so no ``</script>`` or ``<!--``
+    can appear; U+2028/2029 are escaped for older JavaScript parsers. The result is plain
+    JSON (no template literal), so ``${...}`` stays inert text.
+
+    Parameters
+    ----------
+    value : Any
+        JSON-serialisable data (NaN is written as null).
+
+    Returns
+    -------
+    str
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+    for char, replacement in _SCRIPT_UNSAFE.items():
+        text = text.replace(char, replacement)
+    return text
+
+
+def _default(value: Any) -> Any:
+    plain = _plain(value)
+    if plain is value:
+        return str(value)
+    return plain
+
+
+def safe_url(value: Any) -> str | None:
+    """Return ``value`` stripped when it is an http(s) URL, else None (never a link)."""
+    return value.strip() if is_http_url(value) else None
