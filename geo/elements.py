@@ -239,6 +239,7 @@ class MapData(MacroElement):
       layer.bindTooltip(el('div', 'pm-tip', f.properties.label), {sticky: true});
     }}).eachLayer(function (l) { PM.groups[key].addLayer(l); });
   }
+  if (D.gaps) { geoLayer('gaps', D.gaps, {color: '#868e96', weight: 2, dashArray: '2 6', opacity: 0.9}); }
   if (D.rings) { geoLayer('rings', D.rings, {color: '#d6336c', weight: 1.6, dashArray: '10 6', fillOpacity: 0.03}); }
   if (D.zones) {
     geoLayer('zones', D.zones, function (f) {

@@ -24,6 +24,7 @@ from geo.elements import Legend, MapData, PageStyle, ScaleBar, TitleBlock
 from geo.escape import html_text, safe_url
 from geo.io import Dataset
 from geo.schema import CATEGORIES, known_fields
+from geo.tracks import gap_lines
 
 CAVEAT = "Open sources; positions approximate"
 DEFAULT_TITLE = "posturemap: military posture from open sources"
@@ -89,6 +90,7 @@ GROUP_LABELS = {
     "places": "Places",
     "historical": "Historical operations",
     "uncertainty": "Uncertainty circles",
+    "gaps": "Track gaps (no signal)",
     "rings": "Range rings",
     "zones": "Maritime zones (approximate)",
 }
@@ -450,6 +452,18 @@ def build_payload(
         if sid in used_sources
     }
 
+    gap_fc = None
+    gaps = gap_lines(dataset["tracks"])
+    if not gaps.empty:
+        gap_fc = _labelled(
+            gaps,
+            lambda r: (
+                f"No signal for {float(r.get('gap_s', 0)) / 3600:.1f} h "
+                f"({r.get('gap_reason', 'gap')}): the path in between is unknown"
+            ),
+        )
+        group_counts["gaps"] = len(gaps)
+
     ring_fc = zone_fc = None
     if rings is not None and not rings.empty:
         ring_fc = _labelled(rings, lambda r: f"{r.get('name', '')}: {r.get('label', '')}")
@@ -495,6 +509,7 @@ def build_payload(
         "symbols": symbol_urls,
         "sources": sources,
         "groups": groups,
+        "gaps": gap_fc,
         "rings": ring_fc,
         "zones": zone_fc,
         "tiles": tiles,
@@ -534,6 +549,7 @@ def _group_order() -> list[str]:
         "bases",
         *[f"assets:{c}" for c in CATEGORIES],
         "tracks",
+        "gaps",
         "strikes",
         "places",
         "historical",
@@ -619,6 +635,8 @@ def legend_entries(
                     _line_key(LAYER_COLOUR["tracks"], dashed=True, faded=True),
                 )
             )
+    if not gap_lines(tracks).empty:
+        entries.append(("Track gap: no signal, path unknown", _line_key("#868e96", dashed=True)))
     points = [f for f in dataset.layers.values() if "uncertainty_km" in f and not f.empty]
     if show_uncertainty and any((pd.to_numeric(f["uncertainty_km"]) > 0).any() for f in points):
         entries.append(("Uncertainty circle (geodesic radius)", _circle_key("#1c7ed6")))
