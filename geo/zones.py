@@ -609,6 +609,16 @@ def zone_bands(iso_a3: str) -> gpd.GeoDataFrame:
             "iso_a3": [str(iso_a3).upper()] * len(pieces),
             "zone": zones_,
         },
-        geometry=list(pieces),
+        geometry=[_drop_slivers(piece) for piece in pieces],
         crs="EPSG:4326",
     )
+
+
+SLIVER_DEG2 = 1e-3
+"""Parts of a band smaller than this (~12 km² at the equator) are buffering slivers left along
+land borders; the smallest real band, 12 nm around a rock, is about 0.12 deg²."""
+
+
+def _drop_slivers(geom: shapely.Geometry) -> shapely.Geometry:
+    parts = [p for p in getattr(geom, "geoms", [geom]) if p.area >= SLIVER_DEG2]
+    return shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon()
