@@ -1,0 +1,333 @@
+"""The Streamlit script (app.py) run by ``streamlit.testing.v1.AppTest``.
+
+AppTest runs the script but not the map component: ``st_folium`` shows up as a
+component element whose arguments can be read, and its return value (a click, a
+move) is set through ``session_state["map"]`` the way its ``on_change`` sets it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io as _io
+import json
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import geo
+from geo import selection
+from tests.conftest import SOURCES, collection, feature, point, valid_layers
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+TIMEOUT = 120
+
+
+@pytest.fixture(scope="module")
+def default_days(default_dataset: geo.Dataset) -> list[date]:
+    return selection.dates_in(default_dataset)
+
+
+def start(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+
+
+def map_args(at: AppTest) -> dict[str, Any]:
+    (element,) = [
+        e for e in at.main if getattr(e.proto, "component_name", "").endswith("st_folium")
+    ]
+    return json.loads(element.proto.json_args)
+
+
+def widget(at: AppTest, kind: str, label: str) -> Any:
+    found = [w for w in getattr(at, kind) if w.label == label]
+    assert found, f"no {kind} labelled {label!r}"
+    return found[0]
+
+
+def test_start_up_shows_figures_map_and_widgets(default_dataset: geo.Dataset) -> None:
+    at = start()
+    numbers = figures(at)
+    assert list(numbers) == ["Ships", "Aircraft", "Personnel", "Strikes", "Killed"]
+    summary = selection.summary(selection.as_of(default_dataset))
+    assert numbers["Ships"] == summary["ships"] + summary["submarines"]
+    assert numbers["Killed"] == summary["killed"]
+    assert widget(at, "select_slider", "As of").value == selection.latest_date(default_dataset)
+    assert "offline" in widget(at, "selectbox", "Basemap").options
+    assert set(widget(at, "multiselect", "Layers").value) == set(geo.LAYERS)
+    args = map_args(at)
+    assert args["js_links"] and all(u.startswith("/app/static/vendor/") for u in args["js_links"])
+    assert all(u.startswith("/app/static/vendor/") for u in args["css_links"])
+    for name in args["js_links"] + args["css_links"]:
+        assert (REPO / name.removeprefix("/app/")).is_file(), name
+    labels = [b.label for b in at.get("download_button")]
+    assert any("CSV" in label for label in labels)
+    assert any("HTML" in label for label in labels)
+    assert any("GeoJSON" in label for label in labels)
+    assert dict(at.query_params) == {}
+
+
+def test_date_changes_the_figures_and_the_url(default_days: list[date]) -> None:
+    at = start()
+    latest = figures(at)
+    widget(at, "select_slider", "As of").set_value(default_days[0])
+    rerun(at)
+    earliest = figures(at)
+    assert earliest != latest
+    assert earliest["Strikes"] < latest["Strikes"]
+    assert at.query_params["date"] == default_days[0].isoformat()
+
+
+def test_window_keeps_only_recent_strikes() -> None:
+    at = start()
+    before = figures(at)["Strikes"]
+    widget(at, "selectbox", "Strikes and tracks").set_value(1)
+    rerun(at)
+    assert figures(at)["Strikes"] < before
+    assert at.query_params["window"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "value", "zeroed"),
+    [
+        ("multiselect", "Layers", ["bases", "places"], ["Ships", "Aircraft", "Strikes"]),
+        ("multiselect", "Category", ["ship", "submarine"], ["Aircraft"]),
+        ("multiselect", "Affiliation", ["hostile"], ["Ships", "Aircraft", "Personnel"]),
+    ],
+)
+def test_filters_change_the_figures(kind, label, value, zeroed) -> None:
+    at = start()
+    before = figures(at)
+    widget(at, kind, label).set_value(value)
+    rerun(at)
+    after = figures(at)
+    for name in zeroed:
+        assert before[name] > 0 and after[name] == 0, name
+
+
+def test_shared_link_sets_the_widgets(default_days: list[date]) -> None:
+    day = default_days[len(default_days) // 2]
+    at = start(
+        date=day.isoformat(),
+        layers="assets",
+        basemap="offline",
+        unc="0",
+        view="15.0,-70.0,6",
+        ring="uss-gravely",
+        zone="VEN",
+    )
+    assert widget(at, "selectbox", "Rings around").value == "uss-gravely"
+    assert widget(at, "selectbox", "Maritime zones of").value == "VEN"
+    assert widget(at, "select_slider", "As of").value == day
+    assert widget(at, "multiselect", "Layers").value == ["assets"]
+    assert widget(at, "selectbox", "Basemap").value == "offline"
+    assert widget(at, "toggle", "Uncertainty circles").value is False
+    assert figures(at)["Strikes"] == 0
+    args = map_args(at)
+    assert (args["center"], args["zoom"]) == ([15.0, -70.0], 6)
+
+
+def test_garbage_in_the_link_is_ignored() -> None:
+    at = start(date="tomorrow", layers="nukes", basemap="<script>", sel="nope", view="a,b,c")
+    assert widget(at, "multiselect", "Layers").value == []
+    assert widget(at, "selectbox", "Basemap").value == "light"
+    assert widget(at, "selectbox", "Feature").value == ""
+
+
+def asset_click(dataset: geo.Dataset, fid: str) -> dict[str, Any]:
+    row = dataset["assets"].set_index("id").loc[fid]
+    return {
+        "last_object_clicked": {"lat": row.geometry.y, "lng": row.geometry.x},
+        "last_active_drawing": None,
+        "last_object_clicked_tooltip": None,
+        "zoom": 7,
+        "center": {"lat": 14.0, "lng": -68.0},
+    }
+
+
+def test_click_shows_details_and_history_without_rebuilding_the_map(
+    default_dataset: geo.Dataset,
+) -> None:
+    at = start()
+    key_before = map_args(at)["key"]
+    shown = selection.as_of(default_dataset)["assets"]
+    fid = str(shown["id"].iloc[0])
+    at.session_state["map"] = asset_click(default_dataset, fid)
+    rerun(at)
+    assert widget(at, "selectbox", "Feature").value == fid
+    text = " ".join(m.value for m in at.markdown)
+    assert "Sources" in text
+    history = [d for d in at.dataframe if len(d.value) and "after_as_of" in d.value]
+    assert history and fid in set(history[0].value["id"])
+    assert at.query_params["sel"] == fid
+    args = map_args(at)
+    assert args["key"] == key_before  # same map: only the highlight group changed
+    assert args["feature_group"]
+
+
+def test_filter_change_rebuilds_the_map_at_the_same_view() -> None:
+    at = start()
+    at.session_state["map"] = {
+        "center": {"lat": 16.51234567, "lng": -72.2},
+        "zoom": 7,
+        "last_object_clicked": None,
+    }
+    rerun(at)
+    key_before = map_args(at)["key"]
+    widget(at, "multiselect", "Layers").set_value(["bases", "assets"])
+    rerun(at)
+    args = map_args(at)
+    assert args["key"] != key_before
+    assert (args["center"], args["zoom"]) == ([16.5123, -72.2], 7)
+    assert at.query_params["view"] == "16.5123,-72.2000,7"
+
+
+def zipped(files: dict[str, bytes]) -> bytes:
+    buffer = _io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(f"data/{name}", data)
+    return buffer.getvalue()
+
+
+def as_files(layers: dict[str, Any]) -> list[tuple[str, bytes, str]]:
+    files = [
+        (f"{name}.geojson", json.dumps(fc).encode(), "application/geo+json")
+        for name, fc in layers.items()
+    ]
+    return [*files, ("sources.json", json.dumps(SOURCES).encode(), "application/json")]
+
+
+def data_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((REPO / "data").iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_bad_upload_lists_every_problem_and_keeps_the_rest() -> None:
+    before = data_digest()
+    layers = valid_layers()
+    layers["assets"] = collection(
+        *layers["assets"]["features"],
+        feature(
+            point(13.0, -166.5),
+            id="x1",
+            name="Swapped",
+            category="ship",
+            type="t",
+            count=1,
+            observed="2025-09-01",
+            uncertainty_km=1,
+            sources=["src-a"],
+            confidence="reported",
+        ),
+        feature(
+            point(-66, 12),
+            id="x2",
+            name="Bad",
+            category="tank",
+            type="t",
+            count=0,
+            observed="2025-09-01",
+            uncertainty_km=1,
+            sources=["nope"],
+            confidence="reported",
+        ),
+    )
+    at = start()
+    at.file_uploader[0].set_value(as_files(layers))
+    rerun(at)
+    assert any("problem" in w.value for w in at.warning)
+    (table,) = [d.value for d in at.dataframe if "problem" in d.value.columns]
+    rows = {(r.file, r.id, r.field) for r in table.itertuples()}
+    assert ("assets.geojson", "x1", "geometry") in rows
+    assert {("assets.geojson", "x2", f) for f in ("category", "count", "sources")} <= rows
+    assert all(table["feature"].str.startswith("feature "))
+    # The valid features are shown: the tiny set's ship as of its latest date.
+    assert figures(at)["Ships"] == 1 and figures(at)["Killed"] == 3
+    assert data_digest() == before
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (("broken.zip", b"PK not really", "application/zip"), "not a valid zip file"),
+        (("assets.geojson", b"{not json", "application/geo+json"), "assets.geojson"),
+    ],
+)
+def test_unreadable_uploads_are_reported(upload, message) -> None:
+    at = start()
+    at.file_uploader[0].set_value([upload])
+    rerun(at)
+    (table,) = [d.value for d in at.dataframe if "problem" in d.value.columns]
+    assert any(message in " ".join(map(str, row)) for row in table.itertuples())
+
+
+def test_zip_upload_replaces_the_default_data() -> None:
+    files = {name: data for name, data, _ in as_files(valid_layers())}
+    at = start()
+    at.file_uploader[0].set_value(("mydata.zip", zipped(files), "application/zip"))
+    rerun(at)
+    assert not at.warning
+    assert figures(at) == {"Ships": 1, "Aircraft": 0, "Personnel": 0, "Strikes": 2, "Killed": 3}
+    assert widget(at, "select_slider", "As of").options == [
+        d.isoformat()
+        for d in [
+            date(2025, 9, 1),
+            date(2025, 9, 2),
+            date(2025, 10, 1),
+            date(2025, 10, 2),
+            date(2025, 10, 15),
+        ]
+    ]
+
+
+def test_rings_zones_and_distances(default_dataset: geo.Dataset) -> None:
+    at = start()
+    widget(at, "selectbox", "Rings around").set_value("f-35-puerto-rico")
+    rerun(at)
+    nominal = " ".join(m.value for m in at.markdown)
+    assert "combat radius" in nominal  # the nominal ranges drawn, with their sources
+    widget(at, "selectbox", "Rings around").set_value("roosevelt-roads")
+    rerun(at)
+    assert any("No nominal range" in c.value for c in at.caption)
+    widget(at, "selectbox", "Rings around").set_value("f-35-puerto-rico")
+    widget(at, "radio", "Range").set_value("custom")
+    rerun(at)
+    widget(at, "number_input", "Radius (nautical miles)").set_value(300.0)
+    widget(at, "selectbox", "Maritime zones of").set_value("VEN")
+    widget(at, "selectbox", "Distances to").set_value("maiquetia")
+    widget(at, "selectbox", "Feature").set_value("uss-gravely-2025-10-23")
+    rerun(at)
+    params = {key: at.query_params[key] for key in ("ring", "ring_nm", "zone", "to", "sel")}
+    assert params == {
+        "ring": "f-35-puerto-rico",
+        "ring_nm": "300",
+        "zone": "VEN",
+        "to": "maiquetia",
+        "sel": "uss-gravely-2025-10-23",
+    }
+    place = default_dataset["places"].set_index("id").loc["maiquetia", "name"]
+    text = " ".join(m.value for m in at.markdown)
+    assert f"To {place}" in text.replace("\\", "")
+    assert "Zone:" in text

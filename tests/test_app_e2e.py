@@ -1,0 +1,311 @@
+"""End to end: ``streamlit run app.py`` in a subprocess, driven by headless Chromium.
+
+Every request outside localhost is aborted (conftest ``offline_page``), so these
+tests also prove that the app, its map component and Leaflet work with no network
+on the ``offline`` basemap.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+REPO = Path(__file__).resolve().parent.parent
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+START_TIMEOUT_S = 60
+WAIT_MS = 30_000
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the app on a free port; stop it (and its children) whatever happens."""
+    port = free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = open(tmp_path_factory.mktemp("streamlit") / "server.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not start in {START_TIMEOUT_S} s; see {log.name}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        # The whole process group: streamlit may have started helpers.
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        log.close()
+
+
+def open_app(page: Any, url: str) -> Any:
+    """Open the app and wait until the map has drawn its features; return the map frame."""
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=WAIT_MS)
+    page.frame_locator(MAP_FRAME).locator("body").evaluate(
+        "() => new Promise(r => { const t = setInterval(() => {"
+        " if (window.map && window.__GLOBAL_DATA__) { clearInterval(t); r(true); } }, 50); })"
+    )
+    return frame
+
+
+def settled_frame(page: Any) -> Any:
+    """The map frame once a rebuilt map has replaced the old one and drawn."""
+    page.wait_for_function(
+        f"""() => {{
+          const frames = document.querySelectorAll('{MAP_FRAME}');
+          return frames.length === 1 && frames[0].contentWindow.map
+              && frames[0].contentWindow.__GLOBAL_DATA__;
+        }}""",
+        timeout=WAIT_MS,
+    )
+    return page.frame_locator(MAP_FRAME)
+
+
+def drawn_layers(frame: Any) -> int:
+    """How many markers, vector shapes and GeoJSON features the map holds."""
+    return frame.locator("body").evaluate(
+        "() => Object.values(window.map._layers).filter(l => l.getLatLng || l.getLatLngs).length"
+    )
+
+
+def figure(page: Any, label: str) -> str:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text=label)
+    return metric.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_map_draws_with_no_network(offline_page, app_url) -> None:
+    page, log = offline_page
+    frame = open_app(page, f"{app_url}/?basemap=offline")
+    assert drawn_layers(frame) >= 10
+    assert page.locator('[data-testid="stMetric"]').count() == 5
+    assert log.blocked == []
+    assert log.page_errors == []
+    assert log.dialogs == []
+    # Leaflet came from the app itself.
+    scripts = frame.locator("script[src]").evaluate_all("els => els.map(e => e.src)")
+    leaflet = [src for src in scripts if "/component/" not in src]
+    assert leaflet and all(src.startswith(f"{app_url}/app/static/vendor/") for src in leaflet)
+
+
+ISOLATED_POINT_JS = """() => {
+  const map = window.map;
+  const all = Object.values(map._layers).filter(l => l.getLatLng && !(l instanceof L.Circle));
+  let best = null, bestGap = -1;
+  for (const layer of all) {
+    const p = map.latLngToContainerPoint(layer.getLatLng());
+    const size = map.getSize();
+    if (p.x < 40 || p.y < 40 || p.x > size.x - 40 || p.y > size.y - 40) continue;
+    let gap = Infinity;
+    for (const other of all) {
+      if (other === layer) continue;
+      const q = map.latLngToContainerPoint(other.getLatLng());
+      gap = Math.min(gap, Math.hypot(p.x - q.x, p.y - q.y));
+    }
+    if (gap > bestGap) { bestGap = gap; best = {x: p.x, y: p.y, lat: layer.getLatLng().lat,
+                                               lng: layer.getLatLng().lng, gap: gap}; }
+  }
+  return best;
+}"""
+
+
+def test_click_shows_the_details(offline_page, app_url) -> None:
+    import geo
+    from geo import appstate
+
+    page, log = offline_page
+    frame = open_app(page, f"{app_url}/?basemap=offline")
+    target = frame.locator("body").evaluate(ISOLATED_POINT_JS)
+    assert target is not None and target["gap"] > 20
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    box = page.locator(MAP_FRAME).bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
+    # The feature the click should select: the one drawn at that position.
+    shown = appstate.all_features(appstate.in_view(geo.load(REPO / "data"), appstate.ViewState()))
+    returned = {"last_object_clicked": {"lat": target["lat"], "lng": target["lng"]}, "zoom": 5}
+    expected = appstate.clicked_feature_id(returned, shown)
+    name = shown.set_index("id").loc[expected, "name"]
+    expect(page.get_by_role("combobox", name="Feature")).to_have_value(
+        f"{name} ({expected})", timeout=WAIT_MS
+    )
+    page.get_by_text("Sources", exact=True).wait_for(timeout=WAIT_MS)
+    assert f"sel={expected}" in page.url
+    assert log.page_errors == [] and log.blocked == []
+
+
+def test_date_change_changes_the_figures(offline_page, app_url) -> None:
+    page, log = offline_page
+    open_app(page, f"{app_url}/?basemap=offline")
+    before = figure(page, "Ships")
+    page.get_by_role("slider").first.focus()
+    page.keyboard.press("Home")
+    page.wait_for_function(
+        """(old) => {
+          const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+              .find(e => e.innerText.includes('Ships'));
+          return m && m.querySelector('[data-testid="stMetricValue"]').innerText !== old;
+        }""",
+        arg=before,
+        timeout=WAIT_MS,
+    )
+    assert figure(page, "Ships") != before
+    assert "date=" in page.url
+    assert log.page_errors == []
+
+
+def test_filter_change_keeps_the_view(offline_page, app_url) -> None:
+    page, log = offline_page
+    frame = open_app(page, f"{app_url}/?basemap=offline")
+    frame.locator("body").evaluate("() => { window.map.setView([16.5, -72.25], 7); }")
+    page.wait_for_function("() => location.search.includes('view=16.5')", timeout=WAIT_MS)
+    page.get_by_text("Uncertainty circles").click()  # a filter: the map is rebuilt
+    page.wait_for_function("() => location.search.includes('unc=0')", timeout=WAIT_MS)
+    frame = settled_frame(page)
+    page.wait_for_timeout(1500)
+    view = frame.locator("body").evaluate(
+        "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+    )
+    assert view[2] == 7
+    assert abs(view[0] - 16.5) < 0.01 and abs(view[1] + 72.25) < 0.01
+    assert log.page_errors == []
+
+
+def test_shared_link_restores_the_view(offline_page, app_url) -> None:
+    page, _ = offline_page
+    frame = open_app(page, f"{app_url}/?basemap=offline&layers=bases&view=15.0,-70.0,6")
+    page.wait_for_timeout(1000)
+    assert frame.locator("body").evaluate("() => window.map.getZoom()") == 6
+    assert "Bases" in page.locator('[data-testid="stMultiSelect"]').first.inner_text()
+    assert "Assets" not in page.locator('[data-testid="stMultiSelect"]').first.inner_text()
+    assert figure(page, "Ships") == "0"
+
+
+PAYLOADS = {
+    "name": '<img src=x onerror="alert(1)">',
+    "notes": "${alert(2)}</script><script>alert(3)</script>",
+    "type": "\"'><svg onload=alert(4)>",
+}
+
+
+def hostile_files() -> list[dict[str, Any]]:
+    """The tiny valid data set with script in every text field a page might show."""
+    from tests.conftest import SOURCES, valid_layers
+
+    layers = valid_layers()
+    for collection_ in layers.values():
+        for item in collection_["features"]:
+            item["properties"]["name"] = PAYLOADS["name"] + item["properties"]["id"]
+            item["properties"]["notes"] = PAYLOADS["notes"]
+            if "type" in item["properties"]:
+                item["properties"]["type"] = PAYLOADS["type"]
+    sources = [dict(SOURCES[0], title="[x](javascript:alert(5)) <b onmouseover=alert(6)>")]
+    files = [
+        {
+            "name": f"{name}.geojson",
+            "mimeType": "application/geo+json",
+            "buffer": json.dumps(fc).encode(),
+        }
+        for name, fc in layers.items()
+    ]
+    return [
+        *files,
+        {
+            "name": "sources.json",
+            "mimeType": "application/json",
+            "buffer": json.dumps(sources).encode(),
+        },
+    ]
+
+
+def test_uploaded_script_stays_inert(offline_page, app_url) -> None:
+    page, log = offline_page
+    open_app(page, f"{app_url}/?basemap=offline")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
+        hostile_files()
+    )
+    page.wait_for_function("() => document.body.innerText.includes('Your upload')", timeout=WAIT_MS)
+    page.wait_for_function(
+        f"""() => {{
+          const frames = document.querySelectorAll('{MAP_FRAME}');
+          const map = frames.length === 1 && frames[0].contentWindow.map;
+          return map && Object.values(map._layers)
+              .filter(l => l.getLatLng || l.getLatLngs).length >= 5;
+        }}""",
+        timeout=WAIT_MS,
+    )
+    frame = settled_frame(page)
+    assert figure(page, "Ships") == "1"
+    # Hover and click every point: tooltips and popups open, the panel shows the details.
+    points = frame.locator("body").evaluate(
+        "() => Object.values(window.map._layers).filter(l => l.getLatLng)"
+        ".map(l => window.map.latLngToContainerPoint(l.getLatLng()))"
+        ".map(p => [p.x, p.y])"
+    )
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    box = page.locator(MAP_FRAME).bounding_box()
+    for x, y in points:
+        if 0 < x < box["width"] and 0 < y < box["height"]:
+            page.mouse.move(box["x"] + x, box["y"] + y)
+            page.wait_for_timeout(100)
+            page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_text("Sources", exact=True).wait_for(timeout=WAIT_MS)
+    page.wait_for_timeout(1000)
+    assert PAYLOADS["name"] in page.locator("body").inner_text()  # shown as text
+    assert log.dialogs == []
+    assert log.page_errors == []
+    assert page.locator('a[href^="javascript"]').count() == 0
+    assert frame.locator('a[href^="javascript"]').count() == 0

@@ -1,0 +1,89 @@
+"""The app's map glue (geo.appmap): assets, ids st_folium can follow, highlight, exports."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import folium
+import pytest
+import streamlit_folium as sf
+
+import geo
+from geo import appmap, appstate, webassets
+from geo.appstate import ViewState
+
+
+@pytest.fixture(scope="module")
+def view(default_dataset: geo.Dataset) -> geo.Dataset:
+    return appstate.in_view(default_dataset, ViewState())
+
+
+def test_publish_assets_copies_once(tmp_path: Path) -> None:
+    url = appmap.publish_assets(tmp_path / "static")
+    assert url == "/app/static/vendor"
+    copied = {
+        p.relative_to(tmp_path / "static" / "vendor").as_posix()
+        for p in (tmp_path / "static" / "vendor").rglob("*")
+        if p.is_file()
+    }
+    assert copied == set(webassets.vendor_files())
+    leaflet = tmp_path / "static" / "vendor" / "leaflet.js"
+    stamp = leaflet.stat().st_mtime_ns
+    appmap.publish_assets(tmp_path / "static")  # unchanged files are left alone
+    assert leaflet.stat().st_mtime_ns == stamp
+    assert appmap.publish_assets(tmp_path / "static", "/tools/pm/") == "/tools/pm/app/static/vendor"
+
+
+def test_app_map_links_local_assets_only(view: geo.Dataset) -> None:
+    fmap = appmap.view_map(view, ViewState(), None, assets_url="/app/static/vendor")
+    links = [url for _, url in fmap.default_js + fmap.default_css]
+    assert links and all(url.startswith("/app/static/vendor/") for url in links)
+
+
+def test_html_parts_agree_on_element_ids(view: geo.Dataset) -> None:
+    """st_folium renames elements while writing the script: the legend box must still be found."""
+    fmap = appmap.view_map(view, ViewState(), None, assets_url="/app/static/vendor")
+    fmap.render()
+    html = sf._get_html(fmap)
+    script = sf._get_map_string(fmap)
+    boxes = re.findall(r'<div id="([^"]+)"', html)
+    looked_up = re.findall(r"getElementById\('([^']+)'\)", script)
+    assert looked_up, "the legend looks its box up by id"
+    assert set(looked_up) <= set(boxes)
+
+
+def test_features_carry_their_ids_for_clicks(view: geo.Dataset) -> None:
+    fmap = appmap.view_map(view, ViewState(), None)
+    script = fmap.get_root().render()
+    assert "layer.feature = {type: 'Feature', properties: {id: id}}" in script
+    assert script.index("window.posturemap = ") < script.index("layer.feature = ")
+    exported = appmap.view_html(view, ViewState(), None)
+    assert "layer.feature = " not in exported  # app-only glue stays out of exports
+
+
+def test_highlight_is_a_separate_inert_group(default_dataset: geo.Dataset) -> None:
+    assert appmap.highlight(default_dataset, None) is None
+    assert appmap.highlight(default_dataset, "no-such-id") is None
+    group = appmap.highlight(default_dataset, "uss-gravely-2025-10-23")
+    assert isinstance(group, folium.FeatureGroup)
+    script = sf._get_feature_group_string(group, folium.Map())
+    assert "interactive: false" in script
+    assert '"type":"Point"' in script
+
+
+def test_html_download_is_self_contained(view: geo.Dataset) -> None:
+    html = appmap.view_html(view, ViewState(basemap="offline"), None)
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=\"https?:", html)
+    assert "Military posture" in html
+
+
+@pytest.mark.browser
+def test_png_download(default_dataset: geo.Dataset) -> None:
+    state = ViewState(basemap="offline", layers=("bases", "assets"))
+    png, messages = appmap.view_png(
+        appstate.filtered(default_dataset, state), state, None, (-75.0, 8.0, -58.0, 20.0)
+    )
+    assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n"), messages
+    assert messages == []
