@@ -146,6 +146,13 @@ with controls:
         help="'offline' needs no network; the others load map tiles from the internet.",
     )
     st.toggle("Uncertainty circles", key="uncertainty")
+    st.toggle(
+        "Play the timeline",
+        key="timeline",
+        help="A time slider and play button on the map replay the build-up day by day, "
+        "starting at the as-of date. Strikes and tracks add up as it plays (the window "
+        "above does not apply to the map); the figures and table follow the as-of date.",
+    )
     rings_box = st.expander(
         "Range rings and maritime zones",
         expanded=bool(ss.get("ring_origin") or ss.get("zone_state")),
@@ -167,6 +174,7 @@ with controls:
 # drawn, so that this run already shows the selection.
 state = appstate.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
 view = appstate.in_view(dataset, state)
+mapped = appstate.on_map(dataset, state, view)  # with the timeline: every report, not one day's
 with rings_box:
     ring_options = appview.options_for_rings(view)
     if ss.get("ring_origin") not in ring_options:
@@ -198,7 +206,7 @@ with rings_box:
         format_func=lambda v: f"{states[v]} ({v})" if v in states else "None",
     )
 features = appstate.all_features(view)
-appstate.take_map_report(ss, ss.get(MAP_KEY), features)
+appstate.take_map_report(ss, ss.get(MAP_KEY), appstate.all_features(mapped))
 day = appstate.effective_date(state, dataset)
 analysis = analysed_at(data_key, day, state.to, dataset)
 table = appview.features_table(view, analysis)
@@ -208,7 +216,7 @@ state = appstate.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
 st.query_params.from_dict(appstate.encode_query(state))
 restore_center, restore_zoom = appstate.view_to_restore(ss, appstate.map_identity(state, data_key))
 if restore_center is None:
-    restore_center, restore_zoom = appmap.initial_view(view)
+    restore_center, restore_zoom = appmap.initial_view(mapped)
 rings = (
     rings_for(data_key, appstate.map_identity(state, ""), view, state.ring_origin, state.ring_nm)
     if state.ring_origin
@@ -258,7 +266,7 @@ for cell, (name, text) in zip(st.columns(5), appview.FIGURE_LABELS.items(), stri
 left, right = st.columns([2.7, 1], gap="medium")
 with left:
     fmap = appmap.view_map(
-        view,
+        mapped,
         state,
         day,
         rings=rings,
@@ -303,7 +311,9 @@ with right, st.container(height=MAP_HEIGHT, border=False):
     else:
         st.markdown(f"##### {appview.markdown_text(details.name)}")
         st.caption(f"{appview.headline(details)}  \nid {appview.markdown_text(details.id)}")
-        if details.id not in names:
+        if details.id not in names and state.timeline:
+            st.info("Not in view at the as-of date (the figures' and the table's date).")
+        elif details.id not in names:
             st.info("Not on the map with the current date and filters.")
         lines = appview.analysis_lines(details.analysis, places.get(state.to, state.to), all_names)
         if lines:
@@ -368,7 +378,7 @@ with tab_download:
     view_key = appstate.map_identity(state, data_key) + str(ss["_view"])
     st.download_button(
         "Map as HTML (self-contained)",
-        lambda: appmap.view_html(view, state, day, rings=rings, zones=zones),
+        lambda: appmap.view_html(mapped, state, day, rings=rings, zones=zones),
         f"posturemap_{stamp}.html",
         "text/html",
         key="dl_html",

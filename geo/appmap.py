@@ -99,11 +99,12 @@ def view_map(
     Parameters
     ----------
     view : Dataset
-        What is in view: filtered and as-of selected (:func:`geo.appstate.in_view`).
+        What the map holds (:func:`geo.appstate.on_map`): filtered and as-of selected, or
+        with ``state.timeline`` filtered only (the page's time slider selects by date).
     state : ViewState
-        The user's choices (window, basemap, uncertainty circles).
+        The user's choices (window, basemap, uncertainty circles, timeline).
     day : date or None
-        The as-of date in force (shown on the map).
+        The as-of date in force (shown on the map; the time slider's starting point).
     rings, zones : GeoDataFrame, optional
         Range rings and maritime zones to draw.
     assets_url : str, optional
@@ -132,6 +133,7 @@ def view_map(
         show_uncertainty=state.uncertainty,
         bounds=bounds,
         title_block=not in_app,
+        timeline=state.timeline,
     )
     if in_app:
         fmap.add_child(AppStyle())
@@ -271,8 +273,10 @@ def highlight(dataset: Dataset, fid: str | None) -> folium.FeatureGroup | None:
 
 
 def view_title(state: ViewState, day: date | None) -> str:
-    """The title of an exported view."""
-    return f"Military posture, as of {day.isoformat()}" if day else "Military posture"
+    """The title of an exported view (no date with the timeline: the page shows it as it plays)."""
+    if state.timeline or not day:
+        return "Military posture"
+    return f"Military posture, as of {day.isoformat()}"
 
 
 def view_html(
@@ -283,7 +287,10 @@ def view_html(
     rings: Any = None,
     zones: Any = None,
 ) -> str:
-    """The view as one self-contained HTML page (Leaflet inlined; opens with no network)."""
+    """The view as one self-contained HTML page (Leaflet inlined; opens with no network).
+
+    ``view`` as for :func:`view_map`: with ``state.timeline`` the page can play the build-up.
+    """
     return html_document(
         view_map(
             view,

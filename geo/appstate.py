@@ -78,6 +78,9 @@ class ViewState:
         Map centre (lat, lon) when the user has moved the map.
     zoom : int or None
         Map zoom when the user has moved the map.
+    timeline : bool
+        Give the map a time slider and play button that replay the build-up; the map then
+        holds every dated report (filtered, not as-of selected), starting at ``as_of``.
     """
 
     as_of: date | None = None
@@ -95,6 +98,7 @@ class ViewState:
     selected: str | None = None
     center: tuple[float, float] | None = None
     zoom: int | None = None
+    timeline: bool = False
 
     @property
     def since(self) -> date | None:
@@ -126,6 +130,7 @@ _PARAM = {
     "to": "to",
     "selected": "sel",
     "view": "view",
+    "timeline": "play",
 }
 
 
@@ -241,6 +246,8 @@ def decode_query(
         state = replace(state, basemap=get["basemap"])
     if get["uncertainty"] in ("0", "1"):
         state = replace(state, uncertainty=get["uncertainty"] == "1")
+    if get["timeline"] in ("0", "1"):
+        state = replace(state, timeline=get["timeline"] == "1")
     state = replace(state, ring_origin=feature_id(get["ring_origin"], ring_keys))
     ring_nm = _float(get["ring_nm"])
     if ring_nm is not None and 0 < ring_nm <= 12_000:
@@ -277,6 +284,8 @@ def encode_query(state: ViewState) -> dict[str, str]:
         out["basemap"] = state.basemap
     if not state.uncertainty:
         out["unc"] = "0"
+    if state.timeline:
+        out["play"] = "1"
     if state.ring_origin:
         out["ring"] = state.ring_origin
     if state.ring_nm is not None:
@@ -304,6 +313,7 @@ WIDGET_KEYS = (
     "confidences",
     "basemap",
     "uncertainty",
+    "timeline",
     "ring_origin",
     "ring_mode",
     "ring_nm",
@@ -327,6 +337,7 @@ def widget_values(state: ViewState, days: Sequence[date]) -> dict[str, Any]:
         "window": state.window or 0,
         "basemap": state.basemap,
         "uncertainty": state.uncertainty,
+        "timeline": state.timeline,
         "ring_origin": state.ring_origin or NONE,
         "ring_mode": "nominal" if state.ring_nm is None else "custom",
         "ring_nm": state.ring_nm if state.ring_nm is not None else DEFAULT_RING_NM,
@@ -362,6 +373,7 @@ def state_from_widgets(
         window=window if window and window in WINDOWS else None,
         basemap=basemap if basemap in BASEMAPS else "light",
         uncertainty=bool(values.get("uncertainty", True)),
+        timeline=bool(values.get("timeline", False)),
         ring_origin=values.get("ring_origin") or None,
         ring_nm=float(ring_nm) if ring_nm else None,
         zone_state=values.get("zone_state") or None,
@@ -431,6 +443,16 @@ def in_view(dataset: Dataset, state: ViewState) -> Dataset:
     """What the map shows: the filters, then the as-of date and window."""
     day = effective_date(state, dataset)
     return selection.as_of(filtered(dataset, state), day, window_start(day, state.window))
+
+
+def on_map(dataset: Dataset, state: ViewState, view: Dataset) -> Dataset:
+    """What the map is given: ``view`` (:func:`in_view`), or with the timeline the filtered data.
+
+    With ``state.timeline`` the page's time slider selects by date itself (the same rule as
+    :func:`geo.selection.as_of`), so the map needs every report, not one date's; the
+    figures, table and details still follow ``view``.
+    """
+    return filtered(dataset, state) if state.timeline else view
 
 
 def all_features(dataset: Dataset) -> gpd.GeoDataFrame:

@@ -11,7 +11,7 @@ import hashlib
 import io as _io
 import json
 import zipfile
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -331,3 +331,79 @@ def test_rings_zones_and_distances(default_dataset: geo.Dataset) -> None:
     text = " ".join(m.value for m in at.markdown)
     assert f"To {place}" in text.replace("\\", "")
     assert "Zone:" in text
+
+
+def map_payload(at: AppTest) -> dict[str, Any]:
+    """The data the map's script draws from (``var D = {...}`` of ``geo.elements.MapData``)."""
+    script = map_args(at)["script"]
+    start_at = script.index("var D = ") + len("var D = ")
+    payload, _ = json.JSONDecoder().raw_decode(script, start_at)
+    return payload
+
+
+def end_of_day(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) + 86400
+
+
+def test_timeline_toggle_plays_the_filtered_history(
+    default_dataset: geo.Dataset, default_days: list[date]
+) -> None:
+    at = start()
+    assert widget(at, "toggle", "Play the timeline").value is False
+    off = map_payload(at)
+    assert off["timeline"] is None
+    shown = selection.as_of(default_dataset)
+    assert len(off["kind"]) == sum(len(frame) for frame in shown.layers.values())
+    at.session_state["map"] = {"center": {"lat": 14.25, "lng": -66.5}, "zoom": 6}
+    rerun(at)
+    key_off, numbers = map_args(at)["key"], figures(at)
+
+    widget(at, "toggle", "Play the timeline").set_value(True)
+    rerun(at)
+    assert at.query_params["play"] == "1"
+    args, on = map_args(at), map_payload(at)
+    assert args["key"] != key_off  # a new map, handed the view the user had
+    assert (args["center"], args["zoom"]) == ([14.25, -66.5], 6)
+    # Every report (not one day's), the slider starting at the as-of date.
+    assert len(on["kind"]) == default_dataset.feature_count > len(off["kind"])
+    assert on["timeline"]["start"] == end_of_day(default_days[0])
+    assert on["timeline"]["now"] == on["timeline"]["end"] == end_of_day(default_days[-1])
+    assert figures(at) == numbers  # the figures still follow the as-of slider
+
+    widget(at, "toggle", "Play the timeline").set_value(False)
+    rerun(at)
+    assert "play" not in at.query_params
+    assert map_payload(at)["timeline"] is None
+    assert map_args(at)["key"] != args["key"]
+
+
+def test_timeline_link_starts_at_the_as_of_date(
+    default_dataset: geo.Dataset, default_days: list[date]
+) -> None:
+    day = default_days[len(default_days) // 2]
+    at = start(play="1", date=day.isoformat(), layers="assets,strikes")
+    assert widget(at, "toggle", "Play the timeline").value is True
+    payload = map_payload(at)
+    assert payload["timeline"]["now"] == end_of_day(day)
+    # The layer filter still applies: every asset and strike report, nothing else.
+    assert len(payload["kind"]) == len(default_dataset["assets"]) + len(default_dataset["strikes"])
+    assert at.query_params["play"] == "1" and at.query_params["date"] == day.isoformat()
+
+
+@pytest.mark.parametrize(("play", "selects_old_report"), [("1", True), ("0", False)])
+def test_timeline_click_can_name_an_earlier_report(
+    default_dataset: geo.Dataset, play: str, selects_old_report: bool
+) -> None:
+    """With the timeline the map also draws reports older than the as-of date: a click on one
+    (named by the clicked layer's id) selects it; without, only what is in view can be."""
+    shown = set(selection.as_of(default_dataset)["assets"]["id"])
+    older = default_dataset["assets"][~default_dataset["assets"]["id"].isin(shown)]
+    fid = str(older["id"].iloc[0])
+    at = start(play=play)
+    click = asset_click(default_dataset, fid)
+    at.session_state["map"] = {**click, "last_active_drawing": {"properties": {"id": fid}}}
+    rerun(at)
+    assert (widget(at, "selectbox", "Feature").value == fid) is selects_old_report
+    if selects_old_report:
+        assert at.query_params["sel"] == fid
+        assert any("Not in view at the as-of date" in i.value for i in at.info)

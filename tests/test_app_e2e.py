@@ -309,3 +309,57 @@ def test_uploaded_script_stays_inert(offline_page, app_url) -> None:
     assert log.page_errors == []
     assert page.locator('a[href^="javascript"]').count() == 0
     assert frame.locator('a[href^="javascript"]').count() == 0
+
+
+DRAWN_JS = """(body, t) => {
+  const PM = window.posturemap, slider = document.querySelector('input.pm-slider');
+  slider.value = String(t);
+  slider.dispatchEvent(new Event('input'));
+  const drawn = f => f.layers.every(l => f.group.hasLayer(l));
+  const on = prefix => PM.features.filter(f => drawn(f) && Object.keys(PM.groups)
+      .some(k => PM.groups[k] === f.group && (k === prefix || k.startsWith(prefix + ':')))).length;
+  return {now: document.querySelector('.pm-timeline span.pm-now').textContent, pmNow: PM.now,
+          strikes: on('strikes'), assets: on('assets')};
+}"""
+
+
+@pytest.mark.parametrize("day", ["2025-09-03", "2025-10-23"])
+def test_timeline_plays_the_build_up(offline_page, app_url, day: str) -> None:
+    from datetime import date, datetime, timezone
+
+    import geo
+    from geo import selection
+
+    page, log = offline_page
+    frame = open_app(page, f"{app_url}/?basemap=offline&play=1")
+    assert frame.locator(".pm-timeline").count() == 1
+    assert frame.locator(".pm-timeline button.pm-play").count() == 1
+    # Moving the slider shows the state the Python as-of rule gives for that day.
+    when = date.fromisoformat(day)
+    end_of_day = int(datetime(when.year, when.month, when.day, tzinfo=timezone.utc).timestamp())
+    end_of_day += 86400
+    drawn = frame.locator("body").evaluate(DRAWN_JS, end_of_day)
+    expected = selection.as_of(geo.load(REPO / "data"), when)
+    assert drawn == {
+        "now": day,
+        "pmNow": end_of_day,
+        "strikes": len(expected["strikes"]),
+        "assets": len(expected["assets"]),
+    }
+    # Play moves on day by day from the first day; pressed again, it pauses.
+    first = frame.locator("body").evaluate(
+        "() => { const t = +document.querySelector('input.pm-slider').min;"
+        " window.posturemap.setTime(t); return t; }"
+    )
+    play = frame.locator("button.pm-play")
+    play.click()
+    frame.locator("body").evaluate(
+        "(body, t) => new Promise(r => { const i = setInterval(() => {"
+        " if (window.posturemap.now > t) { clearInterval(i); r(true); } }, 50); })",
+        first,
+    )
+    play.click()
+    assert play.inner_text() == "\u25b6"
+    assert int(frame.locator("input.pm-slider").input_value()) > first
+    assert "play=1" in page.url
+    assert log.page_errors == [] and log.blocked == [] and log.dialogs == []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import folium
@@ -87,3 +89,28 @@ def test_png_download(default_dataset: geo.Dataset) -> None:
     )
     assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n"), messages
     assert messages == []
+
+
+@pytest.mark.parametrize("in_app", [True, False])
+def test_timeline_is_drawn_only_when_chosen(default_dataset: geo.Dataset, in_app: bool) -> None:
+    day = geo.selection.dates_in(default_dataset)[1]
+    specs = {}
+    for state in (ViewState(as_of=day), ViewState(as_of=day, timeline=True)):
+        view = appstate.in_view(default_dataset, state)
+        fmap = appmap.view_map(
+            appstate.on_map(default_dataset, state, view), state, day, in_app=in_app
+        )
+        found = re.search(r'"timeline":(null|\{[^}]*\})', fmap.get_root().render())
+        specs[state.timeline] = json.loads(found.group(1))
+    assert specs[False] is None
+    # The slider starts at the as-of date: the end of that day, in epoch seconds.
+    end_of_day = datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp() + 86400
+    assert specs[True]["now"] == end_of_day < specs[True]["end"]
+
+
+def test_timeline_export_has_no_fixed_date(default_dataset: geo.Dataset) -> None:
+    state = ViewState(timeline=True, basemap="offline")
+    html = appmap.view_html(appstate.filtered(default_dataset, state), state, None)
+    assert "Military posture</h1>" in html
+    assert "press play or move the slider" in html
+    assert not re.search(r"<script[^>]+src=", html)

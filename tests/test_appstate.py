@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -50,6 +51,7 @@ def days(tiny: io.Dataset) -> list[date]:
         ViewState(basemap="offline", uncertainty=False, zone_state="VEN", to="b1"),
         ViewState(ring_origin="b1", ring_nm=450.5, selected="a1-later"),
         ViewState(center=(12.3456, -66.5), zoom=6),
+        ViewState(timeline=True, as_of=date(2025, 9, 1)),
     ],
 )
 def test_query_round_trip(state: ViewState, days: list[date], tiny: io.Dataset) -> None:
@@ -76,6 +78,8 @@ def test_defaults_make_an_empty_query() -> None:
         ({"layers": ""}, ViewState(layers=())),
         ({"basemap": "javascript:alert(1)"}, ViewState()),
         ({"unc": "maybe"}, ViewState()),
+        ({"play": "yes"}, ViewState()),
+        ({"play": "1"}, ViewState(timeline=True)),
         ({"ring": "no-such-id", "sel": "<script>"}, ViewState()),
         ({"ring_nm": "-5"}, ViewState()),
         ({"ring_nm": "nan"}, ViewState()),
@@ -102,6 +106,7 @@ def test_widgets_round_trip(days: list[date]) -> None:
         ring_nm=300.0,
         zone_state="VEN",
         to="b1",
+        timeline=True,
     )
     values = appstate.widget_values(state, days)
     assert values["layers"] == ["assets"]
@@ -223,6 +228,18 @@ def test_view_is_restored_only_when_the_map_is_rebuilt() -> None:
     session["_view"] = ((12.0, -70.0), 7)  # the user moved the map
     assert appstate.view_to_restore(session, "map-1") == ((10.0, -66.0), 5)
     assert appstate.view_to_restore(session, "map-2") == ((12.0, -70.0), 7)
+
+
+def test_timeline_puts_every_filtered_report_on_the_map(tiny: io.Dataset) -> None:
+    state = ViewState(layers=("assets",), as_of=date(2025, 9, 1))
+    view = appstate.in_view(tiny, state)
+    assert appstate.on_map(tiny, state, view) is view
+    played = appstate.on_map(tiny, replace(state, timeline=True), view)
+    assert len(played["assets"]) == len(tiny["assets"]) > len(view["assets"])
+    assert played["strikes"].empty  # the filters still apply
+    assert appstate.map_identity(state, "k") != appstate.map_identity(
+        replace(state, timeline=True), "k"
+    )
 
 
 def test_map_identity_ignores_view_and_selection() -> None:
