@@ -204,7 +204,7 @@ def _times(values: Any) -> list[int] | None:
     if not isinstance(values, list) or not values:
         return None
     seconds = [int(pd.Timestamp(v).timestamp()) for v in values]
-    return [seconds[0]] + [b - a for a, b in zip(seconds, seconds[1:], strict=False)]
+    return [seconds[0], *np.diff(seconds).tolist()]
 
 
 def _arrows(parts: list[np.ndarray]) -> list[list[int]]:

@@ -1,4 +1,4 @@
-"""Map symbols as SVG data URLs: NATO APP-6 / MIL-STD-2525D for assets and bases, own shapes for the rest.
+"""Map symbols as SVG data URLs: APP-6 / MIL-STD-2525D for assets and bases, own shapes otherwise.
 
 Asset symbols come from the ``milsymbol`` package (a pure-Python port of milsymbol.js):
 the frame shows affiliation (friend blue rectangle/arc, hostile red diamond, neutral green

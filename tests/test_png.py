@@ -1,0 +1,325 @@
+"""Briefing PNG export: the renderer, the slide, the batch and the command line.
+
+The renderer is tested on a small Leaflet page built here from the installed
+xstatic-leaflet files, with tiles served from localhost (or refused, or slow);
+the slides on the data built in code, rendered on the offline basemap.
+"""
+
+from __future__ import annotations
+
+import http.server
+import io
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jinja2 import Template
+from PIL import Image
+
+from geo import png
+
+pytestmark = pytest.mark.browser
+
+TEST_PAGE = Template(
+    """<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<style>{{ leaflet_css }}</style>
+<style>html, body, #map { margin: 0; width: 100%; height: 100%; background: #3a6ea5; }</style>
+<script>{{ leaflet_js }}</script>
+</head><body>
+<div id="map"></div>
+<div style="position: fixed; top: 0; z-index: 2000; background: #fff">{{ title }}</div>
+<script>
+var map = L.map('map', {zoomControl: false}).setView([15, -70], 5);
+{% if tiles %}L.tileLayer({{ tiles|tojson }}, {maxZoom: 18}).addTo(map);{% endif %}
+L.geoJSON({type: 'Polygon', coordinates: [[[-75, 10], [-65, 10], [-65, 20], [-75, 20], [-75, 10]]]},
+          {style: {color: '#1b5e20', fillColor: '#8bc34a', fillOpacity: 1}}).addTo(map);
+</script>
+</body></html>
+"""
+)
+
+
+def leaflet_page(tiles: str | None, title: str = "Test page") -> str:
+    """A self-contained Leaflet page (Leaflet inlined from xstatic-leaflet)."""
+    from xstatic.pkg import leaflet
+
+    base = Path(leaflet.BASE_DIR)
+    return TEST_PAGE.render(
+        leaflet_css=(base / "leaflet.css").read_text(encoding="utf-8"),
+        leaflet_js=(base / "leaflet.js").read_text(encoding="utf-8"),
+        tiles=tiles,
+        title=title,
+    )
+
+
+def tile_png(x: int, y: int) -> bytes:
+    """A 256 px tile whose colour depends on its position, with a dark frame."""
+    image = Image.new("RGB", (256, 256), (40 + (x * 37) % 200, 90 + (y * 53) % 150, 120))
+    for i in range(256):
+        for j in (0, 1):
+            image.putpixel((i, j), (20, 20, 20))
+            image.putpixel((j, i), (20, 20, 20))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class TileHandler(http.server.BaseHTTPRequestHandler):
+    """``/ok/z/x/y.png`` a tile, ``/slow/...`` a tile after 3 s, anything else 404."""
+
+    def do_GET(self) -> None:
+        parts = self.path.strip("/").split("/")
+        if len(parts) == 4 and parts[0] in ("ok", "slow"):
+            if parts[0] == "slow":
+                time.sleep(3)
+            body = tile_png(int(parts[2]), int(parts[3].split(".")[0]))
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        else:
+            self.send_error(404)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def tile_server() -> Iterator[str]:
+    """Base URL of a local tile server."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), TileHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[png.SlideRenderer]:
+    """One renderer (one browser) for the module."""
+    try:
+        with png.SlideRenderer(tile_timeout=1.5) as started:
+            yield started
+    except png.BrowserNotFound as error:
+        pytest.skip(str(error))
+
+
+def image_of(data: bytes) -> Image.Image:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
+def distinct_colours(image: Image.Image) -> int:
+    return len(image.getcolors(maxcolors=1 << 24) or [])
+
+
+# --- arguments ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1920x1080", (1920, 1080)), ("800X450", (800, 450)), (" 1280 x 720 ", (1280, 720))],
+)
+def test_parse_size(text: str, expected: tuple[int, int]) -> None:
+    assert png.parse_size(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "1920", "1920x", "x1080", "axb", "10x10", "9000x1000", "-5x5"]
+)
+def test_parse_size_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match="--size"):
+        png.parse_size(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-09-01", [date(2025, 9, 1)]),
+        ("2025-10-01,2025-09-01", [date(2025, 9, 1), date(2025, 10, 1)]),
+        (
+            "2025-09-01..2025-10-23/7d",
+            [date(2025, 9, d) for d in (1, 8, 15, 22, 29)]
+            + [date(2025, 10, d) for d in (6, 13, 20)],
+        ),
+        ("2025-09-01..2025-09-15/1w", [date(2025, 9, 1), date(2025, 9, 8), date(2025, 9, 15)]),
+        ("2025-09-01..2025-09-03", [date(2025, 9, 1), date(2025, 9, 2), date(2025, 9, 3)]),
+        ("2025-09-01..2025-09-08/7d,2025-09-08", [date(2025, 9, 1), date(2025, 9, 8)]),
+    ],
+)
+def test_parse_dates(text: str, expected: list[date]) -> None:
+    assert png.parse_dates(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-13-01",
+        "yesterday",
+        "2025-09-01,",
+        "2025-10-01..2025-09-01",
+        "2025-09-01..2025-10-01/0d",
+        "2025-09-01..2025-10-01/7x",
+        "2020-01-01..2025-01-01/1d",
+    ],
+)
+def test_parse_dates_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match="--as-of"):
+        png.parse_dates(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["-75,8,-58", "a,b,c,d", "-58,8,-75,20", "-75,20,-58,8", "-75,8,-58,89"]
+)
+def test_parse_bounds_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match="--bounds"):
+        png.parse_bounds(text)
+
+
+def test_dated_path() -> None:
+    assert png.dated_path(Path("slides/out.png"), date(2025, 9, 1)) == Path(
+        "slides/out_2025-09-01.png"
+    )
+
+
+# --- browser discovery --------------------------------------------------------
+
+
+def test_find_chromium_env_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
+    with pytest.raises(png.BrowserNotFound, match="apt-get install -y chromium"):
+        png.find_chromium()
+
+
+def test_find_chromium_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    bundled = tmp_path / "bundled"
+    bundled.write_text("#!/bin/sh\n")
+    bundled.chmod(0o755)
+    monkeypatch.delenv("POSTUREMAP_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert png.find_chromium(str(bundled)) == str(fake)
+    fake.unlink()
+    assert png.find_chromium(str(bundled)) == str(bundled)
+    with pytest.raises(png.BrowserNotFound, match="POSTUREMAP_CHROMIUM"):
+        png.find_chromium(str(tmp_path / "not-installed"))
+    monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(bundled))
+    assert png.find_chromium(None) == str(bundled)
+
+
+# --- the renderer on a self-made page -------------------------------------------
+
+
+@pytest.mark.parametrize(("size", "scale"), [((800, 450), 1), ((640, 360), 2), ((450, 800), 1)])
+def test_capture_size_and_content(
+    renderer: png.SlideRenderer, tile_server: str, size: tuple[int, int], scale: int
+) -> None:
+    capture = renderer.capture(leaflet_page(f"{tile_server}/ok/{{z}}/{{x}}/{{y}}.png"), size, scale)
+    image = image_of(capture.png)
+    assert image.size == (size[0] * scale, size[1] * scale)
+    assert capture.tiles.complete and capture.tiles.total > 0
+    assert capture.tiles.loaded == capture.tiles.total
+    # tiles of several colours plus the polygon, not a blank frame
+    assert distinct_colours(image) > 8
+    assert "Test page" in capture.text
+
+
+def test_capture_waits_for_tiles(renderer: png.SlideRenderer, tile_server: str) -> None:
+    capture = renderer.capture(leaflet_page(f"{tile_server}/ok/{{z}}/{{x}}/{{y}}.png"), (800, 450))
+    image = image_of(capture.png)
+    # the top-left corner is a tile (never the page's blue background behind the map)
+    corner = image.getpixel((5, 40))
+    assert corner != (0x3A, 0x6E, 0xA5)
+
+
+def test_capture_reports_failed_tiles(renderer: png.SlideRenderer, tile_server: str) -> None:
+    capture = renderer.capture(
+        leaflet_page(f"{tile_server}/missing/{{z}}/{{x}}/{{y}}.png"), (800, 450)
+    )
+    assert capture.tiles.total > 0
+    assert capture.tiles.failed == capture.tiles.total
+    assert not capture.tiles.complete
+    assert "failed to load" in capture.tiles.describe()
+
+
+def test_capture_times_out_on_slow_tiles(renderer: png.SlideRenderer, tile_server: str) -> None:
+    capture = renderer.capture(
+        leaflet_page(f"{tile_server}/slow/{{z}}/{{x}}/{{y}}.png"), (800, 450)
+    )
+    assert capture.tiles.timed_out
+    assert not capture.tiles.complete
+    assert "before the timeout" in capture.tiles.describe()
+
+
+def test_capture_without_tiles_is_complete(renderer: png.SlideRenderer) -> None:
+    capture = renderer.capture(leaflet_page(None), (800, 450))
+    assert capture.tiles.total == 0 and capture.tiles.complete
+    image = image_of(capture.png)
+    # polygon green and sea blue both present
+    colours = {colour for _, colour in image.getcolors(maxcolors=1 << 24)}
+    assert (0x3A, 0x6E, 0xA5) in colours
+    assert (0x8B, 0xC3, 0x4A) in colours
+
+
+def test_fallback_to_offline_basemap(
+    renderer: png.SlideRenderer,
+    tile_server: str,
+    tiny_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Failing tiles: one warning, the offline basemap, and later slides skip the retry."""
+    import geo
+
+    pages = {
+        "light": leaflet_page(f"{tile_server}/missing/{{z}}/{{x}}/{{y}}.png"),
+        "offline": leaflet_page(None, title="offline basemap"),
+    }
+    asked: list[str] = []
+
+    def fake_html(dataset: Any, options: Any, basemap: str | None = None) -> str:
+        asked.append(basemap)
+        return pages[basemap]
+
+    monkeypatch.setattr(png, "slide_html", fake_html)
+    renderer.failed_basemaps.clear()
+    warnings: list[str] = []
+    dataset = geo.load(tiny_dir)
+    first = png.render_slide(dataset, png.SlideOptions(size=(640, 360)), renderer, warnings.append)
+    second = png.render_slide(dataset, png.SlideOptions(size=(640, 360)), renderer, warnings.append)
+    renderer.failed_basemaps.clear()
+    assert first.basemap == second.basemap == "offline"
+    assert "offline basemap" in first.text
+    assert asked == ["light", "offline", "offline"]
+    assert len(warnings) == 1
+    assert "'light'" in warnings[0] and "failed to load" in warnings[0]
+
+
+def test_renderer_not_started() -> None:
+    with pytest.raises(png.PngError, match="not started"):
+        png.SlideRenderer().capture("<html></html>")
+
+
+def test_missing_browser_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
+    with pytest.raises(png.BrowserNotFound), png.SlideRenderer():
+        pass
+
+
+def test_renderer_beside_another_playwright(browser: Any) -> None:
+    """Playwright runs in the renderer's own thread, so it works while the test session's
+    sync Playwright (the ``browser`` fixture) holds this thread, where a second sync
+    Playwright would refuse to start."""
+    with png.SlideRenderer() as own:
+        capture = own.capture(leaflet_page(None), (400, 320))
+    assert browser.is_connected()
+    assert image_of(capture.png).size == (400, 320)
