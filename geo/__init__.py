@@ -11,6 +11,7 @@ from geo.geodesy import distance_km, distance_nm, geodesic_circle
 from geo.io import Dataset, load, load_bytes, to_feature_collection, write_geojson
 from geo.paths import default_data_dir
 from geo.pings import read_pings
+from geo.png import SlideRenderer, render_png, slide_png_bytes
 from geo.schema import LAYERS, Problem
 from geo.selection import as_of, dates_in, filter_layers, history, latest_date, summary
 from geo.tracks import build_tracks, gap_lines
@@ -21,6 +22,7 @@ __all__ = [
     "LAYERS",
     "Dataset",
     "Problem",
+    "SlideRenderer",
     "analyze",
     "as_of",
     "build_tracks",
@@ -38,6 +40,8 @@ __all__ = [
     "load_bytes",
     "range_rings",
     "read_pings",
+    "render_png",
+    "slide_png_bytes",
     "strikes_by_zone",
     "summary",
     "to_feature_collection",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from markupsafe import escape
@@ -24,8 +25,15 @@ _SCRIPT_UNSAFE = {
 }
 
 
+# branca renders each element's macro and then compiles the result again as a Jinja
+# template (``Element(rendered)``), so a ``{{ ... }}`` or ``{% ... %}`` from data would run
+# as template code while the map is exported (server-side template injection). Every
+# function here leaves no ``{{``, ``{%`` or ``{#`` in its output.
+_JINJA_OPEN = re.compile(r"\{([{%#])")
+
+
 def html_text(value: Any) -> str:
-    """Escape ``value`` for HTML text or a quoted attribute (``& < > " '``).
+    """Escape ``value`` for HTML text or a quoted attribute (``& < > " '`` and braces).
 
     Parameters
     ----------
@@ -37,7 +45,10 @@ def html_text(value: Any) -> str:
     str
         Markup that displays ``str(value)`` literally.
     """
-    return "" if value is None else str(escape(str(value)))
+    if value is None:
+        return ""
+    text = str(escape(str(value)))
+    return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _plain(value: Any) -> Any:
@@ -54,7 +65,8 @@ def script_json(value: Any) -> str:
 
     ``<``, ``>`` and ``&`` are written as ``\\u`` escapes, so no ``</script>`` or ``<!--``
     can appear; U+2028/2029 are escaped for older JavaScript parsers. The result is plain
-    JSON (no template literal), so ``${...}`` stays inert text.
+    JSON (no template literal), so ``${...}`` stays inert text, and ``{{``/``{%``/``{#``
+    are escaped too (see :data:`_JINJA_OPEN`).
 
     Parameters
     ----------
@@ -68,7 +80,9 @@ def script_json(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
     for char, replacement in _SCRIPT_UNSAFE.items():
         text = text.replace(char, replacement)
-    return text
+    # In compact JSON "{{", "{%" and "{#" can only occur inside strings, where a \u escape
+    # of the second character keeps the value and hides it from Jinja.
+    return _JINJA_OPEN.sub(lambda m: f"{{\\u{ord(m.group(1)):04x}", text)
 
 
 def _default(value: Any) -> Any:

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -383,7 +383,13 @@ class SlideRenderer:
                 self._tmp.cleanup()
                 self._tmp = None
 
-    def capture(self, html: str, size: tuple[int, int] = DEFAULT_SIZE, scale: int = 1) -> Capture:
+    def capture(
+        self,
+        html: str,
+        size: tuple[int, int] = DEFAULT_SIZE,
+        scale: int = 1,
+        incomplete_shot: bool = True,
+    ) -> Capture:
         """Load ``html`` at ``size`` CSS pixels and screenshot it at ``scale`` device pixels each.
 
         Parameters
@@ -394,6 +400,9 @@ class SlideRenderer:
             Viewport width and height in CSS pixels.
         scale : int
             Device pixel ratio: the PNG is ``size * scale`` pixels.
+        incomplete_shot : bool
+            Take the screenshot even when tiles are missing (else ``png`` is empty,
+            for a caller that will draw the slide again on another basemap).
 
         Returns
         -------
@@ -403,9 +412,11 @@ class SlideRenderer:
         """
         if self._worker is None:
             raise PngError("the renderer is not started (use it in a `with` block)")
-        return self._worker.submit(self._capture, html, size, scale).result()
+        return self._worker.submit(self._capture, html, size, scale, incomplete_shot).result()
 
-    def _capture(self, html: str, size: tuple[int, int], scale: int) -> Capture:
+    def _capture(
+        self, html: str, size: tuple[int, int], scale: int, incomplete_shot: bool
+    ) -> Capture:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -435,7 +446,9 @@ class SlideRenderer:
                 tiles = TileStatus(found["total"], found["loaded"], found["failed"], True)
             page.evaluate(_TWO_FRAMES_JS)
             text = page.evaluate("() => document.body.innerText")
-            png = page.screenshot(type="png", animations="disabled")
+            png = b""
+            if tiles.complete or incomplete_shot:
+                png = page.screenshot(type="png", animations="disabled")
         except PlaywrightError as error:
             raise PngError(f"rendering failed: {_first_line(error)}") from None
         finally:
@@ -476,7 +489,6 @@ class SlideOptions:
     scale: int = 1
     bounds: tuple[float, float, float, float] | None = None
     caveat: str = DEFAULT_CAVEAT
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def slide_html(dataset: Dataset, options: SlideOptions, basemap: str | None = None) -> str:
@@ -528,7 +540,12 @@ def render_slide(
         basemap = options.basemap
         if basemap in active.failed_basemaps:
             basemap = OFFLINE_BASEMAP
-        capture = active.capture(slide_html(dataset, options, basemap), options.size, options.scale)
+        capture = active.capture(
+            slide_html(dataset, options, basemap),
+            options.size,
+            options.scale,
+            incomplete_shot=basemap == OFFLINE_BASEMAP,
+        )
         if not capture.tiles.complete and basemap != OFFLINE_BASEMAP:
             warn(
                 f"warning: basemap {basemap!r}: {capture.tiles.describe()} (no network?); "
@@ -571,7 +588,10 @@ def output_paths(out: Path, as_of: Any) -> list[tuple[date | None, Path]]:
     if isinstance(as_of, str) and is_date_list(as_of):
         return [(day, dated_path(out, day)) for day in parse_dates(as_of)]
     if isinstance(as_of, Sequence) and not isinstance(as_of, str):
-        return [(selection.to_day(day), dated_path(out, selection.to_day(day))) for day in as_of]
+        days = [_day(d) if isinstance(d, str) else selection.to_day(d) for d in as_of]
+        return [(day, dated_path(out, day)) for day in days]
+    if isinstance(as_of, str):
+        return [(_day(as_of), out)]
     return [(selection.to_day(as_of) if as_of is not None else None, out)]
 
 

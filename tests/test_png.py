@@ -323,3 +323,186 @@ def test_renderer_beside_another_playwright(browser: Any) -> None:
         capture = own.capture(leaflet_page(None), (400, 320))
     assert browser.is_connected()
     assert image_of(capture.png).size == (400, 320)
+
+
+# --- slides of real data (offline basemap) and the command line -------------------
+
+SEA = (0xC9, 0xDC, 0xEE)  # geo.basemaps.SEA_COLOUR["offline"]
+
+
+@pytest.fixture(scope="module")
+def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import geo
+    from tests.conftest import valid_layers, write_dataset
+
+    return geo.load(write_dataset(tmp_path_factory.mktemp("png") / "tiny", valid_layers()))
+
+
+@pytest.mark.parametrize(("size", "scale"), [((1920, 1080), 1), ((800, 450), 2)])
+def test_slide_offline(
+    renderer: png.SlideRenderer, tiny_dataset: Any, size: tuple[int, int], scale: int
+) -> None:
+    made = png.render_slide(
+        tiny_dataset,
+        png.SlideOptions(basemap="offline", size=size, scale=scale, title="Slide <b>title</b>"),
+        renderer,
+    )
+    image = image_of(made.png)
+    assert image.size == (size[0] * scale, size[1] * scale)
+    assert made.basemap == "offline"
+    assert "Slide <b>title</b>" in made.text  # escaped: shown as text, not markup
+    assert png.DEFAULT_CAVEAT in made.text
+    assert "As of 15 October 2025" in made.text
+    assert "Sources: Test Wire" in made.text
+    colours = image.getcolors(maxcolors=1 << 24)
+    assert len(colours) > 200
+    # a good share of the frame is not the page background
+    background = max(colours)[1]
+    assert sum(n for n, c in colours if c != background) > 0.2 * image.width * image.height
+    # land and sea differ: the sea colour covers part of the map, and so does other colour
+    sea_share = sum(n for n, c in colours if c == SEA) / (image.width * image.height)
+    assert 0.05 < sea_share < 0.95
+
+
+def test_slide_land_and_sea_pixels(renderer: png.SlideRenderer, tiny_dataset: Any) -> None:
+    """Over Venezuela (land) and the Caribbean north of it (sea): two different colours."""
+    bounds = (-75.0, 5.0, -60.0, 20.0)
+    made = png.render_slide(
+        tiny_dataset,
+        png.SlideOptions(basemap="offline", size=(1000, 1000), bounds=bounds, caveat="CAVEAT X"),
+        renderer,
+    )
+    image = image_of(made.png)
+    assert "CAVEAT X" in made.text
+
+    def pixel(lon: float, lat: float) -> tuple[int, int, int]:
+        # approximate (the fit pads for the banners), so the points are far from coasts
+        import math
+
+        y_merc = lambda la: math.log(math.tan(math.pi / 4 + math.radians(la) / 2))  # noqa: E731
+        frac = (y_merc(20) - y_merc(lat)) / (y_merc(20) - y_merc(5))
+        return image.getpixel((int(image.width * (lon + 75) / 15), int(image.height * frac)))
+
+    assert pixel(-66.0, 7.0) != pixel(-66.0, 14.5)
+
+
+def test_render_png_batch(renderer: png.SlideRenderer, tiny_dataset: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out.png"
+    written = png.render_png(
+        tiny_dataset,
+        out,
+        as_of="2025-09-01..2025-09-15/7d",
+        basemap="offline",
+        size=(640, 360),
+        renderer=renderer,
+    )
+    assert written == [tmp_path / f"out_2025-09-{d:02d}.png" for d in (1, 8, 15)]
+    assert all(image_of(p.read_bytes()).size == (640, 360) for p in written)
+    assert not out.exists()
+    with pytest.raises(png.OutputExists, match="--force"):
+        png.render_png(tiny_dataset, out, as_of="2025-09-01,2025-09-08", renderer=renderer)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--size", "big"], 2, "--size"),
+        (["--size", "100x100"], 2, "--size"),
+        (["--scale", "3"], 2, "--scale"),
+        (["--as-of", "2025-13-40"], 2, "--as-of"),
+        (["--as-of", "2025-10-01..2025-09-01"], 2, "--as-of"),
+        (["--bounds", "1,2,3"], 2, "--bounds"),
+        (["--basemap", "nope"], 2, "--basemap"),
+    ],
+)
+def test_cli_bad_arguments(
+    run_cli: Any, tiny_dir: Path, tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    result, _, err = run_cli(
+        "export", "png", str(tmp_path / "x.png"), "--data", str(tiny_dir), *args
+    )
+    assert result == code
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_cli_refuses_to_overwrite(run_cli: Any, tiny_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.png"
+    out.write_bytes(b"mine")
+    code, _, err = run_cli("export", "png", str(out), "--data", str(tiny_dir))
+    assert code == 1 and "--force" in err
+    assert out.read_bytes() == b"mine"
+
+
+def test_cli_missing_browser(
+    run_cli: Any, tiny_dir: Path, tmp_path: Path, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("PATH", "")
+    code, _, err = run_cli("export", "png", str(tmp_path / "x.png"), "--data", str(tiny_dir))
+    assert code == 1
+    assert "apt-get install -y chromium" in err and "POSTUREMAP_CHROMIUM" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_cli_missing_browser_no_env(tmp_path: Path, tiny_dir: Path) -> None:
+    """PATH emptied, no POSTUREMAP_CHROMIUM, no Playwright browser: one line, exit 1
+    (a subprocess: Playwright must start to look for its own browser)."""
+    import subprocess
+    import sys
+
+    env = {"PATH": "", "PLAYWRIGHT_BROWSERS_PATH": str(tmp_path / "none"), "HOME": str(tmp_path)}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "export",
+            "png",
+            str(tmp_path / "x.png"),
+            "--data",
+            str(tiny_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=Path(__file__).parent.parent,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "apt-get install -y chromium" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_writes_batch(tmp_path: Path, tiny_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "export",
+            "png",
+            str(tmp_path / "b.png"),
+            "--data",
+            str(tiny_dir),
+            "--as-of",
+            "2025-09-01,2025-10-01",
+            "--size",
+            "640x360",
+            "--basemap",
+            "offline",
+            "--title",
+            "Batch",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent.parent,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in tmp_path.glob("b_*.png"))
+    assert names == ["b_2025-09-01.png", "b_2025-10-01.png"]
+    assert done.stdout.count("wrote ") == 2

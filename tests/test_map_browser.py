@@ -1,0 +1,222 @@
+"""The exported map in real headless Chromium with the network blocked.
+
+The map draws, layers toggle, popups show the sources, the timeline selects by date, and a
+data set with script in every field stays inert.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import geo
+from geo import export, maps, selection
+from tests.conftest import SOURCES, valid_layers, write_dataset
+
+pytestmark = pytest.mark.browser
+
+
+def open_map(page: Any, tmp_path: Path, fmap: Any, name: str = "map.html") -> Path:
+    path = tmp_path / name
+    export.write_html(fmap, path, overwrite=True)
+    page.goto(path.as_uri())
+    page.wait_for_function("window.posturemap && window.posturemap.ready", timeout=15000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    return path
+
+
+def pixel_of(page: Any, lon: float, lat: float) -> tuple[float, float]:
+    """Page coordinates of a point on the map."""
+    return tuple(
+        page.evaluate(
+            """([lon, lat]) => {
+          const m = window.posturemap.map, p = m.latLngToContainerPoint([lat, lon]);
+          const r = m.getContainer().getBoundingClientRect();
+          return [r.left + p.x, r.top + p.y];
+        }""",
+            [lon, lat],
+        )
+    )
+
+
+def set_view(page: Any, lon: float, lat: float, zoom: int) -> None:
+    page.evaluate(
+        "([lat, lon, z]) => { window.posturemap.map.setView([lat, lon], z, {animate: false}); }",
+        [lat, lon, zoom],
+    )
+
+
+def hover(page: Any, x: float, y: float) -> Any:
+    """Move onto (x, y) as a hand does: several moves, since Leaflet's canvas hover handler
+    runs at most once per 32 ms and drops the moves in between."""
+    tooltip = page.locator(".leaflet-tooltip").last
+    for step in (4, 2, 1, 0, 0):
+        page.mouse.move(x + step, y + step)
+        page.wait_for_timeout(50)
+        if tooltip.count() and tooltip.is_visible():
+            break
+    return tooltip
+
+
+def visible_count(page: Any, group: str) -> int:
+    return page.evaluate(
+        """(key) => {
+          const P = window.posturemap, g = P.groups[key];
+          if (!g || !P.map.hasLayer(g)) return 0;
+          return P.features.filter(f => f.group === g && g.hasLayer(f.layers[0])).length;
+        }""",
+        group,
+    )
+
+
+def test_default_map_draws_offline(offline_page, tmp_path: Path, default_dataset) -> None:
+    page, log = offline_page
+    shown = geo.as_of(default_dataset, "2025-10-23")
+    open_map(page, tmp_path, maps.build_map(shown, basemap="offline"))
+    assert log.blocked == []  # nothing at all was requested from the network
+    assert log.console_errors == [] and log.page_errors == []
+    assert page.evaluate("window.posturemap.features.length") == shown.feature_count
+    assert visible_count(page, "strikes") == 7
+    # The canvas really has the symbols on it: many distinct colours in a screenshot.
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(page.screenshot())).convert("RGB")
+    assert len(image.getcolors(maxcolors=1 << 20) or []) > 200
+    assert page.locator(".pm-legend").inner_text().count("Strike site") == 1
+
+
+def test_layers_toggle_in_the_layer_control(offline_page, tmp_path: Path, default_dataset) -> None:
+    page, _ = offline_page
+    open_map(
+        page, tmp_path, maps.build_map(geo.as_of(default_dataset, "2025-10-23"), basemap="offline")
+    )
+    on_map = "window.posturemap.map.hasLayer(window.posturemap.groups.strikes)"
+    page.hover(".leaflet-control-layers")
+    page.get_by_text("Strike sites (7)").click()
+    assert page.evaluate(on_map) is False
+    page.get_by_text("Strike sites (7)").click()
+    assert page.evaluate(on_map) is True
+
+
+def test_popup_shows_sources_as_links(offline_page, tmp_path: Path, tiny_dir: Path) -> None:
+    page, log = offline_page
+    dataset = geo.load(tiny_dir)
+    open_map(page, tmp_path, maps.build_map(dataset, basemap="offline", show_uncertainty=False))
+    set_view(page, -65.643, 18.255, 8)
+    x, y = pixel_of(page, -65.643, 18.255)  # Base One, alone at this zoom
+    assert "Base One" in hover(page, x, y).text_content()
+    page.mouse.click(x, y)
+    popup = page.locator(".pm-popup")
+    popup.wait_for(timeout=5000)
+    assert "Base One" in popup.inner_text()
+    link = popup.locator("a")
+    assert link.inner_text() == "Test report (Test Wire, 2025-10-01)"
+    assert link.get_attribute("href") == "https://example.org/report"
+    assert log.page_errors == []
+
+
+def end_of(day: str) -> int:
+    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp()) + 86400
+
+
+@pytest.mark.parametrize("day", ["2025-09-03", "2025-10-15", "2025-10-16", "2025-10-23"])
+def test_timeline_matches_the_as_of_selection(
+    offline_page, tmp_path: Path, default_dataset, day: str
+) -> None:
+    page, log = offline_page
+    open_map(
+        page,
+        tmp_path,
+        maps.build_map(
+            default_dataset, basemap="offline", timeline=True, as_of=selection.to_day(day)
+        ),
+    )
+    page.evaluate(f"window.posturemap.setTime({end_of(day)})")
+    expected = geo.as_of(default_dataset, day)
+    assert visible_count(page, "strikes") == len(expected["strikes"])
+    shown_assets = sum(visible_count(page, f"assets:{c}") for c in geo.schema.CATEGORIES)
+    assert shown_assets == len(expected["assets"])
+    assert page.locator(".pm-now").inner_text() == day
+    assert log.page_errors == []
+
+
+# --- hostile data -------------------------------------------------------------------------
+
+XSS = [
+    '<img src=x onerror="window.__pwned=1;alert(1)">',
+    "</script><script>window.__pwned=1;alert(2)</script>",
+    "${window.__pwned=1}",
+    '"><svg onload="window.__pwned=1">',
+    "'; window.__pwned=1; alert(3); '",
+    "{{7*7}} {% raw %}",
+    "line\u2028break",
+]
+
+
+def hostile_layers() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The tiny data set with an attack string in every free-text field, key and value."""
+    layers = copy.deepcopy(valid_layers())
+    texts = iter(XSS * 20)
+    for collection in layers.values():
+        for feature in collection["features"]:
+            props = feature["properties"]
+            for field in ("name", "notes", "type", "designation", "kind", "country", "target"):
+                if field in props or field in ("name", "notes"):
+                    props[field] = next(texts)
+            props[next(texts)] = next(texts)  # an extra property: hostile key and value
+    sources = [dict(SOURCES[0], title=XSS[0], publisher=XSS[2], url="https://example.org/?q=<x>")]
+    return layers, sources
+
+
+@pytest.fixture
+def hostile_dataset(tmp_path: Path) -> geo.Dataset:
+    layers, sources = hostile_layers()
+    dataset = geo.load(write_dataset(tmp_path / "hostile", layers, sources))
+    assert dataset.problems == []  # only the values are hostile: the data is valid
+    # A link that validation would reject, put in directly to prove the page stops it too.
+    dataset.sources.loc["src-a", "url"] = "javascript:window.__pwned=1"
+    return dataset
+
+
+def test_hostile_data_stays_inert(offline_page, tmp_path: Path, hostile_dataset) -> None:
+    page, log = offline_page
+    fmap = maps.build_map(
+        hostile_dataset, basemap="offline", title=XSS[1], as_of=selection.to_day("2025-10-31")
+    )
+    open_map(page, tmp_path, fmap)
+    points = [
+        (row.geometry.x, row.geometry.y, row["name"])
+        for frame in hostile_dataset.layers.values()
+        for _, row in frame.iterrows()
+        if row.geometry.geom_type == "Point"
+    ]
+    seen_popups = 0
+    for lon, lat, name in points:
+        set_view(page, lon, lat, 12)
+        x, y = pixel_of(page, lon, lat)
+        tooltip = hover(page, x, y)
+        tooltip.wait_for(timeout=5000)
+        assert name in tooltip.text_content()
+        page.mouse.click(x, y)  # popup
+        popup = page.locator(".pm-popup").last
+        popup.wait_for(timeout=5000)
+        text = popup.text_content()
+        assert name in text  # shown literally
+        assert XSS[0] in text  # the hostile source title too
+        hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert hrefs == []  # the javascript: URL is not a link
+        seen_popups += 1
+        page.keyboard.press("Escape")
+        page.evaluate("window.posturemap.map.closePopup()")
+    assert seen_popups == len(points) == 6
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert log.dialogs == [] and log.page_errors == []
+    title = page.locator(".pm-title h1").text_content()
+    assert title == XSS[1]
+    assert page.locator(".pm-legend img[onerror], svg[onload]").count() == 0

@@ -1,0 +1,183 @@
+"""The map page without a browser: layers and counts, legend, self-containment, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import geo
+from geo import escape, export, maps, selection, webassets
+from tests.conftest import valid_layers, write_dataset
+
+
+@pytest.fixture(scope="module")
+def default_map_html(default_dataset) -> str:
+    shown = geo.as_of(default_dataset, "2025-10-23")
+    fmap = maps.build_map(shown, as_of=selection.to_day("2025-10-23"), basemap="offline")
+    return export.html_document(fmap)
+
+
+def payload_of(html: str) -> dict:
+    match = re.search(r"var D = (\{.*?\});\n", html, re.S)
+    assert match, "the map payload is in the page"
+    return json.loads(match.group(1))
+
+
+def test_layers_with_counts(default_map_html: str) -> None:
+    labels = [group["label"] for group in payload_of(default_map_html)["groups"]]
+    assert "Bases (4)" in labels
+    assert "Assets: ships (8)" in labels
+    assert "Assets: submarines (1)" in labels
+    assert "Strike sites (7)" in labels
+    assert "Historical operations (3)" in labels
+    assert "Flight and ship tracks (2)" in labels
+    assert any(label.startswith("Uncertainty circles (") for label in labels)
+
+
+def test_every_feature_is_in_the_payload(default_map_html: str, default_dataset) -> None:
+    payload = payload_of(default_map_html)
+    shown = geo.as_of(default_dataset, "2025-10-23")
+    assert len(payload["kind"]) == shown.feature_count
+    ids = {payload["strings"][i] for i in payload["columns"]["id"]}
+    assert set(shown["strikes"]["id"]) <= ids
+
+
+def test_no_external_script_or_style(default_map_html: str) -> None:
+    assert not re.search(r"<script[^>]+src=[\"']?https?:", default_map_html, re.I)
+    assert not re.search(r"<link[^>]+href=[\"']?https?:", default_map_html, re.I)
+    assert webassets.inline_js()[:500] in default_map_html  # Leaflet is inlined, not linked
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", default_map_html)
+    assert payload_of(default_map_html)["tiles"] is None  # offline: no tile URL at all
+
+
+def test_online_basemap_keeps_tiles_in_data_only(default_dataset) -> None:
+    html = export.html_document(maps.build_map(default_dataset, basemap="light"))
+    assert payload_of(html)["tiles"]["url"].startswith("https://")
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?https?:", html, re.I)
+
+
+@pytest.mark.parametrize(
+    ("drop", "absent"),
+    [("strikes", "Strike site"), ("bases", "Base"), ("tracks", "Track, reconstructed")],
+)
+def test_legend_lists_only_what_is_on_the_map(tiny_dir: Path, drop: str, absent: str) -> None:
+    dataset = geo.load(tiny_dir)
+    full = [label for label, _ in maps.legend_entries(dataset)]
+    dataset.layers[drop] = dataset.layers[drop].iloc[0:0]
+    fewer = [label for label, _ in maps.legend_entries(dataset)]
+    assert any(label.startswith(absent) for label in full) or drop == "tracks"
+    assert not any(label.startswith(absent) for label in fewer)
+
+
+def test_title_block_and_caveat(default_map_html: str) -> None:
+    assert "As of 23 October 2025" in default_map_html
+    assert "Open sources; positions approximate" in default_map_html
+    assert "Sources: " in default_map_html
+
+
+def test_write_html_never_overwrites(tmp_path: Path, tiny_dir: Path) -> None:
+    target = tmp_path / "map.html"
+    target.write_text("mine")
+    with pytest.raises(FileExistsError):
+        export.write_html(maps.build_map(geo.load(tiny_dir)), target)
+    assert target.read_text() == "mine"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["--basemap", "moon"], 2, "--basemap: 'moon' is not one of"),
+        (["--as-of", "tomorrow"], 2, "--as-of: 'tomorrow' is not an ISO date"),
+        (["--zones", "XXX"], 2, "--zones:"),
+        (["--rings", "nowhere"], 1, "--rings: no base or asset with id 'nowhere'"),
+    ],
+)
+def test_export_html_errors(run_cli, tmp_path: Path, args, code, text) -> None:
+    exit_code, stdout, stderr = run_cli("export", "html", str(tmp_path / "m.html"), *args)
+    assert exit_code == code
+    assert text in stdout + stderr
+    assert "Traceback" not in stdout + stderr
+
+
+def test_export_html_refuses_to_overwrite(run_cli, tmp_path: Path) -> None:
+    target = tmp_path / "m.html"
+    target.write_text("keep me")
+    code, _, stderr = run_cli("export", "html", str(target))
+    assert code == 1 and "use --force" in stderr
+    assert target.read_text() == "keep me"
+
+
+PAYLOADS = [
+    "</script><script>window.__pwned=1</script>",
+    "<!-- <script>",
+    "${window.__pwned=1}",
+    "\u2028\u2029",
+    "{{7*7}}",
+    "'; window.__pwned=1; '",
+]
+
+
+@pytest.mark.parametrize("text", PAYLOADS)
+def test_script_json_cannot_break_out(text: str) -> None:
+    encoded = escape.script_json({"name": text})
+    assert "</script" not in encoded.lower()
+    assert "<!--" not in encoded
+    assert "\u2028" not in encoded and "\u2029" not in encoded
+    assert json.loads(encoded)["name"] == text  # still the same data
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.org/a?b=1", "https://example.org/a?b=1"),
+        ("http://example.org", "http://example.org"),
+        ("  https://example.org  ", "https://example.org"),
+        ("javascript:alert(1)", None),
+        (" javascript:alert(1)", None),
+        ("java\tscript:alert(1)", None),
+        ("JAVASCRIPT:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("vbscript:msgbox(1)", None),
+        ("//example.org/x", None),
+        ("/relative/path", None),
+        ("https://", None),
+        (None, None),
+        (42, None),
+    ],
+)
+def test_safe_url(url, expected) -> None:
+    assert escape.safe_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('<img src=x onerror="alert(1)">', "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;"),
+        ("a & b", "a &amp; b"),
+        ("it's", "it&#39;s"),
+        (None, ""),
+    ],
+)
+def test_html_text(value, expected) -> None:
+    assert escape.html_text(value) == expected
+
+
+def test_title_is_escaped(tiny_dir: Path) -> None:
+    html = export.html_document(maps.build_map(geo.load(tiny_dir), title="<b onmouseover=x>T</b>"))
+    assert "<b onmouseover=x>" not in html
+    assert "&lt;b onmouseover=x&gt;T&lt;/b&gt;" in html
+
+
+def test_timeline_payload(tmp_path: Path) -> None:
+    dataset = geo.load(write_dataset(tmp_path / "d", valid_layers()))
+    payload = payload_of(export.html_document(maps.build_map(dataset, timeline=True)))
+    spec = payload["timeline"]
+    assert spec["start"] < spec["now"] <= spec["end"]
+    # Only asset reports end; strikes and tracks stay once they happened.
+    kinds = [payload["strings"][i] for i in payload["columns"]["layer_label"]]
+    for kind, until in zip(kinds, payload["until"], strict=True):
+        if kind != "asset":
+            assert until is None
