@@ -132,7 +132,7 @@ class MapData(MacroElement):
     if (text !== undefined && text !== null) { node.textContent = String(text); }
     return node;
   }
-  function value(i, field) { return str(D.columns[field][i]); }
+  function value(i, field) { var c = D.columns[field]; return c ? str(c[i]) : null; }
   function popupFor(i) {
     var box = el('div', 'pm-popup');
     box.appendChild(el('h3', null, value(i, 'name')));
@@ -156,7 +156,7 @@ class MapData(MacroElement):
       box.appendChild(el('div', 'pm-h', refs.length > 1 ? 'Sources' : 'Source'));
       var list = el('ul');
       refs.forEach(function (r) {
-        var src = D.sources[r], li = el('li');
+        var src = D.sources[str(r)], li = el('li');
         var label = src.title + ' (' + src.publisher + ', ' + src.published + ')';
         if (src.url) {
           var a = el('a', null, label);
@@ -195,7 +195,7 @@ class MapData(MacroElement):
     });
     PM.groups[g.key] = group;
     overlays[g.label] = group;
-    if (g.visible) { group.addTo(map); }
+    group._pmVisible = g.visible;
   });
 
   // Features.
@@ -207,7 +207,7 @@ class MapData(MacroElement):
       layers.push(new SymbolMarker(ll, {renderer: canvas, radius: 11, symbol: D.symbol[i], faded: faded,
                                         feature: i, stroke: false, fill: false}));
       if (D.circle[i] !== null && PM.groups.uncertainty) {
-        var c = D.circle[i], style = {renderer: canvas, color: D.colour[i], weight: 1.2, opacity: faded ? 0.5 : 0.8,
+        var c = D.circle[i], style = {renderer: canvas, color: str(D.colour[i]), weight: 1.2, opacity: faded ? 0.5 : 0.8,
           fillOpacity: faded ? 0.025 : 0.045, dashArray: faded ? '5 5' : null, interactive: false};
         var shape = typeof c === 'number' ? L.circle(ll, Object.assign({radius: c}, style))
                                           : L.polygon(c.map(decodeLine), style);
@@ -216,7 +216,7 @@ class MapData(MacroElement):
       }
     } else {
       var parts = D.shape[i].map(decodeLine);
-      var lineStyle = {renderer: canvas, color: D.colour[i], weight: 2.6, opacity: faded ? 0.65 : 0.9,
+      var lineStyle = {renderer: canvas, color: str(D.colour[i]), weight: 2.6, opacity: faded ? 0.65 : 0.9,
                        dashArray: faded ? '9 7' : null, feature: i};
       var line = D.kind[i] === 1 ? L.polyline(parts, lineStyle)
                                  : L.polygon(parts, Object.assign({fillOpacity: 0.12}, lineStyle));
@@ -225,12 +225,15 @@ class MapData(MacroElement):
       layers.push(line);
       (D.arrows[i] || []).forEach(function (a) {
         layers.push(new ArrowMarker([a[1] / 1e5, a[0] / 1e5], {renderer: canvas, radius: 6, bearing: a[2],
-          color: D.colour[i], faded: faded, feature: i, stroke: false, fill: false}));
+          color: str(D.colour[i]), faded: faded, feature: i, stroke: false, fill: false}));
       });
     }
     layers.forEach(function (layer) { group.addLayer(layer); });
     PM.features.push({index: i, group: group, layers: layers});
   }
+
+  // Groups go on the map once filled: one pass instead of a redraw request per feature.
+  Object.keys(PM.groups).forEach(function (key) { if (PM.groups[key]._pmVisible) { PM.groups[key].addTo(map); } });
 
   // Range rings and maritime zones (GeoJSON; labels shown as text).
   function geoLayer(key, fc, style) {
