@@ -1,8 +1,8 @@
 """Benchmark: the posturemap map against ``GeoDataFrame.explore()`` on the same points.
 
-Run by hand: ``python bench/bench_map.py [--points 10000 100000]`` (explore() needs
-``pip install matplotlib mapclassify``, which posturemap itself does not use). For each size it builds
-both pages from the same synthetic asset points (valid data format, uncertainty, sources),
+Run by hand: ``python bench/bench_map.py [--points 10000 100000]``. explore() needs
+``pip install matplotlib mapclassify``, which posturemap itself does not use. For each size
+it builds both pages from the same synthetic asset points (valid data format, uncertainty, sources),
 writes them, and opens each in headless Chromium (system package) with every request
 outside the machine answered locally: Leaflet from the installed xstatic package, the other
 CDN files explore() asks for (jQuery, Bootstrap, Font Awesome, awesome-markers) with empty
@@ -53,8 +53,17 @@ def synthetic(n: int, seed: int = 1) -> geo.Dataset:
     layers = {name: geo_io.empty_layer(name) for name in geo.LAYERS}
     layers["assets"] = frame
     sources = pd.DataFrame(
-        [{"id": "src-a", "title": "Test", "publisher": "Wire", "published": "2025-10-01",
-          "url": "https://example.org", "kind": "news", "notes": None}]
+        [
+            {
+                "id": "src-a",
+                "title": "Test",
+                "publisher": "Wire",
+                "published": "2025-10-01",
+                "url": "https://example.org",
+                "kind": "news",
+                "notes": None,
+            }
+        ]
     ).set_index("id")
     return geo.Dataset(layers=layers, sources=sources)
 
@@ -111,14 +120,25 @@ def main() -> None:
             naive_build = time.perf_counter() - start
             ours_open = open_time(browser, ours, "window.posturemap && window.posturemap.ready")
             naive_open = open_time(browser, naive, "document.readyState === 'complete'")
-            rows.append((n, ours_build, naive_build, ours.stat().st_size, naive.stat().st_size,
-                         ours_open, naive_open))
+            rows.append(
+                (
+                    n,
+                    ours_build,
+                    naive_build,
+                    ours.stat().st_size,
+                    naive.stat().st_size,
+                    ours_open,
+                    naive_open,
+                )
+            )
         browser.close()
     print(f"{'points':>8} | {'build s':>15} | {'file MB':>17} | {'open s':>15} | size / open ratio")
     print(f"{'':>8} | {'ours  explore':>15} | {'ours    explore':>17} | {'ours  explore':>15} |")
     for n, ob, nb, osz, nsz, oo, no in rows:
-        print(f"{n:>8} | {ob:6.1f} {nb:8.1f} | {osz / 1e6:7.1f} {nsz / 1e6:9.1f} | "
-              f"{oo:6.2f} {no:8.2f} | {osz / nsz:.2f} / {oo / no:.2f}")
+        print(
+            f"{n:>8} | {ob:6.1f} {nb:8.1f} | {osz / 1e6:7.1f} {nsz / 1e6:9.1f} | "
+            f"{oo:6.2f} {no:8.2f} | {osz / nsz:.2f} / {oo / no:.2f}"
+        )
     shutil.rmtree(work, ignore_errors=True)
 
 
