@@ -71,7 +71,7 @@ def script_json(value: Any) -> str:
     Parameters
     ----------
     value : Any
-        JSON-serialisable data (NaN is written as null).
+        JSON-serialisable data (a float NaN is written as ``NaN``, a JavaScript number).
 
     Returns
     -------

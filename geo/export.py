@@ -64,5 +64,9 @@ def write_html(fmap: folium.Map, path: str | os.PathLike[str], overwrite: bool =
         "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
     ) as handle:
         handle.write(html)
+    # NamedTemporaryFile is 0600; give the page the mode any newly saved file gets.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(handle.name, 0o666 & ~umask)
     os.replace(handle.name, target)
     return target

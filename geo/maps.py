@@ -489,7 +489,7 @@ def build_payload(
                 {
                     "key": key,
                     "label": html_text(group_label(key, group_counts[key])),
-                    "visible": key != "zones" or True,
+                    "visible": True,
                 }
             )
 
