@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import folium
 
+from geo.io import atomic_write_text
 from geo.webassets import inline_assets
 
 _EXTERNAL = re.compile(
@@ -58,15 +58,4 @@ def write_html(fmap: folium.Map, path: str | os.PathLike[str], overwrite: bool =
     target = Path(path)
     if target.exists() and not overwrite:
         raise FileExistsError(str(target))
-    html = html_document(fmap)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
-    ) as handle:
-        handle.write(html)
-    # NamedTemporaryFile is 0600; give the page the mode any newly saved file gets.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(handle.name, 0o666 & ~umask)
-    os.replace(handle.name, target)
-    return target
+    return atomic_write_text(target, html_document(fmap))

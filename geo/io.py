@@ -540,10 +540,22 @@ def write_geojson(
     # ten times slower: big layers (track imports) are written compact.
     indent = 1 if len(frame) <= 2000 else None
     text = json.dumps(to_feature_collection(frame), ensure_ascii=False, indent=indent)
-    # Write beside the target and rename, so an interrupted write never leaves half a file.
+    return atomic_write_text(target, text + "\n")
+
+
+def atomic_write_text(target: Path, text: str) -> Path:
+    """Write ``text`` to ``target`` through a temporary file beside it and a rename.
+
+    An interrupted write never leaves half a file, and the file gets the permissions any
+    newly created file gets (the temporary file's 0600 is not kept).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
     ) as handle:
-        handle.write(text + "\n")
+        handle.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(handle.name, 0o666 & ~umask)
     os.replace(handle.name, target)
     return target
