@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import appmap, appstate, appview, io, selection
+from geo import appmap, appstate, appview, escape, io, selection
 from geo.paths import default_data_dir
 from geo.schema import LAYERS
 
@@ -239,7 +239,7 @@ before = (
     else None
 )
 st.markdown(
-    f"#### {appview.markdown_text(dataset.label or 'Data')} · as of "
+    f"#### {escape.markdown_text(dataset.label or 'Data')} · as of "
     f"{day.isoformat() if day else 'no date'} · {len(features)} features in view"
 )
 st.caption(
@@ -309,8 +309,8 @@ with right, st.container(height=MAP_HEIGHT, border=False):
             "to see everything known about it."
         )
     else:
-        st.markdown(f"##### {appview.markdown_text(details.name)}")
-        st.caption(f"{appview.headline(details)}  \nid {appview.markdown_text(details.id)}")
+        st.markdown(f"##### {escape.markdown_text(details.name)}")
+        st.caption(f"{appview.headline(details)}  \nid {escape.markdown_text(details.id)}")
         if details.id not in names and state.timeline:
             st.info("Not in view at the as-of date (the figures' and the table's date).")
         elif details.id not in names:

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote
 
 import geopandas as gpd
 import pandas as pd
@@ -26,7 +25,7 @@ import shapely
 
 from geo import analysis, geodesy, io, selection, zones
 from geo.appstate import all_features
-from geo.escape import safe_url
+from geo.escape import markdown_link, markdown_text, safe_url
 from geo.io import Dataset
 from geo.schema import Problem
 
@@ -335,21 +334,6 @@ def asset_history(dataset: Dataset, asset_id: str, as_of: date | None = None) ->
 
 
 # --- text for Streamlit markdown (escaped: data never becomes markup or links) -------------
-
-
-def markdown_text(value: Any) -> str:
-    """Escape text from the data for Streamlit markdown so that it shows literally."""
-    text = " ".join(str(value).split())  # no line breaks: a value cannot start a block
-    special = "\\`*_{}[]<>()#+-.!|~$:"
-    return "".join("\\" + ch if ch in special else ch for ch in text)
-
-
-def markdown_link(text: Any, url: Any) -> str:
-    """A markdown link to an http(s) URL, or the escaped text alone for any other URL."""
-    if safe_url(url) is None:
-        return markdown_text(text)
-    safe = quote(safe_url(url), safe="/:?#@!$&'*+,;=%~-._")
-    return f"[{markdown_text(text)}]({safe})"
 
 
 def source_lines(sources: pd.DataFrame) -> list[str]:

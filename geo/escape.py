@@ -11,6 +11,7 @@ import json
 import math
 import re
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import escape
 
@@ -95,3 +96,18 @@ def _default(value: Any) -> Any:
 def safe_url(value: Any) -> str | None:
     """Return ``value`` stripped when it is an http(s) URL, else None (never a link)."""
     return value.strip() if is_http_url(value) else None
+
+
+def markdown_text(value: Any) -> str:
+    """Escape text from the data for Streamlit markdown so that it shows literally (the app)."""
+    text = " ".join(str(value).split())  # no line breaks: a value cannot start a block
+    special = "\\`*_{}[]<>()#+-.!|~$:"
+    return "".join("\\" + ch if ch in special else ch for ch in text)
+
+
+def markdown_link(text: Any, url: Any) -> str:
+    """A markdown link to an http(s) URL, or the escaped text alone for any other URL."""
+    if safe_url(url) is None:
+        return markdown_text(text)
+    safe = quote(safe_url(url), safe="/:?#@!$&'*+,;=%~-._")
+    return f"[{markdown_text(text)}]({safe})"

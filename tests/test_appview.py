@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import appstate, appview, io
+from geo import appstate, appview, escape, io
 from geo.appstate import ViewState
 from tests.conftest import SOURCES, collection, feature, point, valid_layers
 
@@ -222,7 +222,7 @@ def test_geojson_download_round_trips(tiny: io.Dataset) -> None:
 
 
 def test_markdown_text_is_literal() -> None:
-    assert appview.markdown_text("**bold** <b>") == "\\*\\*bold\\*\\* \\<b\\>"
+    assert escape.markdown_text("**bold** <b>") == "\\*\\*bold\\*\\* \\<b\\>"
 
 
 def test_nearby_states_include_venezuela(tiny: io.Dataset) -> None:
