@@ -163,6 +163,24 @@ def write_dataset(directory: Path, layers: dict[str, Any], sources: Any = None) 
     return directory
 
 
+def tiny_files(layers: dict | None = None, sources: list | None = None) -> dict[str, bytes]:
+    """The tiny data set (or ``layers``/``sources``) as uploaded files: name -> bytes."""
+    files = {
+        f"{name}.geojson": json.dumps(fc).encode()
+        for name, fc in (layers or valid_layers()).items()
+    }
+    files["sources.json"] = json.dumps(SOURCES if sources is None else sources).encode()
+    return files
+
+
+@pytest.fixture
+def tiny() -> geo.Dataset:
+    """The tiny data set loaded from bytes (as an upload is)."""
+    dataset = geo.load_bytes(tiny_files())
+    assert dataset.problems == []
+    return dataset
+
+
 @pytest.fixture
 def tiny_dir(tmp_path: Path) -> Path:
     """A small valid data directory written to a temporary folder."""

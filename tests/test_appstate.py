@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date
 
@@ -10,23 +9,6 @@ import pytest
 
 from geo import appstate, io, selection
 from geo.appstate import ViewState
-from tests.conftest import SOURCES, valid_layers
-
-
-def tiny_files(layers: dict | None = None, sources: list | None = None) -> dict[str, bytes]:
-    files = {
-        f"{name}.geojson": json.dumps(fc).encode()
-        for name, fc in (layers or valid_layers()).items()
-    }
-    files["sources.json"] = json.dumps(SOURCES if sources is None else sources).encode()
-    return files
-
-
-@pytest.fixture
-def tiny() -> io.Dataset:
-    dataset = io.load_bytes(tiny_files())
-    assert dataset.problems == []
-    return dataset
 
 
 @pytest.fixture

@@ -13,23 +13,7 @@ import shapely
 
 from geo import appstate, appview, escape, io
 from geo.appstate import ViewState
-from tests.conftest import SOURCES, collection, feature, point, valid_layers
-
-
-def tiny_files(layers: dict | None = None, sources: list | None = None) -> dict[str, bytes]:
-    files = {
-        f"{name}.geojson": json.dumps(fc).encode()
-        for name, fc in (layers or valid_layers()).items()
-    }
-    files["sources.json"] = json.dumps(SOURCES if sources is None else sources).encode()
-    return files
-
-
-@pytest.fixture
-def tiny() -> io.Dataset:
-    dataset = io.load_bytes(tiny_files())
-    assert dataset.problems == []
-    return dataset
+from tests.conftest import SOURCES, collection, feature, point, tiny_files, valid_layers
 
 
 def test_figures_follow_the_date(tiny: io.Dataset) -> None:
