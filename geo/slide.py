@@ -22,7 +22,7 @@ from jinja2 import Template
 from geo import selection
 from geo.escape import html_text
 from geo.io import Dataset
-from geo.maps import extent
+from geo.maps import as_of_text, extent
 
 if TYPE_CHECKING:
     import folium
@@ -311,19 +311,9 @@ def features_bounds(
     )
 
 
-def long_date(day: date) -> str:
-    """``23 October 2025``."""
-    return f"{day.day} {day:%B %Y}"
-
-
 def as_of_line(day: date | None, since: date | None) -> str:
-    """``As of 23 October 2025`` (with the strike and track window when there is one)."""
-    if day is None:
-        return ""
-    text = f"As of {long_date(day)}"
-    if since is not None:
-        text += f" · strikes and tracks since {long_date(since)}"
-    return text
+    """``As of 23 October 2025`` (with the window), or nothing when there is no date."""
+    return "" if day is None else as_of_text(day, since)
 
 
 def figures_line(shown: Dataset) -> str:

@@ -218,17 +218,12 @@ def browser() -> Iterator[Any]:
         pytest.skip("Chromium not found: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
+    from geo.png import LAUNCH_ARGS
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=list(LAUNCH_ARGS),
         )
         yield launched
         launched.close()
