@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -190,15 +189,6 @@ def tiny_dir(tmp_path: Path) -> Path:
 # --- browser ------------------------------------------------------------------------
 
 
-def chromium_path() -> str | None:
-    """The system Chromium, or POSTUREMAP_CHROMIUM when set."""
-    return (
-        os.environ.get("POSTUREMAP_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-
-
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
@@ -213,9 +203,12 @@ def is_local(url: str) -> bool:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless system Chromium driven by Playwright (skips when Chromium is missing)."""
-    executable = chromium_path()
-    if not executable:
-        pytest.skip("Chromium not found: apt-get install -y chromium")
+    from geo.png import BrowserNotFound, find_chromium
+
+    try:
+        executable = find_chromium()
+    except BrowserNotFound as error:
+        pytest.skip(str(error))
     from playwright.sync_api import sync_playwright
 
     from geo.png import LAUNCH_ARGS
