@@ -10,7 +10,7 @@ velocity, heading; pings every ~10 s, flights with turns and orbits, ~10 m posit
 silences of 40-90 min, and a few bad rows, duplicates and single-ping outliers), then runs
 each way in its own Python process so that peak RSS is measured per way:
 
-* ``fast``: ``geo.pings.read_pings`` + ``geo.tracks.build_tracks`` (split, antimeridian,
+* ``fast``: ``geo.pingfiles.read_pings`` + ``geo.tracks.build_tracks`` (split, antimeridian,
   Douglas-Peucker within 100 m) + ``geo.io.write_geojson``: what ``python -m geo tracks
   import`` does.
 * ``naive``: a per-row Python loop over ``csv.reader`` (parse, check, group), a per-pair
@@ -105,10 +105,10 @@ def peak_rss_mb() -> float:
 
 def run_fast(csv_path: Path, out_dir: Path) -> dict:
     """The library way; returns timings and sizes."""
-    from geo import io, pings, tracks
+    from geo import io, pingfiles, tracks
 
     t0 = time.perf_counter()
-    read = pings.read_pings([csv_path])
+    read = pingfiles.read_pings([csv_path])
     t1 = time.perf_counter()
     layer, report = tracks.build_tracks(read.frame, "bench")
     t2 = time.perf_counter()

@@ -10,7 +10,7 @@ from geo.analysis import analyze, range_rings, strikes_by_zone
 from geo.geodesy import distance_km, distance_nm, geodesic_circle
 from geo.io import Dataset, load, load_bytes, to_feature_collection, write_geojson
 from geo.paths import default_data_dir
-from geo.pings import read_pings
+from geo.pingfiles import read_pings
 from geo.png import SlideRenderer, render_png, slide_png_bytes
 from geo.schema import LAYERS, Problem
 from geo.selection import as_of, dates_in, filter_layers, history, latest_date, summary

@@ -236,7 +236,7 @@ def tracks_import(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from geo import pings as ping_files
-    from geo import tracks
+    from geo import trackimport, tracks
 
     if out_file.name != "tracks.geojson":
         raise fail(f"--out must be a file named tracks.geojson (got {out_file.name})", 2)
@@ -267,7 +267,7 @@ def tracks_import(
             bar.update(building, description=name, advance=1)
 
         try:
-            result = tracks.import_tracks(
+            result = trackimport.import_tracks(
                 pings,
                 out_file,
                 source=source,
@@ -281,7 +281,7 @@ def tracks_import(
             )
         except ping_files.PingError as error:
             raise fail(str(error)) from None
-        except tracks.SourceError as error:
+        except trackimport.SourceError as error:
             raise fail(str(error), 2) from None
         except FileExistsError:
             raise fail(f"{out_file} exists; use --force to replace it") from None
