@@ -30,7 +30,8 @@ from geo.appstate import ViewState
 from geo.escape import script_json
 from geo.export import html_document
 from geo.io import Dataset
-from geo.maps import CAVEAT, build_map, extent
+from geo.maps import CAVEAT, build_map
+from geo.payload import extent
 
 RETURNED_OBJECTS = [
     "last_object_clicked",
@@ -115,8 +116,8 @@ def view_map(
     bounds : (west, south, east, north), optional
         Area to show.
     in_app : bool
-        Tag the drawn features with their ids (:class:`FeatureIds`) so that a click
-        names the feature, and leave the title to the page.
+        Leave the title to the page and fold the legend. (Wherever it is drawn, a click on
+        a feature reports the feature's id to ``st_folium``: see :mod:`geo.mapscript`.)
 
     Returns
     -------
@@ -137,7 +138,6 @@ def view_map(
     )
     if in_app:
         fmap.add_child(AppStyle())
-        fmap.add_child(FeatureIds())
         stable_ids(fmap)
     if assets_url:
         webassets.use_local_assets(fmap, assets_url)
@@ -177,39 +177,6 @@ class AppStyle(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "AppStyle"
-
-
-class FeatureIds(MacroElement):
-    """Gives every drawn feature layer a GeoJSON ``feature`` with its ``id``.
-
-    ``st_folium`` reports a clicked layer as ``layer.toGeoJSON()``
-    (``last_active_drawing``); with this, that carries the feature's id, which
-    :func:`geo.appstate.clicked_feature_id` uses. The ids are read from the map's
-    own payload (``window.posturemap``, drawn by ``geo.elements.MapData``); nothing
-    from the data is written into this script.
-    """
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-  var PM = window.posturemap;
-  if (!PM || !PM.data || !PM.data.columns || !PM.data.columns.id) { return; }
-  var D = PM.data;
-  PM.features.forEach(function (f) {
-    var id = D.strings[D.columns.id[f.index]];
-    f.layers.forEach(function (layer) {
-      layer.feature = {type: 'Feature', properties: {id: id}};
-    });
-  });
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "FeatureIds"
 
 
 class _Halo(MacroElement):

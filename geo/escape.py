@@ -52,6 +52,44 @@ def html_text(value: Any) -> str:
     return text.replace("{", "&#123;").replace("}", "&#125;")
 
 
+def script_json_string(value: Any) -> str:
+    """Serialise ``value`` as a JavaScript string literal of JSON, for ``JSON.parse(...)``.
+
+    A large payload parses several times faster through ``JSON.parse`` of a string than as
+    an object literal in the script. The JSON is strict (NaN and infinities become
+    ``null``) and escaped as by :func:`script_json`; then backslashes and single quotes are
+    escaped for the single-quoted literal.
+
+    Parameters
+    ----------
+    value : Any
+        JSON-serialisable data.
+
+    Returns
+    -------
+    str
+        ``'...'``, safe inside a ``<script>`` element.
+    """
+    try:
+        text = json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), default=_default, allow_nan=False
+        )
+    except ValueError:  # a NaN somewhere: rebuild with nulls (rare, so only then walk it)
+        return script_json_string(_finite(value))
+    for char, replacement in _SCRIPT_UNSAFE.items():
+        text = text.replace(char, replacement)
+    text = _JINJA_OPEN.sub(lambda m: f"{{\\u{ord(m.group(1)):04x}", text)
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return _plain(value)
+
+
 def _plain(value: Any) -> Any:
     """Make a value JSON-safe: NaN becomes null, numpy scalars become Python numbers."""
     if isinstance(value, float) and not math.isfinite(value):

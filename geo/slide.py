@@ -22,7 +22,8 @@ from jinja2 import Template
 from geo import selection
 from geo.escape import html_text
 from geo.io import Dataset
-from geo.maps import as_of_text, extent
+from geo.legend import as_of_text
+from geo.payload import extent
 
 if TYPE_CHECKING:
     import folium

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,17 @@ def write_dataset(directory: Path, layers: dict[str, Any], sources: Any = None) 
         json.dumps(SOURCES if sources is None else sources), encoding="utf-8"
     )
     return directory
+
+
+def page_payload(page: str) -> dict[str, Any]:
+    """The data a map page draws from: the ``JSON.parse('...')`` of ``geo.mapscript.MapData``.
+
+    The literal is single-quoted JSON in which only backslashes and quotes are escaped
+    (``geo.escape.script_json_string``); undoing that gives the JSON back.
+    """
+    match = re.search(r"var D = JSON\.parse\('((?:[^'\\]|\\.)*)'\);", page)
+    assert match, "the map's payload is in the page"
+    return json.loads(re.sub(r"\\(.)", r"\1", match.group(1)))
 
 
 def tiny_files(layers: dict | None = None, sources: list | None = None) -> dict[str, bytes]:

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 import geo
 from geo import selection
-from tests.conftest import SOURCES, collection, feature, point, valid_layers
+from tests.conftest import SOURCES, collection, feature, page_payload, point, valid_layers
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -334,11 +334,8 @@ def test_rings_zones_and_distances(default_dataset: geo.Dataset) -> None:
 
 
 def map_payload(at: AppTest) -> dict[str, Any]:
-    """The data the map's script draws from (``var D = {...}`` of ``geo.elements.MapData``)."""
-    script = map_args(at)["script"]
-    start_at = script.index("var D = ") + len("var D = ")
-    payload, _ = json.JSONDecoder().raw_decode(script, start_at)
-    return payload
+    """The data the map's script draws from (``geo.mapscript.MapData``)."""
+    return page_payload(map_args(at)["script"])
 
 
 def end_of_day(day: date) -> int:

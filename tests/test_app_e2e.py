@@ -117,9 +117,9 @@ def settled_frame(page: Any) -> Any:
 
 
 def drawn_layers(frame: Any) -> int:
-    """How many markers, vector shapes and GeoJSON features the map holds."""
+    """How many symbols the map has drawn in view (its point canvas, ``geo.mapscript``)."""
     return frame.locator("body").evaluate(
-        "() => Object.values(window.map._layers).filter(l => l.getLatLng || l.getLatLngs).length"
+        "() => window.posturemap && window.posturemap.ready ? window.posturemap.drawn().length : 0"
     )
 
 
@@ -143,21 +143,16 @@ def test_map_draws_with_no_network(offline_page, app_url) -> None:
 
 
 ISOLATED_POINT_JS = """() => {
-  const map = window.map;
-  const all = Object.values(map._layers).filter(l => l.getLatLng && !(l instanceof L.Circle));
+  const PM = window.posturemap, size = PM.map.getSize(), drawn = PM.drawn();
   let best = null, bestGap = -1;
-  for (const layer of all) {
-    const p = map.latLngToContainerPoint(layer.getLatLng());
-    const size = map.getSize();
-    if (p.x < 40 || p.y < 40 || p.x > size.x - 40 || p.y > size.y - 40) continue;
+  for (const [i, x, y] of drawn) {
+    if (x < 40 || y < 40 || x > size.x - 40 || y > size.y - 40) continue;
     let gap = Infinity;
-    for (const other of all) {
-      if (other === layer) continue;
-      const q = map.latLngToContainerPoint(other.getLatLng());
-      gap = Math.min(gap, Math.hypot(p.x - q.x, p.y - q.y));
+    for (const [j, u, v] of drawn) { if (j !== i) gap = Math.min(gap, Math.hypot(x - u, y - v)); }
+    if (gap > bestGap) {
+      bestGap = gap;
+      best = {x: x, y: y, lat: PM.data.lat[i] / 1e5, lng: PM.data.lon[i] / 1e5, gap: gap};
     }
-    if (gap > bestGap) { bestGap = gap; best = {x: p.x, y: p.y, lat: layer.getLatLng().lat,
-                                               lng: layer.getLatLng().lng, gap: gap}; }
   }
   return best;
 }"""
@@ -281,9 +276,8 @@ def test_uploaded_script_stays_inert(offline_page, app_url) -> None:
     page.wait_for_function(
         f"""() => {{
           const frames = document.querySelectorAll('{MAP_FRAME}');
-          const map = frames.length === 1 && frames[0].contentWindow.map;
-          return map && Object.values(map._layers)
-              .filter(l => l.getLatLng || l.getLatLngs).length >= 5;
+          const PM = frames.length === 1 && frames[0].contentWindow.posturemap;
+          return PM && PM.ready && PM.drawn().length >= 5;
         }}""",
         timeout=WAIT_MS,
     )
@@ -291,9 +285,7 @@ def test_uploaded_script_stays_inert(offline_page, app_url) -> None:
     assert figure(page, "Ships") == "1"
     # Hover and click every point: tooltips and popups open, the panel shows the details.
     points = frame.locator("body").evaluate(
-        "() => Object.values(window.map._layers).filter(l => l.getLatLng)"
-        ".map(l => window.map.latLngToContainerPoint(l.getLatLng()))"
-        ".map(p => [p.x, p.y])"
+        "() => window.posturemap.drawn().map(([i, x, y]) => [x, y])"
     )
     page.locator(MAP_FRAME).scroll_into_view_if_needed()
     box = page.locator(MAP_FRAME).bounding_box()
@@ -315,9 +307,9 @@ DRAWN_JS = """(body, t) => {
   const PM = window.posturemap, slider = document.querySelector('input.pm-slider');
   slider.value = String(t);
   slider.dispatchEvent(new Event('input'));
-  const drawn = f => f.layers.every(l => f.group.hasLayer(l));
-  const on = prefix => PM.features.filter(f => drawn(f) && Object.keys(PM.groups)
-      .some(k => PM.groups[k] === f.group && (k === prefix || k.startsWith(prefix + ':')))).length;
+  const on = prefix => Object.keys(PM.groups)
+      .filter(k => k === prefix || k.startsWith(prefix + ':'))
+      .reduce((sum, k) => sum + PM.shown(k), 0);
   return {now: document.querySelector('.pm-timeline span.pm-now').textContent, pmNow: PM.now,
           strikes: on('strikes'), assets: on('assets')};
 }"""

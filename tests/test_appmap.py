@@ -55,15 +55,6 @@ def test_html_parts_agree_on_element_ids(view: geo.Dataset) -> None:
     assert set(looked_up) <= set(boxes)
 
 
-def test_features_carry_their_ids_for_clicks(view: geo.Dataset) -> None:
-    fmap = appmap.view_map(view, ViewState(), None)
-    script = fmap.get_root().render()
-    assert "layer.feature = {type: 'Feature', properties: {id: id}}" in script
-    assert script.index("window.posturemap = ") < script.index("layer.feature = ")
-    exported = appmap.view_html(view, ViewState(), None)
-    assert "layer.feature = " not in exported  # app-only glue stays out of exports
-
-
 def test_highlight_is_a_separate_inert_group(default_dataset: geo.Dataset) -> None:
     assert appmap.highlight(default_dataset, None) is None
     assert appmap.highlight(default_dataset, "no-such-id") is None

@@ -32,7 +32,7 @@ def test_default_map_draws_offline(offline_page, default_dataset, tmp_path: Path
     page, log = offline_page
     _open(page, maps.build_map(default_dataset, basemap="offline"), tmp_path)
     assert log.blocked == [] and log.page_errors == [] and log.console_errors == []
-    assert page.evaluate("window.posturemap.features.length") > 0
+    assert page.evaluate("window.posturemap.data.kind.length") > 0
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -59,16 +59,16 @@ def test_hostile_text_is_shown_never_run(offline_page, tmp_path: Path, payload: 
     assert dataset.problems == []
     page, log = offline_page
     _open(page, maps.build_map(dataset, title=payload, basemap="offline"), tmp_path)
+    # Every feature's tooltip and popup, points and lines alike, opened by the page's own code.
     texts = page.evaluate(
         """() => { const PM = window.posturemap, out = [];
-        PM.features.forEach(f => { const l = f.layers[0];
-          f.group.fire('mouseover', {layer: l, latlng: PM.map.getCenter()});
-          f.group.fire('click', {layer: l, latlng: PM.map.getCenter()});
-          const p = document.querySelector('.leaflet-popup-content');
-          out.push(p ? p.textContent : ''); });
+        for (let i = 0; i < PM.data.kind.length; i++) {
+          const tip = PM.tooltip(i), popup = PM.popup(i);
+          out.push([tip ? tip.textContent : '', popup ? popup.textContent : '']);
+        }
         return out; }"""
     )
     assert page.evaluate("window.__pwned") is None
     assert log.dialogs == [] and log.page_errors == []
-    assert texts and all(payload in t for t in texts)
+    assert texts and all(payload in tip and payload in popup for tip, popup in texts)
     assert payload in page.inner_text(".pm-title h1")

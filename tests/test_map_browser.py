@@ -63,14 +63,8 @@ def hover(page: Any, x: float, y: float) -> Any:
 
 
 def visible_count(page: Any, group: str) -> int:
-    return page.evaluate(
-        """(key) => {
-          const P = window.posturemap, g = P.groups[key];
-          if (!g || !P.map.hasLayer(g)) return 0;
-          return P.features.filter(f => f.group === g && g.hasLayer(f.layers[0])).length;
-        }""",
-        group,
-    )
+    """Features of a layer-control group drawn now (0 when the group is switched off)."""
+    return page.evaluate("(key) => window.posturemap.shown(key)", group)
 
 
 def test_default_map_draws_offline(offline_page, tmp_path: Path, default_dataset) -> None:
@@ -79,7 +73,7 @@ def test_default_map_draws_offline(offline_page, tmp_path: Path, default_dataset
     open_map(page, tmp_path, maps.build_map(shown, basemap="offline"))
     assert log.blocked == []  # nothing at all was requested from the network
     assert log.console_errors == [] and log.page_errors == []
-    assert page.evaluate("window.posturemap.features.length") == shown.feature_count
+    assert page.evaluate("window.posturemap.data.kind.length") == shown.feature_count
     assert visible_count(page, "strikes") == 7
     # The canvas really has the symbols on it: many distinct colours in a screenshot.
     from io import BytesIO
@@ -118,6 +112,43 @@ def test_popup_shows_sources_as_links(offline_page, tmp_path: Path, tiny_dir: Pa
     link = popup.locator("a")
     assert link.inner_text() == "Test report (Test Wire, 2025-10-01)"
     assert link.get_attribute("href") == "https://example.org/report"
+    assert log.page_errors == []
+
+
+# What streamlit-folium does: listen to "click" on every layer of the map and read
+# ``e.layer.toGeoJSON()`` (its last_active_drawing); the app selects the feature by that id.
+RECORD_CLICKS = """() => {
+  window.__clicked = [];
+  const map = window.posturemap.map;
+  Object.values(map._layers).forEach(layer => layer.on('click', e => {
+    window.__clicked.push(e.layer && e.layer.toGeoJSON ? e.layer.toGeoJSON().properties.id : null);
+  }));
+}"""
+
+
+@pytest.mark.parametrize(
+    ("fid", "lon", "lat"),
+    [("b1", -65.643, 18.255), ("a1-later", -66.0, 12.5), ("t1", None, None)],
+)
+def test_a_click_reports_the_feature_id(
+    offline_page, tmp_path: Path, tiny_dir: Path, fid: str, lon: float | None, lat: float | None
+) -> None:
+    page, log = offline_page
+    dataset = geo.load(tiny_dir)
+    open_map(page, tmp_path, maps.build_map(dataset, basemap="offline", show_uncertainty=False))
+    if lon is None:  # a track: click the middle of its first segment as drawn
+        coords = dataset["tracks"].set_index("id").loc[fid].geometry.coords
+        (lon1, lat1), (lon2, lat2) = coords[0][:2], coords[1][:2]
+        set_view(page, (lon1 + lon2) / 2, (lat1 + lat2) / 2, 5)
+        (x1, y1), (x2, y2) = pixel_of(page, lon1, lat1), pixel_of(page, lon2, lat2)
+        where = ((x1 + x2) / 2, (y1 + y2) / 2)
+    else:
+        set_view(page, lon, lat, 9)
+        where = pixel_of(page, lon, lat)
+    page.evaluate(RECORD_CLICKS)
+    page.mouse.click(*where)
+    page.locator(".pm-popup").wait_for(timeout=5000)
+    assert fid in page.evaluate("window.__clicked")
     assert log.page_errors == []
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 import geo
-from geo import escape, export, maps, selection, webassets
-from tests.conftest import valid_layers, write_dataset
+from geo import escape, export, legend, maps, selection, webassets
+from tests.conftest import page_payload, valid_layers, write_dataset
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +21,7 @@ def default_map_html(default_dataset) -> str:
 
 
 def payload_of(html: str) -> dict:
-    match = re.search(r"var D = (\{.*?\});\n", html, re.S)
-    assert match, "the map payload is in the page"
-    return json.loads(match.group(1))
+    return page_payload(html)
 
 
 def test_layers_with_counts(default_map_html: str) -> None:
@@ -65,9 +63,9 @@ def test_online_basemap_keeps_tiles_in_data_only(default_dataset) -> None:
 )
 def test_legend_lists_only_what_is_on_the_map(tiny_dir: Path, drop: str, absent: str) -> None:
     dataset = geo.load(tiny_dir)
-    full = [label for label, _ in maps.legend_entries(dataset)]
+    full = [label for label, _ in legend.legend_entries(dataset)]
     dataset.layers[drop] = dataset.layers[drop].iloc[0:0]
-    fewer = [label for label, _ in maps.legend_entries(dataset)]
+    fewer = [label for label, _ in legend.legend_entries(dataset)]
     assert any(label.startswith(absent) for label in full) or drop == "tracks"
     assert not any(label.startswith(absent) for label in fewer)
 
@@ -131,12 +129,15 @@ def test_title_is_escaped(tiny_dir: Path) -> None:
 
 
 def test_timeline_payload(tmp_path: Path) -> None:
-    dataset = geo.load(write_dataset(tmp_path / "d", valid_layers()))
+    layers = valid_layers()
+    layers["assets"]["features"][0]["properties"]["until"] = "2025-09-20"
+    dataset = geo.load(write_dataset(tmp_path / "d", layers))
     payload = payload_of(export.html_document(maps.build_map(dataset, timeline=True)))
     spec = payload["timeline"]
     assert spec["start"] < spec["now"] <= spec["end"]
     # Only asset reports end; strikes and tracks stay once they happened.
     kinds = [payload["strings"][i] for i in payload["columns"]["layer_label"]]
-    for kind, until in zip(kinds, payload["until"], strict=True):
-        if kind != "asset":
-            assert until is None
+    ids = [payload["strings"][i] for i in payload["columns"]["id"]]
+    ending = {ids[int(i)]: until for i, until in payload["until"].items()}
+    assert ending == {"a1": int(datetime(2025, 9, 20, tzinfo=timezone.utc).timestamp())}
+    assert all(kinds[ids.index(fid)] == "asset" for fid in ending)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo import escape, export, maps
+from geo import escape, export, legend, maps, payload
 
 HOSTILE = [
     '<img src=x onerror="window.__pwned=1;alert(1)">',
@@ -88,14 +88,14 @@ def test_no_external_script_or_style(tiny_dir: Path, basemap: str) -> None:
 
 def test_offline_basemap_has_no_tiles(tiny_dir: Path) -> None:
     dataset = geo.load(tiny_dir)
-    payload = maps.build_payload(dataset, basemap="offline")
-    assert payload["tiles"] is None and payload["land"]["features"]
-    assert payload["tiles_label"] is None
+    page_data = payload.build_payload(dataset, basemap="offline")
+    assert page_data["tiles"] is None and page_data["land"]["features"]
+    assert page_data["tiles_label"] is None
 
 
 def test_layers_counted_in_payload_and_labels(tiny_dir: Path) -> None:
-    payload = maps.build_payload(geo.load(tiny_dir))
-    labels = {g["key"]: g["label"] for g in payload["groups"]}
+    page_data = payload.build_payload(geo.load(tiny_dir))
+    labels = {g["key"]: g["label"] for g in page_data["groups"]}
     assert labels["assets:ship"] == "Assets: ships (2)"
     assert labels["strikes"] == "Strike sites (2)"
     assert labels["bases"] == "Bases (1)"
@@ -104,7 +104,7 @@ def test_layers_counted_in_payload_and_labels(tiny_dir: Path) -> None:
 
 
 def test_legend_only_for_what_is_on_the_map(tiny_dir: Path) -> None:
-    labels = [label for label, _ in maps.legend_entries(geo.load(tiny_dir))]
+    labels = [label for label, _ in legend.legend_entries(geo.load(tiny_dir))]
     assert "Ships (friend)" in labels and "Strike site" in labels
     assert not any(label.startswith("Aircraft") for label in labels)
     assert "Historical operation" not in labels
