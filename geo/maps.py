@@ -82,7 +82,7 @@ def build_map(
     """
     timeline_spec = None
     if timeline:
-        timeline_spec = _timeline_spec(dataset, as_of)
+        timeline_spec = _timeline_spec(dataset, as_of, since)
     payload = build_payload(
         dataset,
         basemap=basemap,
@@ -117,15 +117,27 @@ def build_map(
     return fmap
 
 
-def _timeline_text(spec: dict[str, int] | None) -> str:
+def _timeline_text(spec: dict[str, int | None] | None) -> str:
     if spec is None:
         return "Timeline: no dated features"
     first = datetime.fromtimestamp(spec["start"] - 86400, tz=timezone.utc).date()
     last = datetime.fromtimestamp(spec["end"] - 86400, tz=timezone.utc).date()
-    return f"Timeline {first.isoformat()} to {last.isoformat()}: press play or move the slider"
+    window = spec.get("window_days")
+    shown = f"; strikes and tracks of the last {window} days" if window else ""
+    return (
+        f"Timeline {first.isoformat()} to {last.isoformat()}{shown}: press play or move the slider"
+    )
 
 
-def _timeline_spec(dataset: Dataset, as_of: date | None) -> dict[str, int] | None:
+def _timeline_spec(
+    dataset: Dataset, as_of: date | None, since: date | None = None
+) -> dict[str, int | None] | None:
+    """The time slider: first and last day, the starting day, and the strike/track window.
+
+    Days are given as the end of the day (epoch seconds of the next midnight, UTC), the
+    moment :func:`geo.selection.as_of` selects at. A window of ``since`` to ``as_of``
+    (inclusive) moves with the slider: strikes and tracks of the last so many days.
+    """
     stamps = []
     for layer in ("assets", "tracks", "strikes"):
         frame = dataset[layer]
@@ -140,9 +152,11 @@ def _timeline_spec(dataset: Dataset, as_of: date | None) -> dict[str, int] | Non
         return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) + 86400
 
     now = as_of or last
+    window = (as_of - since).days + 1 if as_of and since and since <= as_of else None
     return {
         "start": end_of(first),
         "end": end_of(last),
         "now": end_of(min(max(now, first), last)),
         "step_ms": 400,
+        "window_days": window,
     }

@@ -298,8 +298,7 @@ class MapData(MacroElement):
     ctx.restore();
   }
 
-  // What is under the mouse: the nearest drawn symbol whose box holds the point; on a tie
-  // the one drawn last (on top).
+  // What is under the mouse: the symbol on top (drawn last) whose box holds the point.
   function cellKey(gx, gy) { return (gx + 1e6) * 2e6 + (gy + 1e6); }
   function hit(layerPoint) {
     if (!drawn.i.length || map._animatingZoom) { return -1; }
@@ -311,19 +310,17 @@ class MapData(MacroElement):
         if (cell) { cell.push(j); } else { grid.set(key, [j]); }
       }
     }
-    var gx = Math.floor(layerPoint.x / CELL), gy = Math.floor(layerPoint.y / CELL), best = -1, bestD = Infinity;
+    var gx = Math.floor(layerPoint.x / CELL), gy = Math.floor(layerPoint.y / CELL), top = -1;
     for (var dx = -1; dx <= 1; dx++) {
       for (var dy = -1; dy <= 1; dy++) {
         (grid.get(cellKey(gx + dx, gy + dy)) || []).forEach(function (j) {
-          var s = sprites[D.symbol[drawn.i[j]]], hw = (s ? s.w : 20) / 2 + 2, hh = (s ? s.h : 20) / 2 + 2;
-          var ex = Math.abs(drawn.x[j] - layerPoint.x), ey = Math.abs(drawn.y[j] - layerPoint.y);
-          if (ex > hw || ey > hh) { return; }
-          var d = ex * ex + ey * ey;
-          if (d < bestD || (d === bestD && j > best)) { bestD = d; best = j; }
+          if (j < top) { return; }
+          var s = sprites[D.symbol[drawn.i[j]]], hw = (s ? s.w : 20) / 2 + 1, hh = (s ? s.h : 20) / 2 + 1;
+          if (Math.abs(drawn.x[j] - layerPoint.x) <= hw && Math.abs(drawn.y[j] - layerPoint.y) <= hh) { top = j; }
         });
       }
     }
-    return best < 0 ? -1 : drawn.i[best];
+    return top < 0 ? -1 : drawn.i[top];
   }
 
   // --- groups: one toggle each in the layer control ----------------------------------------
@@ -460,14 +457,22 @@ class MapData(MacroElement):
   PM.fit();
 
   // --- timeline: the state at a moment, by the rule of geo.selection.as_of ----------------
+  // With a window, strikes and tracks are those of its last so many days.
+  var windowed = D.groups.map(function (spec) { return spec.key === 'strikes' || spec.key === 'tracks'; });
   function visibleAt(t) {
     var dayStart = t - 86400, latest = {}, show = new Uint8Array(n);
+    var since = D.timeline && D.timeline.window_days ? t - D.timeline.window_days * 86400 : null;
     for (var i = 0; i < n; i++) {
-      var ob = observed(i), u = until(i), e = entity(i);
-      if (ob === null) { show[i] = 1; continue; }
-      if (ob < t && !(u !== null && u < dayStart) && e >= 0) {
-        if (latest[e] === undefined || observed(latest[e]) <= ob) { latest[e] = i; }
+      var ob = observed(i), u = until(i);
+      if (ob === null) { show[i] = 1; continue; }  // bases and places: always
+      if (ob >= t) { continue; }
+      if (windowed[D.group[i]]) {  // strikes and tracks stay once they happened, or in the window
+        if (since === null || (u === null ? ob : u) >= since) { show[i] = 1; }
+        continue;
       }
+      if (u !== null && u < dayStart) { continue; }  // an asset report that has ended
+      var e = entity(i);  // the latest report of each asset
+      if (latest[e] === undefined || observed(latest[e]) <= ob) { latest[e] = i; }
     }
     Object.keys(latest).forEach(function (e) { show[latest[e]] = 1; });
     return show;

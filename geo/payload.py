@@ -264,10 +264,9 @@ class _Builder:
         refset_index = {r: self.refsets(tuple(strings.many(r)) if r else None) for r in set(refs)}
         self.cols["refs"].extend(refset_index[r] for r in refs)
         self.cols["observed"].extend(self.epochs.many(_epochs(frame.get("observed"), n)))
-        if layer == "assets":  # only asset reports end; strikes and tracks stay once they happened
-            for offset, until in enumerate(_epochs(frame.get("until"), n)):
-                if until is not None:
-                    self.sparse["until"][base + offset] = until
+        for offset, until in enumerate(_epochs(frame.get("until"), n)):
+            if until is not None:
+                self.sparse["until"][base + offset] = until
         self._entities(frame, layer)
 
         points = (geometry.geom_type == "Point").to_numpy(bool)

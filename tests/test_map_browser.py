@@ -7,7 +7,7 @@ data set with script in every field stays inert.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,12 @@ import pytest
 
 import geo
 from geo import export, maps, selection
-from tests.conftest import SOURCES, valid_layers, write_dataset
+from tests.conftest import SOURCES, collection, feature, point, valid_layers, write_dataset
 
 pytestmark = pytest.mark.browser
+
+
+TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 def open_map(page: Any, tmp_path: Path, fmap: Any, name: str = "map.html") -> Path:
@@ -25,7 +28,7 @@ def open_map(page: Any, tmp_path: Path, fmap: Any, name: str = "map.html") -> Pa
     export.write_html(fmap, path, overwrite=True)
     page.goto(path.as_uri())
     page.wait_for_function("window.posturemap && window.posturemap.ready", timeout=15000)
-    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.evaluate(TWO_FRAMES)
     return path
 
 
@@ -60,6 +63,12 @@ def hover(page: Any, x: float, y: float) -> Any:
         if tooltip.count() and tooltip.is_visible():
             break
     return tooltip
+
+
+def close_popup(page: Any) -> None:
+    """Close the open popup and wait until it has faded out of the page."""
+    page.evaluate("() => { window.posturemap.map.closePopup(); }")  # no map object back
+    page.locator(".leaflet-popup").wait_for(state="detached", timeout=5000)
 
 
 def visible_count(page: Any, group: str) -> int:
@@ -152,25 +161,131 @@ def test_a_click_reports_the_feature_id(
     assert log.page_errors == []
 
 
+def asset(i: int, lon: float, lat: float, **props: Any) -> dict[str, Any]:
+    fields = {
+        "id": f"p{i}",
+        "name": f"Point {i}",
+        "category": "ship",
+        "type": "patrol vessel",
+        "count": 1,
+        "observed": "2025-10-01",
+        "uncertainty_km": 5,
+        "sources": ["src-a"],
+        "confidence": "reported",
+    }
+    return feature(point(lon, lat), **{**fields, **props})
+
+
+def test_the_symbol_on_top_answers_the_mouse(offline_page, tmp_path: Path) -> None:
+    """Where symbols overlap, the one drawn last (strikes over ships) gets the popup; a
+    click beside every symbol opens nothing."""
+    layers = {
+        "assets": collection(asset(1, -66.0, 12.0), asset(2, -60.0, 15.0)),
+        "strikes": collection(
+            feature(
+                point(-66.0, 12.0),
+                id="s1",
+                name="Strike on top",
+                observed="2025-10-02",
+                killed=1,
+                sources=["src-a"],
+                confidence="reported",
+                uncertainty_km=0,
+            )
+        ),
+    }
+    page, log = offline_page
+    dataset = geo.load(write_dataset(tmp_path / "d", layers, SOURCES))
+    assert dataset.problems == []
+    open_map(page, tmp_path, maps.build_map(dataset, basemap="offline"))
+    set_view(page, -66.0, 12.0, 8)
+    x, y = pixel_of(page, -66.0, 12.0)
+    assert "Strike on top" in hover(page, x, y).text_content()
+    page.mouse.click(x, y)
+    assert page.locator(".pm-popup h3").inner_text() == "Strike on top"
+    close_popup(page)
+    page.mouse.click(x + 40, y + 40)  # open sea, 40 px away from any symbol
+    page.wait_for_timeout(200)
+    assert page.locator(".pm-popup").count() == 0
+    assert (
+        page.locator(".leaflet-tooltip").count() == 0
+        or not page.locator(".leaflet-tooltip").last.is_visible()
+    )
+    assert log.page_errors == []
+
+
+def test_many_points_each_answers_a_click(offline_page, tmp_path: Path) -> None:
+    """3,000 points on a grid: all are drawn, and a click on any one opens its own popup."""
+    lons, lats = range(60), range(50)
+    features = [
+        asset(i * 50 + j, -80 + 0.3 * i, 8 + 0.3 * j, affiliation=("friend", "hostile")[j % 2])
+        for i in lons
+        for j in lats
+    ]
+    page, log = offline_page
+    dataset = geo.load(write_dataset(tmp_path / "d", {"assets": collection(*features)}, SOURCES))
+    assert dataset.problems == []
+    open_map(page, tmp_path, maps.build_map(dataset, basemap="offline"))
+    assert page.evaluate("window.posturemap.shown('assets:ship')") == 3000
+    set_view(page, -71.0, 15.5, 8)  # 0.3 degree is ~200 px here: symbols stand apart
+    # Symbols in view and not under a panel (title, legend, controls take their own clicks).
+    inside = page.evaluate(
+        """() => {
+          const PM = window.posturemap, r = PM.map.getContainer().getBoundingClientRect();
+          return PM.drawn().map(([i, x, y]) => [i, r.left + x, r.top + y]).filter(([i, x, y]) => {
+            const hit = document.elementFromPoint(x, y);
+            return hit && PM.map.getContainer().contains(hit) && !hit.closest('.leaflet-control');
+          });
+        }"""
+    )
+    assert len(inside) >= 6
+    names = page.evaluate(
+        "window.posturemap.data.columns.name.map(k => window.posturemap.data.strings[k])"
+    )
+    for index, x, y in inside[:: max(1, len(inside) // 6)]:
+        set_view(page, -71.0, 15.5, 8)  # back where the positions were taken (popups pan)
+        page.evaluate(TWO_FRAMES)
+        page.mouse.click(x, y)
+        assert page.locator(".pm-popup h3").inner_text() == names[index]
+        close_popup(page)
+    assert log.page_errors == []
+
+
 def end_of(day: str) -> int:
     return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp()) + 86400
 
 
-@pytest.mark.parametrize("day", ["2025-09-03", "2025-10-15", "2025-10-16", "2025-10-23"])
+@pytest.mark.parametrize(
+    ("day", "window"),
+    [
+        ("2025-09-03", None),
+        ("2025-10-15", None),
+        ("2025-10-16", None),
+        ("2025-10-23", None),
+        ("2025-10-23", 7),
+        ("2025-10-20", 3),
+    ],
+)
 def test_timeline_matches_the_as_of_selection(
-    offline_page, tmp_path: Path, default_dataset, day: str
+    offline_page, tmp_path: Path, default_dataset, day: str, window: int | None
 ) -> None:
     page, log = offline_page
+    start = selection.to_day(day) - timedelta(days=window - 1) if window else None
     open_map(
         page,
         tmp_path,
         maps.build_map(
-            default_dataset, basemap="offline", timeline=True, as_of=selection.to_day(day)
+            default_dataset,
+            basemap="offline",
+            timeline=True,
+            as_of=selection.to_day(day),
+            since=start,
         ),
     )
     page.evaluate(f"window.posturemap.setTime({end_of(day)})")
-    expected = geo.as_of(default_dataset, day)
+    expected = geo.as_of(default_dataset, day, since=start)
     assert visible_count(page, "strikes") == len(expected["strikes"])
+    assert visible_count(page, "tracks") == len(expected["tracks"])
     shown_assets = sum(visible_count(page, f"assets:{c}") for c in geo.schema.CATEGORIES)
     assert shown_assets == len(expected["assets"])
     assert page.locator(".pm-now").inner_text() == day
@@ -194,9 +309,9 @@ def hostile_layers() -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The tiny data set with an attack string in every free-text field, key and value."""
     layers = copy.deepcopy(valid_layers())
     texts = iter(XSS * 20)
-    for collection in layers.values():
-        for feature in collection["features"]:
-            props = feature["properties"]
+    for layer in layers.values():
+        for item in layer["features"]:
+            props = item["properties"]
             for field in ("name", "notes", "type", "designation", "kind", "country", "target"):
                 if field in props or field in ("name", "notes"):
                     props[field] = next(texts)
@@ -244,7 +359,7 @@ def test_hostile_data_stays_inert(offline_page, tmp_path: Path, hostile_dataset)
         assert hrefs == []  # the javascript: URL is not a link
         seen_popups += 1
         page.keyboard.press("Escape")
-        page.evaluate("window.posturemap.map.closePopup()")
+        close_popup(page)
     assert seen_popups == len(points) == 6
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert log.dialogs == [] and log.page_errors == []

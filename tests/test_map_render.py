@@ -135,7 +135,7 @@ def test_timeline_payload(tmp_path: Path) -> None:
     payload = payload_of(export.html_document(maps.build_map(dataset, timeline=True)))
     spec = payload["timeline"]
     assert spec["start"] < spec["now"] <= spec["end"]
-    # Only asset reports end; strikes and tracks stay once they happened.
+    # The page reads each feature's until (only an asset report ends at it: geo.mapscript).
     kinds = [payload["strings"][i] for i in payload["columns"]["layer_label"]]
     ids = [payload["strings"][i] for i in payload["columns"]["id"]]
     ending = {ids[int(i)]: until for i, until in payload["until"].items()}
