@@ -191,7 +191,7 @@ class MapData(MacroElement):
       if (D.circle[i] > 0) {
         var key = D.colour[i] + (D.faded[i] ? 'f' : '');
         var style = circleStyles[key] || (circleStyles[key] = {colour: D.palette[D.colour[i]], faded: D.faded[i] === 1, items: []});
-        var shape = D.rings[i] ? ringsOf(D.rings[i]) : ellipseOf(i, D.circle[i]);
+        var shape = D.circle_rings[i] ? ringsOf(D.circle_rings[i]) : ellipseOf(i, D.circle[i]);
         shape.i = i;
         style.items.push(shape);
       }

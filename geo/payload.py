@@ -228,7 +228,7 @@ class _Builder:
         }
         self.cols.update({k: [] for k in ("refs", "observed", "entity")})
         self.sparse: dict[str, dict[int, Any]] = {
-            k: {} for k in ("rings", "shape", "times", "arrows", "extras", "until")
+            k: {} for k in ("circle_rings", "shape", "times", "arrows", "extras", "until")
         }
         self.group_keys: list[str] = []
         self.counts: dict[str, int] = {}
@@ -323,7 +323,7 @@ class _Builder:
             return
         for offset in np.flatnonzero(has):
             ring = geodesy.geodesic_circle(float(x[offset]), float(y[offset]), radius[offset], n=72)
-            self.sparse["rings"][base + int(offset)] = [encode_line(p) for p in _parts(ring)]
+            self.sparse["circle_rings"][base + int(offset)] = [encode_line(p) for p in _parts(ring)]
 
     def _line(self, layer: str, geom: Any, times: Any, index: int) -> None:
         parts = _parts(geom)
@@ -455,7 +455,7 @@ def build_payload(
         ``observed`` (index into ``epochs``), ``entity`` (string index, -1 none,
         :data:`SAME_AS_ID`), ``columns[field][i]`` (string index of the popup text).
         ``circle[i]``: uncertainty radius in metres (0: none). Sparse, keyed by feature
-        index: ``rings`` (the geodesic circle, when there are few points), ``shape``,
+        index: ``circle_rings`` (the geodesic circle, when there are few points), ``shape``,
         ``times``, ``arrows``, ``extras``, ``until``.
     """
     point_total = sum(
@@ -495,7 +495,9 @@ def build_payload(
         )
     tiles = basemaps.tile_spec(basemap)
     columns = build.columns
-    return {
+    per_feature = {**{k: v for k, v in build.cols.items() if k != "group"}, **build.sparse}
+    per_feature["group"] = [position[key] for key in build.group_keys]
+    page = {
         "strings": build.strings.values,
         # Columns with no value at all are left out: the page reads a missing column as empty.
         "columns": {f: c for f, c in columns.items() if any(i >= 0 for i in c)},
@@ -516,7 +518,8 @@ def build_payload(
         "bounds": [[box[1], box[0]], [box[3], box[2]]] if box else None,
         "collapsed": True,
         "timeline": timeline,
-        **{k: v for k, v in build.cols.items() if k != "group"},
-        "group": [position[key] for key in build.group_keys],
-        **build.sparse,
     }
+    clash = page.keys() & per_feature.keys()
+    if clash:  # a per-feature column must never hide a page entry (it did once: "rings")
+        raise AssertionError(f"payload keys used twice: {sorted(clash)}")
+    return {**page, **per_feature}

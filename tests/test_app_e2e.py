@@ -315,15 +315,18 @@ DRAWN_JS = """(body, t) => {
 }"""
 
 
-@pytest.mark.parametrize("day", ["2025-09-03", "2025-10-23"])
-def test_timeline_plays_the_build_up(offline_page, app_url, day: str) -> None:
+@pytest.mark.parametrize(
+    ("day", "window"), [("2025-09-03", None), ("2025-10-23", None), ("2025-10-23", 7)]
+)
+def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: int | None) -> None:
     from datetime import date, datetime, timezone
 
     import geo
-    from geo import selection
+    from geo import appstate, selection
 
     page, log = offline_page
-    frame = open_app(page, f"{app_url}/?basemap=offline&play=1")
+    query = f"&window={window}" if window else ""
+    frame = open_app(page, f"{app_url}/?basemap=offline&play=1{query}")
     assert frame.locator(".pm-timeline").count() == 1
     assert frame.locator(".pm-timeline button.pm-play").count() == 1
     # Moving the slider shows the state the Python as-of rule gives for that day.
@@ -331,7 +334,8 @@ def test_timeline_plays_the_build_up(offline_page, app_url, day: str) -> None:
     end_of_day = int(datetime(when.year, when.month, when.day, tzinfo=timezone.utc).timestamp())
     end_of_day += 86400
     drawn = frame.locator("body").evaluate(DRAWN_JS, end_of_day)
-    expected = selection.as_of(geo.load(REPO / "data"), when)
+    # With a window, the strikes of its last days only: the window moves with the slider.
+    expected = selection.as_of(geo.load(REPO / "data"), when, appstate.window_start(when, window))
     assert drawn == {
         "now": day,
         "pmNow": end_of_day,

@@ -94,6 +94,30 @@ def test_default_map_draws_offline(offline_page, tmp_path: Path, default_dataset
     assert page.locator(".pm-legend").inner_text().count("Strike site") == 1
 
 
+def test_rings_and_zones_draw_with_their_labels(offline_page, tmp_path: Path, tiny_dir) -> None:
+    """Range rings and maritime zones are layers of their own, drawn beside the points and
+    their (geodesic) uncertainty circles."""
+    dataset = geo.load(tiny_dir)
+    rings = geo.range_rings(dataset["bases"], radius_km=[500, 1000])
+    zones = geo.zone_bands("VEN")
+    page, log = offline_page
+    open_map(page, tmp_path, maps.build_map(dataset, basemap="offline", rings=rings, zones=zones))
+    assert visible_count(page, "rings") == len(rings) == 2
+    assert visible_count(page, "zones") == len(zones)
+    uncertain = sum(
+        int(((f.geometry.geom_type == "Point") & (f["uncertainty_km"] > 0)).sum())
+        for f in dataset.layers.values()
+        if "uncertainty_km" in f
+    )
+    assert uncertain > 0 and visible_count(page, "uncertainty") == uncertain
+    labels = page.evaluate(
+        "() => window.posturemap.groups.rings.getLayers()"
+        ".map(l => l.getTooltip().getContent().textContent)"
+    )
+    assert all(label.startswith("Base One: ") for label in labels)
+    assert log.page_errors == [] and log.console_errors == []
+
+
 def test_layers_toggle_in_the_layer_control(offline_page, tmp_path: Path, default_dataset) -> None:
     page, _ = offline_page
     open_map(
