@@ -149,7 +149,7 @@ class MapData(MacroElement):
   var groupOn = new Uint8Array(D.groups.length);          // layer-control state per group
   var members = D.groups.map(function () { return []; });  // feature indices per group
   var pointsOf = D.groups.map(function () { return []; });
-  var circleStyles = {}, lineFeatures = [], lineLayers = {};
+  var circleStyles = {}, arrowStyles = {}, lineFeatures = [], lineLayers = {};
   var lineCanvas = L.canvas({padding: 0.3, tolerance: 3});
 
   // An uncertainty circle of r metres, as Leaflet's L.circle draws it: an ellipse in
@@ -204,6 +204,7 @@ class MapData(MacroElement):
   map.createPane('pmPoints').style.zIndex = 450;  // above lines (400), below tooltips (650)
   var circlesOn = false, drawn = {i: [], x: [], y: []}, grid = null, CELL = 64, started = false;
   var FILL_LIMIT = 4000;  // above this many circles in view, outlines only: fills cost the most
+  var CHUNK = 64;  // shapes per path: a path of thousands of parts draws far slower in Chromium
   var PointCanvas = L.Canvas.extend({
     options: {pane: 'pmPoints', padding: 0.3},
     _initContainer: function () {
@@ -243,12 +244,20 @@ class MapData(MacroElement):
       });
       total += entry.items.length;
     });
+    // Few circles: one path per style, so that overlaps fill as a union. Many: outlines only,
+    // stroked CHUNK circles at a time.
     var fill = total <= FILL_LIMIT;
     styles.forEach(function (entry) {
       if (!entry.items.length) { return; }
       var style = entry.style;
+      ctx.fillStyle = ctx.strokeStyle = style.colour;
+      ctx.lineWidth = 1.2;
+      ctx.setLineDash(style.faded ? [5, 5] : []);
       ctx.beginPath();
-      entry.items.forEach(function (s) {
+      entry.items.forEach(function (s, n) {
+        if (!fill && n && n % CHUNK === 0) {
+          ctx.globalAlpha = style.faded ? 0.5 : 0.8; ctx.stroke(); ctx.beginPath();
+        }
         if (s.parts) {
           s.parts.forEach(function (part) {
             var xy = part.xy, m = xy.length / 2;
@@ -264,12 +273,34 @@ class MapData(MacroElement):
           ctx.ellipse(cx, cy, rx, ry, 0, 0, 2 * Math.PI);
         }
       });
-      ctx.fillStyle = ctx.strokeStyle = style.colour;
       if (fill) { ctx.globalAlpha = style.faded ? 0.05 : 0.08; ctx.fill(); }
-      ctx.globalAlpha = style.faded ? 0.5 : 0.8; ctx.lineWidth = 1.2;
-      ctx.setLineDash(style.faded ? [5, 5] : []); ctx.stroke();
+      ctx.globalAlpha = style.faded ? 0.5 : 0.8; ctx.stroke();
     });
     ctx.setLineDash([]);
+  }
+
+  // Direction arrows of tracks: a dart pointing along the track, 12 px long, CHUNK per path.
+  var DART = [[0, -7], [5, 5], [0, 2], [-5, 5]];
+  function drawArrows(ctx, k, ox, oy, x0, x1, y0, y1) {
+    Object.keys(arrowStyles).forEach(function (key) {
+      var style = arrowStyles[key], count = 0;
+      ctx.globalAlpha = style.faded ? 0.6 : 0.95;
+      ctx.fillStyle = style.colour;
+      ctx.beginPath();
+      style.items.forEach(function (a) {
+        if (!groupOn[D.group[a.i]] || !shown[a.i]) { return; }
+        var x = a.x * k - ox, y = a.y * k - oy;
+        if (x < x0 || x > x1 || y < y0 || y > y1) { return; }
+        DART.forEach(function (v, j) {
+          var u = x + v[0] * a.cos - v[1] * a.sin, w = y + v[0] * a.sin + v[1] * a.cos;
+          if (j) { ctx.lineTo(u, w); } else { ctx.moveTo(u, w); }
+        });
+        ctx.closePath();
+        count += 1;
+        if (count % CHUNK === 0) { ctx.fill(); ctx.beginPath(); }
+      });
+      ctx.fill();
+    });
   }
 
   function drawPoints(ctx, b) {
@@ -279,6 +310,7 @@ class MapData(MacroElement):
     if (!started) { return; }  // nothing until the symbols are ready: one full draw, not several
     ctx.save();
     if (circlesOn) { drawCircles(ctx, k, o.x, o.y, b); }
+    drawArrows(ctx, k, o.x, o.y, x0, x1, y0, y1);
     for (var g = 0; g < pointsOf.length; g++) {
       if (!groupOn[g]) { continue; }
       var list = pointsOf[g];
@@ -344,21 +376,6 @@ class MapData(MacroElement):
     overlays[spec.label] = group;
   });
 
-  // Direction arrows along tracks, drawn on Leaflet's canvas like a circle marker.
-  var ArrowMarker = L.CircleMarker.extend({
-    _updatePath: function () {
-      var ctx = this._renderer._ctx, q = this._point;
-      if (!ctx) { return; }
-      ctx.save();
-      ctx.translate(q.x, q.y);
-      ctx.rotate(this.options.bearing * Math.PI / 180);  // Mercator is conformal
-      ctx.globalAlpha = this.options.faded ? 0.6 : 0.95;
-      ctx.beginPath(); ctx.moveTo(0, -7); ctx.lineTo(5, 5); ctx.lineTo(0, 2); ctx.lineTo(-5, 5);
-      ctx.closePath(); ctx.fillStyle = this.options.color; ctx.fill();
-      ctx.restore();
-    }
-  });
-
   // Lines and areas: Leaflet vector layers, tagged with the feature's id (a click reports it).
   var ids = D.columns.id;
   lineFeatures.forEach(function (i) {
@@ -371,9 +388,11 @@ class MapData(MacroElement):
     line._pmParts = parts;
     line._pmTimes = decodeTimes(D.times[i]);
     layers.push(line);
-    (D.arrows[i] || []).forEach(function (a) {
-      layers.push(new ArrowMarker([a[1] / 1e5, a[0] / 1e5], {renderer: lineCanvas, radius: 6, bearing: a[2],
-        color: colour, faded: faded, feature: i, stroke: false, fill: false}));
+    (D.arrows[i] || []).forEach(function (a) {  // drawn by the point canvas, in one path per style
+      var key = D.colour[i] + (faded ? 'f' : ''), p = map.project([a[1] / 1e5, a[0] / 1e5], 0);
+      var style = arrowStyles[key] || (arrowStyles[key] = {colour: colour, faded: faded, items: []});
+      var turn = a[2] * Math.PI / 180;  // bearing from north, clockwise; Mercator is conformal
+      style.items.push({i: i, x: p.x, y: p.y, cos: Math.cos(turn), sin: Math.sin(turn)});
     });
     layers.forEach(function (layer) {
       if (ids) { layer.feature = {type: 'Feature', properties: {id: str(ids[i])}}; }

@@ -277,7 +277,8 @@ def test_uploaded_script_stays_inert(offline_page, app_url) -> None:
         f"""() => {{
           const frames = document.querySelectorAll('{MAP_FRAME}');
           const PM = frames.length === 1 && frames[0].contentWindow.posturemap;
-          return PM && PM.ready && PM.drawn().length >= 5;
+          // the map of the upload (its names are in the payload), drawn
+          return PM && PM.ready && PM.data.strings.some(t => t.startsWith('<img src=x'));
         }}""",
         timeout=WAIT_MS,
     )

@@ -125,3 +125,15 @@ def test_write_html_is_readable_and_never_overwrites(tiny_dir: Path, tmp_path: P
     assert out.stat().st_mode & 0o044 == 0o044  # group/other can read, like any saved file
     with pytest.raises(FileExistsError):
         export.write_html(fmap, out)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+def test_payload_times_are_seconds_whatever_the_column_unit(tiny_dir: Path, unit: str) -> None:
+    dataset = geo.load(tiny_dir)
+    assets = dataset["assets"].copy()
+    assets["observed"] = assets["observed"].astype(f"datetime64[{unit}, UTC]")
+    dataset.layers["assets"] = assets
+    page_data = payload.build_payload(dataset, basemap="offline")
+    ids = [page_data["strings"][k] for k in page_data["columns"]["id"]]
+    observed = page_data["epochs"][page_data["observed"][ids.index("a1")]]
+    assert observed == 1756684800  # 2025-09-01T00:00:00Z
