@@ -37,6 +37,14 @@ from geo.display import (
     is_historical,
     is_missing,
 )
+from geo.encoding import (
+    direction_arrows,
+    display_lines,
+    e5,
+    encode_line,
+    line_parts,
+    vertex_times,
+)
 from geo.escape import html_text, safe_url
 from geo.io import Dataset
 from geo.schema import known_fields
@@ -46,13 +54,8 @@ GEODESIC_CIRCLE_LIMIT = 3000
 """Up to this many points, uncertainty circles are true geodesic polygons (72 vertices from
 ``Geod.fwd``); above, the page draws each as the Mercator image of a spherical circle of
 that radius (within ~0.5 % of the geodesic one), which keeps the page small."""
-DISPLAY_TOLERANCE_M = 250.0
-"""Tracks without per-vertex times are simplified for display by this much (metres, in an
-azimuthal equidistant projection centred on the data). Tracks with times are drawn as
-imported (``tracks import`` simplifies them to its own stated tolerance)."""
 EXTENT_IGNORE_KM = 1000.0
 """Points whose uncertainty is at least this large do not pull the initial view out."""
-ARROWS_PER_PART = 8
 LAND_MARGIN_DEG = 25.0
 """The offline land is cut to the features' extent plus this margin."""
 
@@ -60,79 +63,6 @@ POINT, LINE, AREA = 0, 1, 2
 """Feature kinds in the payload's ``kind`` column."""
 SAME_AS_ID = -2
 """``entity`` value of a feature whose entity is its own id (most features)."""
-
-
-# --- geometry encoding ---------------------------------------------------------------------
-
-
-def encode_line(coords: np.ndarray) -> list[int]:
-    """Delta-encode a line's [lon, lat] pairs as integers of 1e-5 degree (~1 m)."""
-    scaled = np.round(np.asarray(coords)[:, :2] * 1e5).astype(np.int64)
-    deltas = np.diff(scaled, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
-    return deltas.ravel().tolist()
-
-
-def _e5(values: np.ndarray) -> list[int | None]:
-    """Degrees as integers of 1e-5 degree; NaN (not a point) as None."""
-    scaled = np.round(values * 1e5)
-    return [
-        None if missing else int(v) for v, missing in zip(scaled, np.isnan(scaled), strict=True)
-    ]
-
-
-def _parts(geom: shapely.Geometry) -> list[np.ndarray]:
-    if geom.geom_type in ("LineString", "LinearRing"):
-        return [np.asarray(geom.coords)]
-    if geom.geom_type == "Polygon":
-        return [np.asarray(geom.exterior.coords)] + [np.asarray(r.coords) for r in geom.interiors]
-    return [part for sub in geom.geoms for part in _parts(sub)]
-
-
-def _times(values: Any) -> list[int] | None:
-    if not isinstance(values, list) or not values:
-        return None
-    seconds = [int(pd.Timestamp(v).timestamp()) for v in values]
-    return [seconds[0], *np.diff(seconds).tolist()]
-
-
-def _arrows(parts: list[np.ndarray]) -> list[list[int]]:
-    """Direction arrows at up to ARROWS_PER_PART segment midpoints per part: [lon, lat, azimuth]."""
-    out: list[list[int]] = []
-    for coords in parts:
-        if len(coords) < 2:
-            continue
-        count = len(coords) - 1
-        picks = np.unique(
-            np.linspace(0, count - 1, min(count, ARROWS_PER_PART)).round().astype(int)
-        )
-        lon1, lat1 = coords[picks, 0], coords[picks, 1]
-        lon2, lat2 = coords[picks + 1, 0], coords[picks + 1, 1]
-        azimuth, _, distance = geodesy.GEOD.inv(lon1, lat1, lon2, lat2)
-        mid_lon, mid_lat, back = geodesy.GEOD.fwd(lon1, lat1, azimuth, np.asarray(distance) / 2)
-        bearing = (np.asarray(back) + 180.0) % 360.0
-        for x, y, b, d in zip(
-            np.atleast_1d(mid_lon),
-            np.atleast_1d(mid_lat),
-            np.atleast_1d(bearing),
-            np.atleast_1d(distance),
-            strict=True,
-        ):
-            if d > 0:
-                out.append([round(float(x) * 1e5), round(float(y) * 1e5), round(float(b))])
-    return out
-
-
-def _display_lines(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Simplify lines without times for display, in metres, in a projection centred on them."""
-    geometry = frame.geometry
-    if frame.empty:
-        return geometry
-    no_times = frame["times"].map(lambda t: not isinstance(t, list)) if "times" in frame else True
-    bounds = geometry.total_bounds
-    crs = geodesy.theatre_crs([bounds[0], bounds[2]], [bounds[1], bounds[3]])
-    projected = geometry.to_crs(crs).simplify(DISPLAY_TOLERANCE_M, preserve_topology=False)
-    simplified = projected.to_crs("EPSG:4326")
-    return geometry.where(~no_times, simplified) if not isinstance(no_times, bool) else simplified
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -236,7 +166,7 @@ class _Builder:
         self.size = 0
 
     def add_layer(self, layer: str, frame: gpd.GeoDataFrame) -> None:
-        geometry = _display_lines(frame) if layer == "tracks" else frame.geometry
+        geometry = display_lines(frame) if layer == "tracks" else frame.geometry
         keep = ~(geometry.isna() | geometry.is_empty).to_numpy(bool)
         frame, geometry = frame[keep], geometry[keep]
         n = len(frame)
@@ -274,8 +204,8 @@ class _Builder:
         self.cols["kind"].extend(kinds.tolist())
         x = np.where(points, shapely.get_x(geometry.to_numpy()), np.nan)
         y = np.where(points, shapely.get_y(geometry.to_numpy()), np.nan)
-        self.cols["lon"].extend(_e5(x))
-        self.cols["lat"].extend(_e5(y))
+        self.cols["lon"].extend(e5(x))
+        self.cols["lat"].extend(e5(y))
         urls = _symbol_urls(frame, layer)
         self.cols["symbol"].extend(
             self.symbols(url) if point else None for url, point in zip(urls, points, strict=True)
@@ -323,15 +253,17 @@ class _Builder:
             return
         for offset in np.flatnonzero(has):
             ring = geodesy.geodesic_circle(float(x[offset]), float(y[offset]), radius[offset], n=72)
-            self.sparse["circle_rings"][base + int(offset)] = [encode_line(p) for p in _parts(ring)]
+            self.sparse["circle_rings"][base + int(offset)] = [
+                encode_line(p) for p in line_parts(ring)
+            ]
 
     def _line(self, layer: str, geom: Any, times: Any, index: int) -> None:
-        parts = _parts(geom)
+        parts = line_parts(geom)
         self.sparse["shape"][index] = [encode_line(part) for part in parts]
         if isinstance(times, list) and len(times) == sum(len(p) for p in parts):
-            self.sparse["times"][index] = _times(times)
+            self.sparse["times"][index] = vertex_times(times)
         if layer == "tracks":
-            self.sparse["arrows"][index] = _arrows(parts)
+            self.sparse["arrows"][index] = direction_arrows(parts)
 
 
 # --- the payload ---------------------------------------------------------------------------
