@@ -131,6 +131,45 @@ def test_layers_toggle_in_the_layer_control(offline_page, tmp_path: Path, defaul
     assert page.evaluate(on_map) is True
 
 
+@pytest.mark.parametrize("others", [0, 3000])
+def test_uncertainty_circle_edge_is_at_its_geodesic_radius(
+    offline_page, tmp_path: Path, others: int
+) -> None:
+    """The drawn circle passes within 2 px of the points 300 km from the centre (WGS 84), both
+    as a true geodesic polygon (few points) and as the page's own circle (over 3,000 points)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    centre = asset(0, -66.0, 13.0, uncertainty_km=300, affiliation="hostile")
+    far = [
+        asset(i, -20.0 + (i % 60) * 0.1, 40.0 + (i // 60) * 0.1, uncertainty_km=0)
+        for i in range(1, others + 1)
+    ]
+    dataset = geo.load(write_dataset(tmp_path / "d", {"assets": collection(centre, *far)}, SOURCES))
+    assert dataset.problems == []
+    page, _ = offline_page
+    open_map(page, tmp_path, maps.build_map(dataset, basemap="offline", legend=False))
+    set_view(page, -66.0, 13.0, 6)
+    page.evaluate(TWO_FRAMES)
+    image = Image.open(BytesIO(page.screenshot())).convert("RGB")
+    stroke = (0xE0, 0x31, 0x31)  # hostile red, drawn at 0.8 opacity
+    for azimuth in (0, 90, 180, 270):
+        lon, lat = (float(v) for v in geo.geodesy.destination(-66.0, 13.0, azimuth, 300.0))
+        x, y = (round(v) for v in pixel_of(page, lon, lat))
+        # the reddest pixel on a short line across the expected edge
+        across = (
+            [(x + d, y) for d in range(-6, 7)]
+            if azimuth in (90, 270)
+            else [(x, y + d) for d in range(-6, 7)]
+        )
+        reddest = min(
+            across,
+            key=lambda p: sum((a - b) ** 2 for a, b in zip(image.getpixel(p), stroke, strict=True)),
+        )
+        assert max(abs(reddest[0] - x), abs(reddest[1] - y)) <= 2, (azimuth, reddest, (x, y))
+
+
 def test_popup_shows_sources_as_links(offline_page, tmp_path: Path, tiny_dir: Path) -> None:
     page, log = offline_page
     dataset = geo.load(tiny_dir)
