@@ -1,8 +1,10 @@
 """posturemap in the browser: ``streamlit run app.py``.
 
-Streamlit calls only. The choices, the URL and clicks are worked out in
-:mod:`geo.appstate`; figures, tables, details and downloads in :mod:`geo.appview`; the
-map and its assets in :mod:`geo.appmap`.
+Streamlit calls only. The choices and the URL are worked out in :mod:`geo.appstate`;
+clicks and the map's view in :mod:`geo.appclick`; what is in view, figures and the table
+in :mod:`geo.appview`; a feature's details in :mod:`geo.appdetails`; distances, rings and
+zones in :mod:`geo.appanalysis`; uploads and downloads in :mod:`geo.appupload`; the map
+and its assets in :mod:`geo.appmap`.
 """
 
 from __future__ import annotations
@@ -12,7 +14,18 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import appmap, appstate, appview, escape, io, selection
+from geo import (
+    appanalysis,
+    appclick,
+    appdetails,
+    appmap,
+    appstate,
+    appupload,
+    appview,
+    escape,
+    io,
+    selection,
+)
 from geo.paths import default_data_dir
 from geo.schema import LAYERS
 
@@ -42,27 +55,27 @@ def load_dataset(key: str, _files: dict[str, bytes], label: str) -> io.Dataset:
 
 @st.cache_data(show_spinner="Measuring distances…", max_entries=16)
 def analysed(key: str, _dataset: io.Dataset, to: str):
-    return appview.analysis_of(_dataset, to)
+    return appanalysis.analysis_of(_dataset, to)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def analysed_at(key: str, day: object, to: str, _dataset: io.Dataset):
-    return appview.analysis_at(_dataset, analysed(key, _dataset, to), day)
+    return appanalysis.analysis_at(_dataset, analysed(key, _dataset, to), day)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def nearby_states(key: str, _dataset: io.Dataset) -> dict[str, str]:
-    return appview.nearby_states(_dataset)
+    return appanalysis.nearby_states(_dataset)
 
 
 @st.cache_data(show_spinner="Drawing range rings…", max_entries=32)
 def rings_for(key: str, day: object, _view: io.Dataset, origin: str, ring_nm: float | None):
-    return appview.rings_for(_view, origin, ring_nm)
+    return appanalysis.rings_for(_view, origin, ring_nm)
 
 
 @st.cache_data(show_spinner="Drawing maritime zones…", max_entries=16)
 def zones_for(iso_a3: str):
-    return appview.zones_for(iso_a3)
+    return appanalysis.zones_for(iso_a3)
 
 
 # --- data: the default set or an upload -------------------------------------------------
@@ -86,16 +99,16 @@ with st.sidebar:
         )
 
 if uploads:
-    files, read_problems = appview.upload_files({f.name: f.getvalue() for f in uploads})
+    files, read_problems = appupload.upload_files({f.name: f.getvalue() for f in uploads})
     label = f"Your upload ({len(uploads)} file{'s' if len(uploads) > 1 else ''})"
 else:
     files, read_problems = io.read_directory(default_data_dir())
     label = "Default data set"
-data_key = appview.content_key(files)
+data_key = appupload.content_key(files)
 dataset = load_dataset(data_key, files, label)
 problems = [*read_problems, *dataset.problems]
 days = selection.dates_in(dataset)
-everything = appstate.all_features(dataset)
+everything = appview.all_features(dataset)
 all_ids = everything["id"].astype(str).tolist()
 all_names = dict(zip(all_ids, everything["name"].astype(str), strict=True))
 
@@ -103,12 +116,12 @@ all_names = dict(zip(all_ids, everything["name"].astype(str), strict=True))
 # against the data; afterwards the widgets hold them.
 if ss.get("_data_key") != data_key:
     from_url = appstate.decode_query(
-        st.query_params.to_dict(), days, all_ids, appview.ring_origins(dataset)
+        st.query_params.to_dict(), days, all_ids, appanalysis.ring_origins(dataset)
     )
     ss.update(appstate.widget_values(from_url, days))
     ss["selected"] = from_url.selected or appstate.NONE
     ss["_view"] = (from_url.center, from_url.zoom)
-    ss["_click"] = appstate.click_signature(ss.get(MAP_KEY))
+    ss["_click"] = appclick.click_signature(ss.get(MAP_KEY))
     ss["_data_key"] = data_key
 
 # --- sidebar: choices -------------------------------------------------------------------
@@ -157,7 +170,7 @@ with controls:
         "Range rings and maritime zones",
         expanded=bool(ss.get("ring_origin") or ss.get("zone_state")),
     )  # filled once the view is known
-    places = appview.options_for_places(dataset)
+    places = appanalysis.options_for_places(dataset)
     if ss.get("to") not in places:
         ss["to"] = next(iter(places), appstate.DEFAULT_PLACE)
     st.selectbox(
@@ -173,10 +186,10 @@ with controls:
 # a new click selects a feature, a move records the view. Taken here, before the map is
 # drawn, so that this run already shows the selection.
 state = appstate.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
-view = appstate.in_view(dataset, state)
-mapped = appstate.on_map(dataset, state, view)  # with the timeline: every report, not one day's
+view = appview.in_view(dataset, state)
+mapped = appview.on_map(dataset, state, view)  # with the timeline: every report, not one day's
 with rings_box:
-    ring_options = appview.options_for_rings(view)
+    ring_options = appanalysis.options_for_rings(view)
     if ss.get("ring_origin") not in ring_options:
         ss["ring_origin"] = appstate.NONE
     st.selectbox(
@@ -202,23 +215,23 @@ with rings_box:
         "Maritime zones of",
         [appstate.NONE, *states],
         key="zone_state",
-        help=appview.ZONE_HELP,
+        help=appanalysis.ZONE_HELP,
         format_func=lambda v: f"{states[v]} ({v})" if v in states else "None",
     )
-features = appstate.all_features(view)
-appstate.take_map_report(ss, ss.get(MAP_KEY), appstate.all_features(mapped))
-day = appstate.effective_date(state, dataset)
+features = appview.all_features(view)
+appclick.take_map_report(ss, ss.get(MAP_KEY), appview.all_features(mapped))
+day = appview.effective_date(state, dataset)
 analysis = analysed_at(data_key, day, state.to, dataset)
 table = appview.features_table(view, analysis)
 table_selection = getattr(ss.get("table"), "selection", None)
-appstate.take_table_selection(ss, getattr(table_selection, "rows", None) or [], table)
+appclick.take_table_selection(ss, getattr(table_selection, "rows", None) or [], table)
 state = appstate.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
 st.query_params.from_dict(appstate.encode_query(state))
-restore_center, restore_zoom = appstate.view_to_restore(ss, appstate.map_identity(state, data_key))
+restore_center, restore_zoom = appclick.view_to_restore(ss, appclick.map_identity(state, data_key))
 if restore_center is None:
     restore_center, restore_zoom = appmap.initial_view(mapped)
 rings = (
-    rings_for(data_key, appstate.map_identity(state, ""), view, state.ring_origin, state.ring_nm)
+    rings_for(data_key, appclick.map_identity(state, ""), view, state.ring_origin, state.ring_nm)
     if state.ring_origin
     else None
 )
@@ -227,14 +240,14 @@ with rings_box:
     if rings is not None and not len(rings):
         st.caption("No nominal range is known for this type: choose a custom radius.")
     elif rings is not None:
-        st.markdown("\n".join(appview.ring_lines(rings)))
+        st.markdown("\n".join(appdetails.ring_lines(rings)))
 
 # --- header and figures -------------------------------------------------------------------
 
 numbers = appview.figures(view)
-previous = appstate.previous_date(days, day)
+previous = appview.previous_date(days, day)
 before = (
-    appview.figures(appstate.in_view(dataset, appstate.replace_date(state, previous)))
+    appview.figures(appview.in_view(dataset, appview.replace_date(state, previous)))
     if previous
     else None
 )
@@ -302,7 +315,7 @@ with right, st.container(height=MAP_HEIGHT, border=False):
     )
     details = None
     if ss.get("selected"):
-        details = appview.feature_details(dataset, ss["selected"], analysis, day)
+        details = appdetails.feature_details(dataset, ss["selected"], analysis, day)
     if details is None:
         st.caption(
             "Click a symbol, track or strike on the map, or a row of the table, "
@@ -310,16 +323,18 @@ with right, st.container(height=MAP_HEIGHT, border=False):
         )
     else:
         st.markdown(f"##### {escape.markdown_text(details.name)}")
-        st.caption(f"{appview.headline(details)}  \nid {escape.markdown_text(details.id)}")
+        st.caption(f"{appdetails.headline(details)}  \nid {escape.markdown_text(details.id)}")
         if details.id not in names and state.timeline:
             st.info("Not in view at the as-of date (the figures' and the table's date).")
         elif details.id not in names:
             st.info("Not on the map with the current date and filters.")
-        lines = appview.analysis_lines(details.analysis, places.get(state.to, state.to), all_names)
+        lines = appdetails.analysis_lines(
+            details.analysis, places.get(state.to, state.to), all_names
+        )
         if lines:
             st.markdown("  \n".join(lines))
-        st.markdown("**Details**  \n" + "  \n".join(appview.property_lines(details.properties)))
-        st.markdown("**Sources**\n\n" + "\n".join(appview.source_lines(details.sources)))
+        st.markdown("**Details**  \n" + "  \n".join(appdetails.property_lines(details.properties)))
+        st.markdown("**Sources**\n\n" + "\n".join(appdetails.source_lines(details.sources)))
         if len(details.history):
             st.markdown(f"**History**: {len(details.history)} reports")
             st.dataframe(
@@ -369,13 +384,13 @@ with tab_table:
 with tab_problems:
     if problems:
         st.dataframe(
-            appview.problems_table(problems), hide_index=True, width="stretch", key="problems"
+            appupload.problems_table(problems), hide_index=True, width="stretch", key="problems"
         )
     else:
         st.success("No problems: every feature is valid.")
 with tab_download:
     stamp = day.isoformat() if day else "all"
-    view_key = appstate.map_identity(state, data_key) + str(ss["_view"])
+    view_key = appclick.map_identity(state, data_key) + str(ss["_view"])
     st.download_button(
         "Map as HTML (self-contained)",
         lambda: appmap.view_html(mapped, state, day, rings=rings, zones=zones),
@@ -385,7 +400,7 @@ with tab_download:
     )
     st.download_button(
         "Data in view as GeoJSON",
-        lambda: appview.dataset_geojson(view),
+        lambda: appupload.dataset_geojson(view),
         f"posturemap_{stamp}.geojson",
         "application/geo+json",
         key="dl_geojson",
@@ -399,10 +414,10 @@ with tab_download:
             ss["_png"] = (
                 view_key,
                 *appmap.view_png(
-                    appstate.filtered(dataset, state),
+                    appview.filtered(dataset, state),
                     state,
                     day,
-                    appstate.map_bounds(ss.get(MAP_KEY)),
+                    appclick.map_bounds(ss.get(MAP_KEY)),
                 ),
             )
     # A PNG is offered only for the view it was made of.

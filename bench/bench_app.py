@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from geo import appmap, appstate, appview, io, selection  # noqa: E402
+from geo import appanalysis, appmap, appupload, appview, io, selection  # noqa: E402
 from geo.appstate import ViewState  # noqa: E402
 from geo.paths import default_data_dir  # noqa: E402
 
@@ -105,14 +105,14 @@ def bench_steps(data: Path, runs: int) -> None:
     import streamlit as st
 
     files, _ = io.read_directory(data)
-    key = appview.content_key(files)
+    key = appupload.content_key(files)
     cached_load = st.cache_data(lambda k, _f: io.load_bytes(_f), show_spinner=False)
     dataset = io.load_bytes(files)
     cached_analysis = st.cache_data(
-        lambda k, _d: appview.analysis_of(_d, "caracas"), show_spinner=False
+        lambda k, _d: appanalysis.analysis_of(_d, "caracas"), show_spinner=False
     )
     state = ViewState(as_of=selection.dates_in(dataset)[0])
-    day = appstate.effective_date(state, dataset)
+    day = appview.effective_date(state, dataset)
     cached_load(key, files)
     cached_analysis(key, dataset)
     features = sum(len(f) for f in dataset.layers.values())
@@ -120,17 +120,17 @@ def bench_steps(data: Path, runs: int) -> None:
     print(
         line(
             "read the files + content digest (every rerun)",
-            timed(lambda: appview.content_key(io.read_directory(data)[0]), runs),
+            timed(lambda: appupload.content_key(io.read_directory(data)[0]), runs),
         )
     )
     print(line("load + validate, naive (every rerun)", timed(lambda: io.load_bytes(files), runs)))
     print(line("load + validate, st.cache_data hit", timed(lambda: cached_load(key, files), runs)))
-    analysis = appview.analysis_of(dataset, "caracas")
+    analysis = appanalysis.analysis_of(dataset, "caracas")
     if analysis is not None:
         print(
             line(
                 "analysis, naive",
-                timed(lambda: appview.analysis_of(dataset, "caracas"), max(3, runs // 4)),
+                timed(lambda: appanalysis.analysis_of(dataset, "caracas"), max(3, runs // 4)),
             )
         )
         print(
@@ -141,19 +141,19 @@ def bench_steps(data: Path, runs: int) -> None:
     print(
         line(
             "as-of selection + filters + figures",
-            timed(lambda: appview.figures(appstate.in_view(dataset, state)), runs),
+            timed(lambda: appview.figures(appview.in_view(dataset, state)), runs),
         )
     )
     print(
         line(
             "features table",
-            timed(lambda: appview.features_table(appstate.in_view(dataset, state), analysis), runs),
+            timed(lambda: appview.features_table(appview.in_view(dataset, state), analysis), runs),
         )
     )
 
     def draw() -> None:
         fmap = appmap.view_map(
-            appstate.filtered(dataset, state), state, day, assets_url="/app/static/vendor"
+            appview.filtered(dataset, state), state, day, assets_url="/app/static/vendor"
         )
         fmap.get_root().render()
 

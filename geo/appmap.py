@@ -25,7 +25,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo import appstate, png, webassets
+from geo import appclick, appstate, appview, png, webassets
 from geo.appstate import ViewState
 from geo.escape import script_json
 from geo.export import html_document
@@ -79,8 +79,8 @@ def publish_assets(static_dir: Path, base_url_path: str = "") -> str:
 
 
 def initial_view(view: Dataset) -> tuple[tuple[float, float] | None, int | None]:
-    """Centre and zoom that show the features of ``view`` (see :func:`geo.appstate.fit_view`)."""
-    return appstate.fit_view(extent(view))
+    """Centre and zoom that show the features of ``view`` (see :func:`geo.appclick.fit_view`)."""
+    return appclick.fit_view(extent(view))
 
 
 def view_map(
@@ -100,7 +100,7 @@ def view_map(
     Parameters
     ----------
     view : Dataset
-        What the map holds (:func:`geo.appstate.on_map`): filtered and as-of selected, or
+        What the map holds (:func:`geo.appview.on_map`): filtered and as-of selected, or
         with ``state.timeline`` filtered only (the page's time slider selects by date).
     state : ViewState
         The user's choices (window, basemap, uncertainty circles, timeline).
@@ -230,7 +230,7 @@ def highlight(dataset: Dataset, fid: str | None) -> folium.FeatureGroup | None:
     """
     if not fid:
         return None
-    features = appstate.all_features(dataset)
+    features = appview.all_features(dataset)
     match = features[features["id"] == fid]
     if match.empty:
         return None

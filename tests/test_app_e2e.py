@@ -160,7 +160,7 @@ ISOLATED_POINT_JS = """() => {
 
 def test_click_shows_the_details(offline_page, app_url) -> None:
     import geo
-    from geo import appstate
+    from geo import appclick, appstate, appview
 
     page, log = offline_page
     frame = open_app(page, f"{app_url}/?basemap=offline")
@@ -170,9 +170,9 @@ def test_click_shows_the_details(offline_page, app_url) -> None:
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
     # The feature the click should select: the one drawn at that position.
-    shown = appstate.all_features(appstate.in_view(geo.load(REPO / "data"), appstate.ViewState()))
+    shown = appview.all_features(appview.in_view(geo.load(REPO / "data"), appstate.ViewState()))
     returned = {"last_object_clicked": {"lat": target["lat"], "lng": target["lng"]}, "zoom": 5}
-    expected = appstate.clicked_feature_id(returned, shown)
+    expected = appclick.clicked_feature_id(returned, shown)
     name = shown.set_index("id").loc[expected, "name"]
     expect(page.get_by_role("combobox", name="Feature")).to_have_value(
         f"{name} ({expected})", timeout=WAIT_MS

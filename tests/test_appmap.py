@@ -12,13 +12,13 @@ import pytest
 import streamlit_folium as sf
 
 import geo
-from geo import appmap, appstate, webassets
+from geo import appmap, appview, webassets
 from geo.appstate import ViewState
 
 
 @pytest.fixture(scope="module")
 def view(default_dataset: geo.Dataset) -> geo.Dataset:
-    return appstate.in_view(default_dataset, ViewState())
+    return appview.in_view(default_dataset, ViewState())
 
 
 def test_publish_assets_copies_once(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_html_download_is_self_contained(view: geo.Dataset) -> None:
 def test_png_download(default_dataset: geo.Dataset) -> None:
     state = ViewState(basemap="offline", layers=("bases", "assets"))
     png, messages = appmap.view_png(
-        appstate.filtered(default_dataset, state), state, None, (-75.0, 8.0, -58.0, 20.0)
+        appview.filtered(default_dataset, state), state, None, (-75.0, 8.0, -58.0, 20.0)
     )
     assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n"), messages
     assert messages == []
@@ -87,9 +87,9 @@ def test_timeline_is_drawn_only_when_chosen(default_dataset: geo.Dataset, in_app
     day = geo.selection.dates_in(default_dataset)[1]
     specs = {}
     for state in (ViewState(as_of=day), ViewState(as_of=day, timeline=True)):
-        view = appstate.in_view(default_dataset, state)
+        view = appview.in_view(default_dataset, state)
         fmap = appmap.view_map(
-            appstate.on_map(default_dataset, state, view), state, day, in_app=in_app
+            appview.on_map(default_dataset, state, view), state, day, in_app=in_app
         )
         found = re.search(r'"timeline":(null|\{[^}]*\})', fmap.get_root().render())
         specs[state.timeline] = json.loads(found.group(1))
@@ -101,7 +101,7 @@ def test_timeline_is_drawn_only_when_chosen(default_dataset: geo.Dataset, in_app
 
 def test_timeline_export_has_no_fixed_date(default_dataset: geo.Dataset) -> None:
     state = ViewState(timeline=True, basemap="offline")
-    html = appmap.view_html(appstate.filtered(default_dataset, state), state, None)
+    html = appmap.view_html(appview.filtered(default_dataset, state), state, None)
     assert "Military posture</h1>" in html
     assert "press play or move the slider" in html
     assert not re.search(r"<script[^>]+src=", html)
