@@ -60,6 +60,22 @@ def point(lon: float, lat: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
+def ship(fid: str, lon: float, lat: float, **props: Any) -> dict[str, Any]:
+    """A valid asset report of one ship (``name`` defaults to ``fid``); ``props`` override."""
+    fields = {
+        "id": fid,
+        "name": fid,
+        "category": "ship",
+        "type": "patrol vessel",
+        "count": 1,
+        "observed": "2025-10-01",
+        "uncertainty_km": 5,
+        "sources": ["src-a"],
+        "confidence": "reported",
+    }
+    return feature(point(lon, lat), **{**fields, **props})
+
+
 def collection(*features: dict[str, Any]) -> dict[str, Any]:
     """Build a GeoJSON FeatureCollection."""
     return {"type": "FeatureCollection", "features": list(features)}

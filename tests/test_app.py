@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 import geo
 from geo import selection
-from tests.conftest import SOURCES, collection, feature, page_payload, point, valid_layers
+from tests.conftest import SOURCES, collection, page_payload, ship, valid_layers
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -229,30 +229,8 @@ def test_bad_upload_lists_every_problem_and_keeps_the_rest() -> None:
     layers = valid_layers()
     layers["assets"] = collection(
         *layers["assets"]["features"],
-        feature(
-            point(13.0, -166.5),
-            id="x1",
-            name="Swapped",
-            category="ship",
-            type="t",
-            count=1,
-            observed="2025-09-01",
-            uncertainty_km=1,
-            sources=["src-a"],
-            confidence="reported",
-        ),
-        feature(
-            point(-66, 12),
-            id="x2",
-            name="Bad",
-            category="tank",
-            type="t",
-            count=0,
-            observed="2025-09-01",
-            uncertainty_km=1,
-            sources=["nope"],
-            confidence="reported",
-        ),
+        ship("x1", 13.0, -166.5, name="Swapped"),
+        ship("x2", -66, 12, name="Bad", category="tank", count=0, sources=["nope"]),
     )
     at = start()
     at.file_uploader[0].set_value(as_files(layers))

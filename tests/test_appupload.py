@@ -9,7 +9,7 @@ from datetime import date
 
 from geo import appupload, appview, io
 from geo.appstate import ViewState
-from tests.conftest import collection, feature, point, tiny_files, valid_layers
+from tests.conftest import collection, ship, tiny_files, valid_layers
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
@@ -30,30 +30,8 @@ def test_upload_of_a_zip_is_unpacked() -> None:
 def test_bad_uploads_list_every_problem() -> None:
     layers = valid_layers()
     layers["assets"] = collection(
-        feature(
-            point(13.0, -166.5),
-            id="x1",
-            name="Swapped",
-            category="ship",
-            type="t",
-            count=1,
-            observed="2025-09-01",
-            uncertainty_km=1,
-            sources=["src-a"],
-            confidence="reported",
-        ),
-        feature(
-            point(-66, 12),
-            id="x2",
-            name="Bad date",
-            category="ship",
-            type="t",
-            count=1,
-            observed="yesterday",
-            uncertainty_km=1,
-            sources=["src-a"],
-            confidence="sure",
-        ),
+        ship("x1", 13.0, -166.5, name="Swapped"),
+        ship("x2", -66, 12, name="Bad date", observed="yesterday", confidence="sure"),
     )
     files, problems = appupload.upload_files(
         {**tiny_files(layers), "broken.zip": b"not a zip", "notes.geojson": b"{}"}

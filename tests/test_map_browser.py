@@ -15,7 +15,7 @@ import pytest
 
 import geo
 from geo import export, maps, selection
-from tests.conftest import SOURCES, collection, feature, point, valid_layers, write_dataset
+from tests.conftest import SOURCES, collection, feature, point, ship, valid_layers, write_dataset
 
 pytestmark = pytest.mark.browser
 
@@ -141,9 +141,9 @@ def test_uncertainty_circle_edge_is_at_its_geodesic_radius(
 
     from PIL import Image
 
-    centre = asset(0, -66.0, 13.0, uncertainty_km=300, affiliation="hostile")
+    centre = ship("p0", -66.0, 13.0, uncertainty_km=300, affiliation="hostile")
     far = [
-        asset(i, -20.0 + (i % 60) * 0.1, 40.0 + (i // 60) * 0.1, uncertainty_km=0)
+        ship(f"p{i}", -20.0 + (i % 60) * 0.1, 40.0 + (i // 60) * 0.1, uncertainty_km=0)
         for i in range(1, others + 1)
     ]
     dataset = geo.load(write_dataset(tmp_path / "d", {"assets": collection(centre, *far)}, SOURCES))
@@ -224,26 +224,11 @@ def test_a_click_reports_the_feature_id(
     assert log.page_errors == []
 
 
-def asset(i: int, lon: float, lat: float, **props: Any) -> dict[str, Any]:
-    fields = {
-        "id": f"p{i}",
-        "name": f"Point {i}",
-        "category": "ship",
-        "type": "patrol vessel",
-        "count": 1,
-        "observed": "2025-10-01",
-        "uncertainty_km": 5,
-        "sources": ["src-a"],
-        "confidence": "reported",
-    }
-    return feature(point(lon, lat), **{**fields, **props})
-
-
 def test_the_symbol_on_top_answers_the_mouse(offline_page, tmp_path: Path) -> None:
     """Where symbols overlap, the one drawn last (strikes over ships) gets the popup; a
     click beside every symbol opens nothing."""
     layers = {
-        "assets": collection(asset(1, -66.0, 12.0), asset(2, -60.0, 15.0)),
+        "assets": collection(ship("p1", -66.0, 12.0), ship("p2", -60.0, 15.0)),
         "strikes": collection(
             feature(
                 point(-66.0, 12.0),
@@ -281,7 +266,7 @@ def test_many_points_each_answers_a_click(offline_page, tmp_path: Path) -> None:
     """3,000 points on a grid: all are drawn, and a click on any one opens its own popup."""
     lons, lats = range(60), range(50)
     features = [
-        asset(i * 50 + j, -80 + 0.3 * i, 8 + 0.3 * j, affiliation=("friend", "hostile")[j % 2])
+        ship(f"p{i * 50 + j}", -80 + 0.3 * i, 8 + 0.3 * j, affiliation=("friend", "hostile")[j % 2])
         for i in lons
         for j in lats
     ]
