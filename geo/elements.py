@@ -1,6 +1,7 @@
 """The map's panels: folium ``MacroElement`` subclasses with Jinja templates.
 
-:class:`PageStyle` (CSS), :class:`TitleBlock`, :class:`Legend` and :class:`ScaleBar`.
+:class:`PageStyle` (CSS), :class:`TitleBlock`, :class:`Legend`, :class:`ScaleBar` and the
+:class:`Timeline` slider.
 Their text was escaped in Python by :mod:`geo.escape`. The features themselves are drawn
 by :class:`geo.mapscript.MapData`.
 """
@@ -167,3 +168,80 @@ class ScaleBar(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "ScaleBar"
+
+
+class Timeline(MacroElement):
+    """A time slider with a play button: the map shows its state at the slider's date.
+
+    The rule is :func:`geo.selection.as_of`: for each asset its latest report up to the
+    moment, unless that report's ``until`` has passed; strikes and tracks up to the moment,
+    within the last ``window_days`` when the map was made with a window. The slider's range
+    and start come from the payload (``timeline``); the choice goes to the map through
+    ``window.posturemap.show`` (:class:`geo.mapscript.MapData`, which must come first).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var PM = window.posturemap, D = PM.data, T = D.timeline, n = D.kind.length;
+  if (!T) { return; }
+  var windowed = D.groups.map(function (spec) { return spec.key === 'strikes' || spec.key === 'tracks'; });
+  function visibleAt(t) {
+    var dayStart = t - 86400, latest = {}, show = new Uint8Array(n);
+    var since = T.window_days ? t - T.window_days * 86400 : null;
+    for (var i = 0; i < n; i++) {
+      var ob = PM.observed(i), u = PM.until(i);
+      if (ob === null) { show[i] = 1; continue; }  // bases and places: always
+      if (ob >= t) { continue; }
+      if (windowed[D.group[i]]) {  // strikes and tracks stay once they happened, or in the window
+        if (since === null || (u === null ? ob : u) >= since) { show[i] = 1; }
+        continue;
+      }
+      if (u !== null && u < dayStart) { continue; }  // an asset report that has ended
+      var e = PM.entity(i);  // the latest report of each asset
+      if (latest[e] === undefined || PM.observed(latest[e]) <= ob) { latest[e] = i; }
+    }
+    Object.keys(latest).forEach(function (e) { show[latest[e]] = 1; });
+    return show;
+  }
+  var ctl = L.control({position: 'bottomleft'}), slider, label, button, timer = null;
+  function apply(t) {
+    PM.show(visibleAt(t), t);
+    label.textContent = new Date((t - 1) * 1000).toISOString().slice(0, 10);
+    PM.now = t;
+  }
+  function stop() { clearInterval(timer); timer = null; button.textContent = '\u25b6'; }
+  ctl.onAdd = function () {
+    var box = L.DomUtil.create('div', 'pm-panel pm-timeline');
+    button = L.DomUtil.create('button', 'pm-play', box);
+    button.textContent = '\u25b6'; button.setAttribute('title', 'Play');
+    slider = L.DomUtil.create('input', 'pm-slider', box);
+    slider.type = 'range'; slider.min = T.start; slider.max = T.end; slider.step = 86400;
+    slider.value = T.now;
+    label = L.DomUtil.create('span', 'pm-now', box);
+    L.DomEvent.disableClickPropagation(box);
+    slider.addEventListener('input', function () { apply(+slider.value); });
+    button.addEventListener('click', function () {
+      if (timer) { stop(); return; }
+      if (+slider.value >= T.end) { slider.value = T.start; }
+      button.textContent = '\u275a\u275a';
+      timer = setInterval(function () {
+        var next = +slider.value + 86400;
+        if (next > T.end) { stop(); return; }
+        slider.value = next; apply(next);
+      }, T.step_ms);
+    });
+    return box;
+  };
+  ctl.addTo(PM.map);
+  apply(T.now);
+  PM.setTime = function (t) { slider.value = t; apply(t); };
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Timeline"

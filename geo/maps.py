@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 import folium
 import geopandas as gpd
 
-from geo.elements import Legend, PageStyle, ScaleBar, TitleBlock
+from geo.elements import Legend, PageStyle, ScaleBar, Timeline, TitleBlock
 from geo.escape import html_text
 from geo.io import Dataset
 from geo.legend import as_of_text, legend_entries, source_line
@@ -99,6 +99,8 @@ def build_map(
     fmap.default_css = [("leaflet_css", "leaflet.css")]
     fmap.add_child(PageStyle())
     fmap.add_child(MapData(payload))
+    if timeline_spec is not None:
+        fmap.add_child(Timeline())
     if title_block:
         fmap.add_child(
             TitleBlock(

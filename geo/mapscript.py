@@ -8,9 +8,9 @@ popups. That is what lets 100,000 points open in a fraction of the time of one L
 marker per point. Lines and areas (tracks, places, rings, zones) are few, and stay Leaflet
 vector layers on Leaflet's canvas.
 
-Each layer-control entry is a ``L.featureGroup``; for points it holds one small layer that
-switches its group on the point canvas. The timeline selects features by date with the
-rule of :func:`geo.selection.as_of`.
+Each layer-control entry is a ``L.featureGroup``; the point canvas draws the points of the
+groups that are on the map. What is shown at a date is chosen by
+:class:`geo.elements.Timeline` through ``show(mask, t)``.
 
 Popups and tooltips are built with DOM text nodes, never ``innerHTML`` with data; the
 payload reaches the page through :func:`geo.escape.script_json`.
@@ -19,7 +19,8 @@ The page's script interface, ``window.posturemap`` (used by tests, the app and t
 export): ``map``, ``data``, ``groups`` (key to layer), ``ready``, ``fit()``,
 ``shown(key)`` (features of a group drawn now), ``drawn()`` (``[index, x, y]`` of the
 symbols in view, container pixels), ``popup(i)`` and ``tooltip(i)`` (open them for
-feature ``i``), ``setTime(t)`` and ``now`` with the timeline.
+feature ``i``), ``show(mask, t)``, ``observed(i)``, ``until(i)``, ``entity(i)``; with the
+timeline also ``setTime(t)`` and ``now``.
 """
 
 from __future__ import annotations
@@ -475,29 +476,10 @@ class MapData(MacroElement):
   };
   PM.fit();
 
-  // --- timeline: the state at a moment, by the rule of geo.selection.as_of ----------------
-  // With a window, strikes and tracks are those of its last so many days.
-  var windowed = D.groups.map(function (spec) { return spec.key === 'strikes' || spec.key === 'tracks'; });
-  function visibleAt(t) {
-    var dayStart = t - 86400, latest = {}, show = new Uint8Array(n);
-    var since = D.timeline && D.timeline.window_days ? t - D.timeline.window_days * 86400 : null;
-    for (var i = 0; i < n; i++) {
-      var ob = observed(i), u = until(i);
-      if (ob === null) { show[i] = 1; continue; }  // bases and places: always
-      if (ob >= t) { continue; }
-      if (windowed[D.group[i]]) {  // strikes and tracks stay once they happened, or in the window
-        if (since === null || (u === null ? ob : u) >= since) { show[i] = 1; }
-        continue;
-      }
-      if (u !== null && u < dayStart) { continue; }  // an asset report that has ended
-      var e = entity(i);  // the latest report of each asset
-      if (latest[e] === undefined || observed(latest[e]) <= ob) { latest[e] = i; }
-    }
-    Object.keys(latest).forEach(function (e) { show[latest[e]] = 1; });
-    return show;
-  }
-  function apply(t) {
-    shown = visibleAt(t);
+  // --- what is shown: all features, or those the timeline (geo.elements.Timeline) picks ----
+  // mask[i] is 1 for a feature to show; a track with times per vertex is cut at moment t.
+  PM.show = function (mask, t) {
+    shown = mask;
     lineFeatures.forEach(function (i) {
       var on = shown[i] === 1, group = PM.groups[D.groups[D.group[i]].key];
       lineLayers[i].forEach(function (layer) {
@@ -512,36 +494,10 @@ class MapData(MacroElement):
       });
     });
     points.redraw();
-    label.textContent = new Date((t - 1) * 1000).toISOString().slice(0, 10);
-    PM.now = t;
-  }
-  if (D.timeline) {
-    var T = D.timeline, ctl = L.control({position: 'bottomleft'}), slider, label, button, timer = null;
-    ctl.onAdd = function () {
-      var box = el('div', 'pm-panel pm-timeline');
-      button = el('button', 'pm-play', '\\u25b6'); button.setAttribute('title', 'Play');
-      slider = el('input', 'pm-slider'); slider.type = 'range';
-      slider.min = T.start; slider.max = T.end; slider.step = 86400; slider.value = T.now;
-      label = el('span', 'pm-now');
-      box.appendChild(button); box.appendChild(slider); box.appendChild(label);
-      L.DomEvent.disableClickPropagation(box);
-      slider.addEventListener('input', function () { apply(+slider.value); });
-      button.addEventListener('click', function () {
-        if (timer) { clearInterval(timer); timer = null; button.textContent = '\\u25b6'; return; }
-        if (+slider.value >= T.end) { slider.value = T.start; }
-        button.textContent = '\\u275a\\u275a';
-        timer = setInterval(function () {
-          var next = +slider.value + 86400;
-          if (next > T.end) { clearInterval(timer); timer = null; button.textContent = '\\u25b6'; return; }
-          slider.value = next; apply(next);
-        }, T.step_ms);
-      });
-      return box;
-    };
-    ctl.addTo(map);
-    apply(T.now);
-    PM.setTime = function (t) { slider.value = t; apply(t); };
-  }
+  };
+  PM.observed = observed;
+  PM.until = until;
+  PM.entity = entity;
 
   // --- the script interface -----------------------------------------------------------------
   PM.shown = function (key) {
