@@ -138,24 +138,9 @@ def view_map(
     )
     if in_app:
         fmap.add_child(AppStyle())
-        stable_ids(fmap)
     if assets_url:
         webassets.use_local_assets(fmap, assets_url)
     return fmap
-
-
-def stable_ids(element: Any, base: str = "div") -> None:
-    """Give ``element`` and its children the ids ``st_folium`` will give them anyway.
-
-    ``st_folium`` renders a map's HTML part (the title block's and legend's boxes)
-    with the elements' own ids, then renames every element to ``div_0_3``-style
-    ids while it renders the script part; a script that looks its box up by id
-    then finds nothing and the whole map script stops. Naming them that way first
-    makes both parts agree.
-    """
-    element._id = base
-    for index, child in enumerate(element._children.values()):
-        stable_ids(child, f"{base}_{index}")
 
 
 class AppStyle(MacroElement):

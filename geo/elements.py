@@ -8,6 +8,8 @@ by :class:`geo.mapscript.MapData`.
 
 from __future__ import annotations
 
+import hashlib
+
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -39,6 +41,16 @@ CSS = """
 """
 
 
+def box_id(kind: str, *texts: str) -> str:
+    """The HTML id of a panel, from its content.
+
+    The panel's box is HTML and its script finds the box by id, so the id must not depend
+    on folium's element names: ``st_folium`` renames elements between rendering the two.
+    """
+    digest = hashlib.sha1("\x1f".join(texts).encode("utf-8")).hexdigest()[:12]
+    return f"{kind}-{digest}"
+
+
 class PageStyle(MacroElement):
     """The CSS of posturemap's panels, popups and legend (no data in it)."""
 
@@ -60,7 +72,7 @@ class TitleBlock(MacroElement):
     _template = Template(
         """
 {% macro html(this, kwargs) %}
-<div id="{{ this.get_name() }}" class="pm-panel pm-title">
+<div id="{{ this.box_id }}" class="pm-panel pm-title">
   <h1>{{ this.title }}</h1>
   <div class="pm-asof">{{ this.as_of }}</div>
   {% if this.figures %}<div class="pm-figures">{{ this.figures }}</div>{% endif %}
@@ -70,7 +82,7 @@ class TitleBlock(MacroElement):
 {% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
-  var box = document.getElementById('{{ this.get_name() }}');
+  var box = document.getElementById('{{ this.box_id }}');
   var ctl = L.control({position: 'topleft'});
   ctl.onAdd = function () { L.DomEvent.disableClickPropagation(box); return box; };
   ctl.addTo({{ this._parent.get_name() }});
@@ -91,6 +103,7 @@ class TitleBlock(MacroElement):
             caveat,
             figures,
         )
+        self.box_id = box_id("pm-title", title, as_of, sources, caveat, figures)
 
 
 class Legend(MacroElement):
@@ -103,7 +116,7 @@ class Legend(MacroElement):
     _template = Template(
         """
 {% macro html(this, kwargs) %}
-<div id="{{ this.get_name() }}" class="pm-panel pm-legend">
+<div id="{{ this.box_id }}" class="pm-panel pm-legend">
   <h2>Legend</h2>
   {% for label, key in this.entries %}
   <div class="pm-row"><span class="pm-key">{{ key }}</span><span>{{ label }}</span></div>
@@ -112,7 +125,7 @@ class Legend(MacroElement):
 {% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
-  var box = document.getElementById('{{ this.get_name() }}');
+  var box = document.getElementById('{{ this.box_id }}');
   var ctl = L.control({position: 'bottomright'});
   ctl.onAdd = function () { L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box); return box; };
   ctl.addTo({{ this._parent.get_name() }});
@@ -126,6 +139,7 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.entries = entries
+        self.box_id = box_id("pm-legend", *(part for entry in entries for part in entry))
 
 
 class ScaleBar(MacroElement):

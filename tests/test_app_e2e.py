@@ -132,6 +132,9 @@ def test_map_draws_with_no_network(offline_page, app_url) -> None:
     page, log = offline_page
     frame = open_app(page, f"{app_url}/?basemap=offline")
     assert drawn_layers(frame) >= 10
+    # The legend's box found its script although st_folium renames elements: it sits in the
+    # map's control corner (geo.elements.box_id).
+    assert frame.locator(".leaflet-control-container .pm-legend").count() == 1
     assert page.locator('[data-testid="stMetric"]').count() == 5
     assert log.blocked == []
     assert log.page_errors == []
