@@ -27,7 +27,7 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo import analysis, geodesy, naturalearth, zones  # noqa: E402
+from geo import analysis, coastindex, geodesy, naturalearth, zones  # noqa: E402
 
 THEATRE = (-100.0, 0.0, -55.0, 35.0)  # lon/lat box around the Caribbean theatre
 
@@ -42,8 +42,9 @@ def timed(label: str, func, *args, **kwargs):
 
 def fresh_process_load() -> tuple[float, float]:
     code = (
-        "import time; t0 = time.perf_counter(); from geo import zones; t1 = time.perf_counter(); "
-        "zones.coast_index(); t2 = time.perf_counter(); print(t1 - t0, t2 - t1)"
+        "import time; t0 = time.perf_counter(); from geo import coastindex, zones; "
+        "t1 = time.perf_counter(); coastindex.coast_index(); t2 = time.perf_counter(); "
+        "print(t1 - t0, t2 - t1)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
@@ -57,7 +58,7 @@ def naive_load() -> None:
     shapely.boundary(shapely.union_all(countries.geometry.values))
 
 
-def exact_coast_km(index: zones.CoastIndex, lon: float, lat: float, hint_km: float) -> float:
+def exact_coast_km(index: coastindex.CoastIndex, lon: float, lat: float, hint_km: float) -> float:
     """Brute force: geodesic distance to every coast vertex, coast densified to 0.001 deg."""
     reach = hint_km * 1.2 + 20.0
     dlat = reach / 110.0
@@ -81,13 +82,13 @@ def main() -> None:
 
     print("Loading the coastline (once per process)")
     if args.rebuild:
-        timed("build the index from Natural Earth (cache miss, once)", zones.build_index)
-    zones.coast_index()  # make sure the cache exists before timing a fresh process
+        timed("build the index from Natural Earth (cache miss, once)", coastindex.build_index)
+    coastindex.coast_index()  # make sure the cache exists before timing a fresh process
     import_s, load_s = fresh_process_load()
     print(f"  {'fresh process: import geo.zones':<58} {import_s:8.2f} s")
-    print(f"  {'fresh process: zones.coast_index() from the cache':<58} {load_s:8.2f} s")
+    print(f"  {'fresh process: coastindex.coast_index() from the cache':<58} {load_s:8.2f} s")
     timed("naive: read Natural Earth + dissolve borders, every run", naive_load)
-    index = zones.coast_index()
+    index = coastindex.coast_index()
     info = index.info
     print(
         f"  index: {info['coast_vertices']:,} coast vertices in {info['coast_chunks']:,} chunks; "

@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 
 import geo
-from geo import png, selection
+from geo import chromium, png, selection
 
 
 def main() -> int:
@@ -42,7 +42,7 @@ def main() -> int:
     single = time.perf_counter() - t
 
     t = time.perf_counter()
-    with png.SlideRenderer() as renderer:
+    with chromium.SlideRenderer() as renderer:
         start = time.perf_counter() - t
         for day in days:
             one(day, renderer)

@@ -7,16 +7,17 @@ The public API; data functions take and return GeoDataFrames (inside a
 from __future__ import annotations
 
 from geo.analysis import analyze, range_rings, strikes_by_zone
+from geo.chromium import SlideRenderer
 from geo.geodesy import distance_km, distance_nm, geodesic_circle
 from geo.io import Dataset, load, load_bytes, to_feature_collection, write_geojson
 from geo.paths import default_data_dir
 from geo.pingfiles import read_pings
-from geo.png import SlideRenderer, render_png, slide_png_bytes
+from geo.png import render_png, slide_png_bytes
 from geo.schema import LAYERS, Problem
 from geo.selection import as_of, dates_in, filter_layers, history, latest_date, summary
 from geo.tracks import build_tracks, gap_lines
+from geo.zonebands import zone_bands
 from geo.zones import classify as classify_zones
-from geo.zones import zone_bands
 
 __all__ = [
     "LAYERS",

@@ -1,8 +1,8 @@
 """The Streamlit app's analysis: distances, range rings, maritime zones and their options.
 
 What the sidebar offers (ring origins, places to measure to, coastal states) and
-what it draws or measures once chosen, from :mod:`geo.analysis` and
-:mod:`geo.zones`. No Streamlit and no folium: GeoDataFrames and plain values.
+what it draws or measures once chosen, from :mod:`geo.analysis`, :mod:`geo.zones` and
+:mod:`geo.zonebands`. No Streamlit and no folium: GeoDataFrames and plain values.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import analysis, geodesy, selection, zones
+from geo import analysis, geodesy, selection, zonebands, zones
 from geo.appview import all_features
 from geo.io import Dataset
 
@@ -78,7 +78,7 @@ def nearby_states(dataset: Dataset, margin_deg: float = 3.0) -> dict[str, str]:
     return {str(iso): str(name) for iso, name in zip(near["iso_a3"], near["name"], strict=True)}
 
 
-# --- analysis, rings and zones (geo.analysis, geo.zones) -----------------------------------
+# --- analysis, rings and zones (geo.analysis, geo.zones, geo.zonebands) --------------------
 
 
 def analysis_of(dataset: Dataset, to: str | None) -> pd.DataFrame:
@@ -157,6 +157,6 @@ def rings_for(view: Dataset, origin: str, ring_nm: float | None) -> gpd.GeoDataF
 def zones_for(iso_a3: str) -> gpd.GeoDataFrame | None:
     """The maritime zone bands (12, 24, 200 nm) of a state; None for an unknown code."""
     try:
-        return zones.zone_bands(iso_a3)
+        return zonebands.zone_bands(iso_a3)
     except ValueError:
         return None

@@ -25,7 +25,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo import appclick, appstate, appview, png, webassets
+from geo import appclick, appstate, appview, chromium, png, webassets
 from geo.appstate import ViewState
 from geo.escape import script_json
 from geo.export import html_document
@@ -283,6 +283,6 @@ def view_png(
             bounds=bounds,
             warn=messages.append,
         )
-    except png.PngError as error:
+    except chromium.PngError as error:
         return None, [*messages, f"No PNG: {error}"]
     return data, messages

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from geo import io, png, selection
+from geo import chromium, io, png, pngargs, selection
 from geo.paths import default_data_dir
 
 app = typer.Typer(
@@ -158,19 +158,19 @@ def export_png(
 ) -> None:
     """Write a briefing slide as PNG: map, title, as-of date, legend, scale, sources, caveat."""
     try:
-        dimensions = png.parse_size(size)
-        png.check_scale(scale)
-        box = png.parse_bounds(bounds) if bounds is not None else None
-        png.check_basemap(basemap)
-        targets = png.output_paths(out_file, as_of)
+        dimensions = pngargs.parse_size(size)
+        pngargs.check_scale(scale)
+        box = pngargs.parse_bounds(bounds) if bounds is not None else None
+        pngargs.check_basemap(basemap)
+        targets = pngargs.output_paths(out_file, as_of)
     except ValueError as error:
         raise fail(str(error), 2) from None
     start = parse_day(since, "--since")
     if out_file.suffix.lower() != ".png":
         raise fail(f"{out_file}: the output file name must end in .png", 2)
     try:
-        png.check_outputs([path for _, path in targets], force)
-    except png.PngError as error:
+        pngargs.check_outputs([path for _, path in targets], force)
+    except chromium.PngError as error:
         raise fail(str(error), error.code) from None
     dataset = load_checked(data)
 
@@ -197,7 +197,7 @@ def export_png(
             warn=lambda message: err.print(message, markup=False),
             on_written=written,
         )
-    except png.PngError as error:
+    except chromium.PngError as error:
         raise fail(str(error), error.code) from None
 
 
@@ -397,14 +397,14 @@ def zone_layer(codes: list[str]):
     """Maritime zone bands of the given states; an unknown code exits 2."""
     import pandas as pd
 
-    from geo import zones
+    from geo import zonebands
 
     if not codes:
         return None
     frames = []
     for code in codes:
         try:
-            frames.append(zones.zone_bands(code))
+            frames.append(zonebands.zone_bands(code))
         except ValueError as error:
             raise fail(f"--zones: {error}", 2) from None
     return pd.concat(frames, ignore_index=True)

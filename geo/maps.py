@@ -56,7 +56,7 @@ def build_map(
         One of :data:`geo.basemaps.BASEMAPS`; ``offline`` needs no network. The offline
         map is always offered as an alternative in the layer control.
     rings, zones : GeoDataFrame, optional
-        From :func:`geo.analysis.range_rings` and :func:`geo.zones.zone_bands`.
+        From :func:`geo.analysis.range_rings` and :func:`geo.zonebands.zone_bands`.
     show_uncertainty : bool
         Draw uncertainty circles.
     bounds : (west, south, east, north), optional

@@ -14,13 +14,13 @@ high seas             > 200 nm from every coast
 
 The EEZ here is an approximation: real EEZs follow treaties, median lines and
 baselines; ours is "200 nm from the nearest coast of the nearest state". Say so
-wherever it is shown (:data:`EEZ_CAVEAT`).
+wherever it is shown (:data:`EEZ_CAVEAT`). The bands to draw on a map are in
+:mod:`geo.zonebands`.
 
 How it is fast and still geodesic (details and measured accuracy: ``docs/analysis.md``):
 
-* The coastline (boundary of the union of all countries) is cut into short chunks
-  owned by one state, and the countries into small pieces (quadtree, interior
-  cells become rectangles); both are cached on disk once (:func:`coast_index`).
+* The coastline is cut into short chunks owned by one state, and the countries into
+  small pieces; both are cached on disk once (:func:`geo.coastindex.coast_index`).
 * Points are grouped into 3-degree tiles; per tile the nearby chunks and the points
   are projected to an azimuthal equidistant plane centred on the tile, where the
   nearest chunk and the foot point on it are found; the distance reported is the
@@ -29,17 +29,7 @@ How it is fast and still geodesic (details and measured accuracy: ``docs/analysi
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import io
-import itertools
-import json
 import math
-import os
-import tempfile
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -49,6 +39,7 @@ from pyproj import Transformer
 from shapely.geometry import box
 
 from geo import geodesy
+from geo.coastindex import CoastIndex, coast_index
 
 TERRITORIAL_NM = 12.0
 CONTIGUOUS_NM = 24.0
@@ -61,239 +52,14 @@ EEZ = "EEZ (approximate)"
 HIGH_SEAS = "high seas"
 ZONES = (LAND, TERRITORIAL, CONTIGUOUS, EEZ, HIGH_SEAS)
 
-BAND_TERRITORIAL = "territorial sea (12 nm)"
-BAND_CONTIGUOUS = "contiguous zone (24 nm)"
-BAND_EEZ = "EEZ, approximate (200 nm)"
-
 EEZ_CAVEAT = (
     "EEZ approximate: 200 nm from the nearest coast (Natural Earth 1:10m), "
     "not the negotiated maritime boundaries."
 )
 
-INDEX_VERSION = 1
-CHUNK_SEGMENTS = 16  # coast segments per chunk: short chunks keep nearest-chunk tests cheap
-LAND_PIECE_VERTICES = 256  # quadtree split of countries until pieces have at most this many
 TILE_DEG = 3.0  # point tiles; with the search margin keeps aeqd scale error < 0.2 %
 SEARCH_KM = EEZ_NM * geodesy.KM_PER_NM + 50.0  # coast farther than this cannot change the zone
 FAR_SEARCH_KM = 2500.0
-
-
-@dataclass
-class CoastIndex:
-    """The prepared coastline and land index (build with :func:`coast_index`).
-
-    Attributes
-    ----------
-    states : DataFrame
-        One row per Natural Earth country: ``name``, ``iso_a3``, ``sovereign``.
-    chunks : ndarray of LineString
-        Coastline chunks in lon/lat, each owned by one state.
-    chunk_owner : ndarray of int
-        Row of ``states`` owning each chunk.
-    land : ndarray of Polygon
-        Country pieces in lon/lat (small, for fast point-in-polygon).
-    land_owner : ndarray of int
-        Row of ``states`` for each piece.
-    """
-
-    states: pd.DataFrame
-    chunks: np.ndarray
-    chunk_owner: np.ndarray
-    land: np.ndarray
-    land_owner: np.ndarray
-    info: dict = field(default_factory=dict)
-    chunk_tree: shapely.STRtree = field(init=False)
-    land_tree: shapely.STRtree = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.chunk_tree = shapely.STRtree(self.chunks)
-        self.land_tree = shapely.STRtree(self.land)
-
-
-# --- building and caching the index -------------------------------------------------------
-
-
-def _split_polygon(geom: shapely.Geometry, max_vertices: int) -> list[shapely.Geometry]:
-    """Quadtree split until pieces have <= ``max_vertices`` (cells wholly inside become boxes)."""
-    out: list[shapely.Geometry] = []
-    stack = [p for p in shapely.get_parts(geom) if not p.is_empty]
-    while stack:
-        part = stack.pop()
-        if shapely.get_num_coordinates(part) <= max_vertices:
-            out.append(part)
-            continue
-        xmin, ymin, xmax, ymax = part.bounds
-        xmid, ymid = (xmin + xmax) / 2, (ymin + ymax) / 2
-        for cell in (
-            box(xmin, ymin, xmid, ymid),
-            box(xmid, ymin, xmax, ymid),
-            box(xmin, ymid, xmid, ymax),
-            box(xmid, ymid, xmax, ymax),
-        ):
-            piece = shapely.intersection(part, cell)
-            stack.extend(
-                p for p in shapely.get_parts(piece) if p.geom_type == "Polygon" and p.area > 0
-            )
-    return out
-
-
-def _coast_chunks(
-    coast: shapely.Geometry, land: np.ndarray, land_owner: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cut coast rings into chunks of <= CHUNK_SEGMENTS segments, each owned by one state."""
-    coords, ring = shapely.get_coordinates(shapely.get_parts(coast), return_index=True)
-    same_ring = ring[1:] == ring[:-1]
-    starts, ends = coords[:-1][same_ring], coords[1:][same_ring]
-    seg_ring = ring[:-1][same_ring]
-    # Owner of a segment: the country piece nearest its midpoint (it lies on that boundary).
-    mids = shapely.points((starts + ends) / 2)
-    tree = shapely.STRtree(land)
-    seg_idx, piece_idx = tree.query_nearest(mids, all_matches=False)
-    owner = np.empty(len(mids), dtype=np.int32)
-    owner[seg_idx] = land_owner[piece_idx]
-    n = len(owner)
-    new_run = np.ones(n, dtype=bool)
-    new_run[1:] = (seg_ring[1:] != seg_ring[:-1]) | (owner[1:] != owner[:-1])
-    run_id = np.cumsum(new_run) - 1
-    run_start = np.nonzero(new_run)[0]
-    position = np.arange(n) - run_start[run_id]
-    new_chunk = new_run | (position % CHUNK_SEGMENTS == 0)
-    chunk_id = np.cumsum(new_chunk) - 1
-    last_of_chunk = np.ones(n, dtype=bool)
-    last_of_chunk[:-1] = chunk_id[1:] != chunk_id[:-1]
-    vertex_xy = np.concatenate([starts, ends[last_of_chunk]])
-    vertex_chunk = np.concatenate([chunk_id, chunk_id[last_of_chunk]])
-    order = np.argsort(vertex_chunk, kind="stable")  # starts in order, then the closing end
-    chunks = shapely.linestrings(vertex_xy[order], indices=vertex_chunk[order])
-    return np.asarray(chunks), owner[new_chunk]
-
-
-def build_index(countries: gpd.GeoDataFrame | None = None) -> CoastIndex:
-    """Build the coast and land index from Natural Earth countries (a few seconds).
-
-    Parameters
-    ----------
-    countries : GeoDataFrame, optional
-        Default :func:`geo.naturalearth.countries`.
-    """
-    if countries is None:
-        from geo import naturalearth
-
-        countries = naturalearth.countries()
-    geoms = countries.geometry.values
-    pieces: list[shapely.Geometry] = []
-    owners: list[int] = []
-    for row, geom in enumerate(geoms):
-        split = _split_polygon(geom, LAND_PIECE_VERTICES)
-        pieces.extend(split)
-        owners.extend([row] * len(split))
-    land = np.asarray(pieces, dtype=object)
-    land_owner = np.asarray(owners, dtype=np.int32)
-    # The coast is the boundary of all land together: land borders drop out.
-    coast = shapely.boundary(shapely.union_all(geoms))
-    chunks, chunk_owner = _coast_chunks(coast, land, land_owner)
-    states = pd.DataFrame(
-        {
-            "name": countries["name"].to_numpy(),
-            "iso_a3": countries["iso_a3"].to_numpy(),
-            "sovereign": countries["sovereign"].to_numpy(),
-        }
-    )
-    info = {
-        "coast_vertices": int(shapely.get_num_coordinates(chunks).sum()),
-        "coast_chunks": len(chunks),
-        "land_pieces": len(land),
-        "land_vertices": int(shapely.get_num_coordinates(land).sum()),
-        "source_vertices": int(shapely.get_num_coordinates(geoms).sum()),
-    }
-    return CoastIndex(states, chunks, chunk_owner, land, land_owner, info)
-
-
-def cache_dir() -> Path:
-    """Where the prepared index is cached: ``$POSTUREMAP_CACHE_DIR`` or ``~/.cache/posturemap``."""
-    explicit = os.environ.get("POSTUREMAP_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "posturemap"
-
-
-def _cache_key() -> str:
-    from geo import naturalearth
-
-    path = naturalearth.countries_path()
-    stat = path.stat()
-    parts = (
-        INDEX_VERSION,
-        CHUNK_SEGMENTS,
-        LAND_PIECE_VERTICES,
-        path,
-        stat.st_size,
-        stat.st_mtime_ns,
-    )
-    text = "|".join(map(str, parts))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def _save(index: CoastIndex, path: Path) -> None:
-    chunk_xy, chunk_of = shapely.get_coordinates(index.chunks, return_index=True)
-    land_wkb = shapely.to_wkb(index.land)
-    lengths = np.fromiter((len(b) for b in land_wkb), dtype=np.int64, count=len(land_wkb))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as stream:
-        np.savez(
-            stream,
-            chunk_xy=chunk_xy,
-            chunk_of=chunk_of.astype(np.int32),
-            chunk_owner=index.chunk_owner,
-            land_wkb=np.frombuffer(b"".join(land_wkb), dtype=np.uint8),
-            land_len=lengths,
-            land_owner=index.land_owner,
-            states=np.frombuffer(index.states.to_json(orient="split").encode(), dtype=np.uint8),
-            info=np.frombuffer(json.dumps(index.info).encode(), dtype=np.uint8),
-        )
-    os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
-
-
-def _load(path: Path) -> CoastIndex:
-    with np.load(path) as data:
-        chunks = shapely.linestrings(data["chunk_xy"], indices=data["chunk_of"])
-        blob = data["land_wkb"].tobytes()
-        offsets = np.concatenate([[0], np.cumsum(data["land_len"])])
-        land = shapely.from_wkb([blob[a:b] for a, b in itertools.pairwise(offsets)])
-        states = pd.read_json(io.StringIO(data["states"].tobytes().decode()), orient="split")
-        info = json.loads(data["info"].tobytes().decode())
-        return CoastIndex(
-            states,
-            np.asarray(chunks),
-            data["chunk_owner"],
-            np.asarray(land),
-            data["land_owner"],
-            info,
-        )
-
-
-@lru_cache(maxsize=1)
-def coast_index() -> CoastIndex:
-    """The coast and land index, loaded once per process from the on-disk cache (built if absent).
-
-    The cache is keyed by the Natural Earth file and the index parameters; if it
-    cannot be written (read-only home) the index is simply kept in memory.
-    """
-    path = cache_dir() / f"coast-index-{_cache_key()}.npz"
-    if path.exists():
-        try:
-            return _load(path)
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache is rebuilt below
-    index = build_index()
-    with contextlib.suppress(OSError):  # read-only cache: keep the index in memory
-        _save(index, path)
-    return index
-
-
-# --- classifying points ------------------------------------------------------------------------
 
 
 def _window(
@@ -376,7 +142,7 @@ def classify(lon: object, lat: object, index: CoastIndex | None = None) -> pd.Da
     lon, lat : array_like
         Degrees (WGS 84). Non-finite coordinates give nulls.
     index : CoastIndex, optional
-        Default :func:`coast_index` (loaded once per process).
+        Default :func:`geo.coastindex.coast_index` (loaded once per process).
 
     Returns
     -------
@@ -456,169 +222,3 @@ def classify_frame(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     points = geoms.representative_point()
     result = classify(points.x.to_numpy(), points.y.to_numpy())
     return result.set_index(frame.index)
-
-
-# --- zone bands for drawing -------------------------------------------------------------------
-
-BAND_SIMPLIFY_M = 100.0  # coast simplified before buffering: moves band edges by <= 0.06 nm
-MEDIAN_SPACING_M = 2000.0  # coast sampling for the median line between neighbours
-
-
-def _project_geoms(geoms: np.ndarray, transformer: Transformer) -> np.ndarray:
-    def fwd(xy: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geoms, fwd)
-
-
-def _to_lonlat(geom: shapely.Geometry, transformer: Transformer, lon0: float) -> shapely.Geometry:
-    def inv(xy: np.ndarray) -> np.ndarray:
-        lon, lat = transformer.transform(xy[:, 0], xy[:, 1], direction="INVERSE")
-        # Continuous longitudes around the centre, then cut at the antimeridian.
-        return np.column_stack([lon0 + geodesy.wrap_longitude(np.asarray(lon) - lon0), lat])
-
-    unwrapped = shapely.transform(geom, inv)
-    if not unwrapped.is_valid:
-        unwrapped = shapely.make_valid(unwrapped)
-    return geodesy.split_antimeridian(unwrapped)
-
-
-CLUSTER_DEG = 10.0  # a state's coast is banded per 10-degree cell, each in its own projection
-
-
-def _cluster_bands(
-    index: CoastIndex, rows: np.ndarray, cluster: np.ndarray
-) -> list[shapely.Geometry]:
-    """The three bands (lon/lat) around the coast chunks ``cluster`` of the state ``rows``."""
-    xy = shapely.get_coordinates(index.chunks[cluster])
-    lon0, lat0 = geodesy.spherical_centre(xy[:, 0], xy[:, 1])
-    transformer = Transformer.from_crs(4326, geodesy.aeqd_crs(lon0, lat0), always_xy=True)
-    coast = shapely.simplify(
-        shapely.multilinestrings(_project_geoms(index.chunks[cluster], transformer)),
-        BAND_SIMPLIFY_M,
-    )
-    metres = geodesy.KM_PER_NM * 1000.0
-    # Buffers add up (Minkowski sums of discs), so the wide rings grow from the narrow
-    # ones, whose smooth outlines simplify to few vertices: buffering the raw coast by
-    # 200 nm directly is two orders of magnitude slower. Each step moves edges by at
-    # most BAND_SIMPLIFY_M; more segments on wider arcs keep the chord sag < 0.1 nm.
-    b12 = shapely.buffer(coast, TERRITORIAL_NM * metres, quad_segs=16)
-    b24 = shapely.buffer(
-        shapely.simplify(b12, BAND_SIMPLIFY_M),
-        (CONTIGUOUS_NM - TERRITORIAL_NM) * metres,
-        quad_segs=16,
-    )
-    b200 = shapely.buffer(
-        shapely.simplify(b24, BAND_SIMPLIFY_M), (EEZ_NM - CONTIGUOUS_NM) * metres, quad_segs=48
-    )
-    outer = [b12, b24, b200]
-    # What lies within reach (400 nm), found in lon/lat through a coarse outline.
-    reach = shapely.buffer(shapely.simplify(b200, 5000.0), EEZ_NM * metres, quad_segs=4)
-    reach_ll = _to_lonlat(reach, transformer, lon0)
-    near_land = index.land_tree.query(reach_ll, predicate="intersects")
-    land = shapely.union_all(shapely.make_valid(_project_geoms(index.land[near_land], transformer)))
-    near_coast = index.chunk_tree.query(reach_ll, predicate="intersects")
-    others = near_coast[~np.isin(index.chunk_owner[near_coast], rows)]
-    own_near = near_coast[np.isin(index.chunk_owner[near_coast], rows)]
-
-    mine = None
-    if len(others):
-        # Median line: the sea nearer this state's coast than any other's, from the
-        # Voronoi cells of both coasts sampled every MEDIAN_SPACING_M.
-        def samples(chunks: np.ndarray) -> np.ndarray:
-            lines = shapely.simplify(_project_geoms(chunks, transformer), BAND_SIMPLIFY_M)
-            return shapely.get_coordinates(shapely.segmentize(lines, MEDIAN_SPACING_M))
-
-        own_xy = samples(index.chunks[own_near])
-        other_xy = samples(index.chunks[others])
-        site_xy, first = np.unique(np.concatenate([own_xy, other_xy]), axis=0, return_index=True)
-        cells = shapely.get_parts(
-            shapely.voronoi_polygons(
-                shapely.multipoints(site_xy), extend_to=shapely.envelope(outer[2]), ordered=True
-            )
-        )
-        mine = shapely.coverage_union_all(cells[first < len(own_xy)])
-
-    pieces = []
-    for ring in outer:
-        band = shapely.difference(ring, land)
-        if mine is not None:
-            band = shapely.intersection(band, mine)
-        pieces.append(_to_lonlat(band, transformer, lon0))
-    return pieces
-
-
-@lru_cache(maxsize=16)
-def _bands(iso_a3: str) -> tuple[str, tuple[shapely.Geometry, ...]]:
-    index = coast_index()
-    states = index.states
-    rows = np.nonzero(states["iso_a3"].to_numpy() == iso_a3)[0]
-    if len(rows) == 0:
-        raise ValueError(f"unknown state {iso_a3!r}: not an iso_a3 code in Natural Earth countries")
-    name = str(states["name"].iloc[rows[0]])
-    own = np.nonzero(np.isin(index.chunk_owner, rows))[0]
-    if len(own) == 0:
-        return name, ()  # landlocked: no maritime zones
-    first = shapely.get_point(index.chunks[own], 0)
-    cell = np.floor(shapely.get_x(first) / CLUSTER_DEG) * 1000 + np.floor(
-        shapely.get_y(first) / CLUSTER_DEG
-    )
-    per_band: list[list[shapely.Geometry]] = [[], [], []]
-    for key in np.unique(cell):
-        for band, piece in zip(
-            per_band, _cluster_bands(index, rows, own[cell == key]), strict=True
-        ):
-            band.append(piece)
-    # Nested distances: each band is its ring minus the one inside it.
-    rings = [shapely.make_valid(shapely.union_all(parts)) for parts in per_band]
-    bands = [rings[0], rings[1].difference(rings[0]), rings[2].difference(rings[1])]
-    return name, tuple(geodesy._polygonal([b]) for b in bands)
-
-
-def zone_bands(iso_a3: str) -> gpd.GeoDataFrame:
-    """The 12, 24 and 200 nm bands of one state, at sea, as polygons to draw.
-
-    Each band is the sea within that distance of the state's coast (Natural Earth
-    1:10m) and nearer to it than to any other state's coast (an approximate median
-    line). The 200 nm band is an approximate EEZ (:data:`EEZ_CAVEAT`): computed from
-    distance, not from negotiated boundaries.
-
-    Parameters
-    ----------
-    iso_a3 : str
-        The state's code in :func:`geo.naturalearth.countries` (e.g. ``"VEN"``).
-
-    Returns
-    -------
-    GeoDataFrame
-        Columns ``state``, ``iso_a3``, ``zone`` (:data:`BAND_TERRITORIAL`,
-        :data:`BAND_CONTIGUOUS`, :data:`BAND_EEZ`), ``geometry`` (EPSG:4326, valid);
-        empty for a landlocked state.
-
-    Raises
-    ------
-    ValueError
-        For a code that is not in Natural Earth.
-    """
-    name, pieces = _bands(str(iso_a3).upper())
-    zones_ = [BAND_TERRITORIAL, BAND_CONTIGUOUS, BAND_EEZ][: len(pieces)]
-    return gpd.GeoDataFrame(
-        {
-            "state": [name] * len(pieces),
-            "iso_a3": [str(iso_a3).upper()] * len(pieces),
-            "zone": zones_,
-        },
-        geometry=[_drop_slivers(piece) for piece in pieces],
-        crs="EPSG:4326",
-    )
-
-
-SLIVER_DEG2 = 1e-3
-"""Parts of a band smaller than this (~12 km² at the equator) are buffering slivers left along
-land borders; the smallest real band, 12 nm around a rock, is about 0.12 deg²."""
-
-
-def _drop_slivers(geom: shapely.Geometry) -> shapely.Geometry:
-    parts = [p for p in getattr(geom, "geoms", [geom]) if p.area >= SLIVER_DEG2]
-    return shapely.MultiPolygon(parts) if parts else shapely.MultiPolygon()

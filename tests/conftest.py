@@ -231,7 +231,7 @@ def is_local(url: str) -> bool:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless system Chromium driven by Playwright (skips when Chromium is missing)."""
-    from geo.png import BrowserNotFound, find_chromium
+    from geo.chromium import BrowserNotFound, find_chromium
 
     try:
         executable = find_chromium()
@@ -239,7 +239,7 @@ def browser() -> Iterator[Any]:
         pytest.skip(str(error))
     from playwright.sync_api import sync_playwright
 
-    from geo.png import LAUNCH_ARGS
+    from geo.chromium import LAUNCH_ARGS
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(

@@ -1,4 +1,5 @@
-"""Briefing PNG export: the renderer, the slide, the batch and the command line.
+"""Briefing PNG export: the renderer (``geo.chromium``), the slide, the batch and the command
+line (``geo.png``); the argument parsers are in ``test_pngargs.py``.
 
 The renderer is tested on a small Leaflet page built here from the installed
 xstatic-leaflet files, with tiles served from localhost (or refused, or slow);
@@ -12,7 +13,6 @@ import io
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 from jinja2 import Template
 from PIL import Image
 
-from geo import png
+from geo import chromium, png, pngargs
 
 pytestmark = pytest.mark.browser
 
@@ -103,12 +103,12 @@ def tile_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def renderer() -> Iterator[png.SlideRenderer]:
+def renderer() -> Iterator[chromium.SlideRenderer]:
     """One renderer (one browser) for the module."""
     try:
-        with png.SlideRenderer(tile_timeout=1.5) as started:
+        with chromium.SlideRenderer(tile_timeout=1.5) as started:
             yield started
-    except png.BrowserNotFound as error:
+    except chromium.BrowserNotFound as error:
         pytest.skip(str(error))
 
 
@@ -121,82 +121,13 @@ def distinct_colours(image: Image.Image) -> int:
     return len(image.getcolors(maxcolors=1 << 24) or [])
 
 
-# --- arguments ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("1920x1080", (1920, 1080)), ("800X450", (800, 450)), (" 1280 x 720 ", (1280, 720))],
-)
-def test_parse_size(text: str, expected: tuple[int, int]) -> None:
-    assert png.parse_size(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text", ["", "1920", "1920x", "x1080", "axb", "10x10", "9000x1000", "-5x5"]
-)
-def test_parse_size_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match="--size"):
-        png.parse_size(text)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2025-09-01", [date(2025, 9, 1)]),
-        ("2025-10-01,2025-09-01", [date(2025, 9, 1), date(2025, 10, 1)]),
-        (
-            "2025-09-01..2025-10-23/7d",
-            [date(2025, 9, d) for d in (1, 8, 15, 22, 29)]
-            + [date(2025, 10, d) for d in (6, 13, 20)],
-        ),
-        ("2025-09-01..2025-09-15/1w", [date(2025, 9, 1), date(2025, 9, 8), date(2025, 9, 15)]),
-        ("2025-09-01..2025-09-03", [date(2025, 9, 1), date(2025, 9, 2), date(2025, 9, 3)]),
-        ("2025-09-01..2025-09-08/7d,2025-09-08", [date(2025, 9, 1), date(2025, 9, 8)]),
-    ],
-)
-def test_parse_dates(text: str, expected: list[date]) -> None:
-    assert png.parse_dates(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "2025-13-01",
-        "yesterday",
-        "2025-09-01,",
-        "2025-10-01..2025-09-01",
-        "2025-09-01..2025-10-01/0d",
-        "2025-09-01..2025-10-01/7x",
-        "2020-01-01..2025-01-01/1d",
-    ],
-)
-def test_parse_dates_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match="--as-of"):
-        png.parse_dates(text)
-
-
-@pytest.mark.parametrize(
-    "text", ["-75,8,-58", "a,b,c,d", "-58,8,-75,20", "-75,20,-58,8", "-75,8,-58,89"]
-)
-def test_parse_bounds_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match="--bounds"):
-        png.parse_bounds(text)
-
-
-def test_dated_path() -> None:
-    assert png.dated_path(Path("slides/out.png"), date(2025, 9, 1)) == Path(
-        "slides/out_2025-09-01.png"
-    )
-
-
 # --- browser discovery --------------------------------------------------------
 
 
 def test_find_chromium_env_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
-    with pytest.raises(png.BrowserNotFound, match="apt-get install -y chromium"):
-        png.find_chromium()
+    with pytest.raises(chromium.BrowserNotFound, match="apt-get install -y chromium"):
+        chromium.find_chromium()
 
 
 def test_find_chromium_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -208,13 +139,13 @@ def test_find_chromium_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     bundled.chmod(0o755)
     monkeypatch.delenv("POSTUREMAP_CHROMIUM", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert png.find_chromium(str(bundled)) == str(fake)
+    assert chromium.find_chromium(str(bundled)) == str(fake)
     fake.unlink()
-    assert png.find_chromium(str(bundled)) == str(bundled)
-    with pytest.raises(png.BrowserNotFound, match="POSTUREMAP_CHROMIUM"):
-        png.find_chromium(str(tmp_path / "not-installed"))
+    assert chromium.find_chromium(str(bundled)) == str(bundled)
+    with pytest.raises(chromium.BrowserNotFound, match="POSTUREMAP_CHROMIUM"):
+        chromium.find_chromium(str(tmp_path / "not-installed"))
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(bundled))
-    assert png.find_chromium(None) == str(bundled)
+    assert chromium.find_chromium(None) == str(bundled)
 
 
 # --- the renderer on a self-made page -------------------------------------------
@@ -222,7 +153,7 @@ def test_find_chromium_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
 @pytest.mark.parametrize(("size", "scale"), [((800, 450), 1), ((640, 360), 2), ((450, 800), 1)])
 def test_capture_size_and_content(
-    renderer: png.SlideRenderer, tile_server: str, size: tuple[int, int], scale: int
+    renderer: chromium.SlideRenderer, tile_server: str, size: tuple[int, int], scale: int
 ) -> None:
     capture = renderer.capture(leaflet_page(f"{tile_server}/ok/{{z}}/{{x}}/{{y}}.png"), size, scale)
     image = image_of(capture.png)
@@ -234,7 +165,7 @@ def test_capture_size_and_content(
     assert "Test page" in capture.text
 
 
-def test_capture_waits_for_tiles(renderer: png.SlideRenderer, tile_server: str) -> None:
+def test_capture_waits_for_tiles(renderer: chromium.SlideRenderer, tile_server: str) -> None:
     capture = renderer.capture(leaflet_page(f"{tile_server}/ok/{{z}}/{{x}}/{{y}}.png"), (800, 450))
     image = image_of(capture.png)
     # the top-left corner is a tile (never the page's blue background behind the map)
@@ -242,7 +173,7 @@ def test_capture_waits_for_tiles(renderer: png.SlideRenderer, tile_server: str) 
     assert corner != (0x3A, 0x6E, 0xA5)
 
 
-def test_capture_reports_failed_tiles(renderer: png.SlideRenderer, tile_server: str) -> None:
+def test_capture_reports_failed_tiles(renderer: chromium.SlideRenderer, tile_server: str) -> None:
     capture = renderer.capture(
         leaflet_page(f"{tile_server}/missing/{{z}}/{{x}}/{{y}}.png"), (800, 450)
     )
@@ -252,7 +183,9 @@ def test_capture_reports_failed_tiles(renderer: png.SlideRenderer, tile_server: 
     assert "failed to load" in capture.tiles.describe()
 
 
-def test_capture_times_out_on_slow_tiles(renderer: png.SlideRenderer, tile_server: str) -> None:
+def test_capture_times_out_on_slow_tiles(
+    renderer: chromium.SlideRenderer, tile_server: str
+) -> None:
     capture = renderer.capture(
         leaflet_page(f"{tile_server}/slow/{{z}}/{{x}}/{{y}}.png"), (800, 450)
     )
@@ -261,7 +194,7 @@ def test_capture_times_out_on_slow_tiles(renderer: png.SlideRenderer, tile_serve
     assert "before the timeout" in capture.tiles.describe()
 
 
-def test_capture_without_tiles_is_complete(renderer: png.SlideRenderer) -> None:
+def test_capture_without_tiles_is_complete(renderer: chromium.SlideRenderer) -> None:
     capture = renderer.capture(leaflet_page(None), (800, 450))
     assert capture.tiles.total == 0 and capture.tiles.complete
     image = image_of(capture.png)
@@ -272,7 +205,7 @@ def test_capture_without_tiles_is_complete(renderer: png.SlideRenderer) -> None:
 
 
 def test_fallback_to_offline_basemap(
-    renderer: png.SlideRenderer,
+    renderer: chromium.SlideRenderer,
     tile_server: str,
     tiny_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -305,13 +238,13 @@ def test_fallback_to_offline_basemap(
 
 
 def test_renderer_not_started() -> None:
-    with pytest.raises(png.PngError, match="not started"):
-        png.SlideRenderer().capture("<html></html>")
+    with pytest.raises(chromium.PngError, match="not started"):
+        chromium.SlideRenderer().capture("<html></html>")
 
 
 def test_missing_browser_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
-    with pytest.raises(png.BrowserNotFound), png.SlideRenderer():
+    with pytest.raises(chromium.BrowserNotFound), chromium.SlideRenderer():
         pass
 
 
@@ -319,7 +252,7 @@ def test_renderer_beside_another_playwright(browser: Any) -> None:
     """Playwright runs in the renderer's own thread, so it works while the test session's
     sync Playwright (the ``browser`` fixture) holds this thread, where a second sync
     Playwright would refuse to start."""
-    with png.SlideRenderer() as own:
+    with chromium.SlideRenderer() as own:
         capture = own.capture(leaflet_page(None), (400, 320))
     assert browser.is_connected()
     assert image_of(capture.png).size == (400, 320)
@@ -340,7 +273,7 @@ def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.mark.parametrize(("size", "scale"), [((1920, 1080), 1), ((800, 450), 2)])
 def test_slide_offline(
-    renderer: png.SlideRenderer, tiny_dataset: Any, size: tuple[int, int], scale: int
+    renderer: chromium.SlideRenderer, tiny_dataset: Any, size: tuple[int, int], scale: int
 ) -> None:
     made = png.render_slide(
         tiny_dataset,
@@ -364,7 +297,7 @@ def test_slide_offline(
     assert 0.05 < sea_share < 0.95
 
 
-def test_slide_land_and_sea_pixels(renderer: png.SlideRenderer, tiny_dataset: Any) -> None:
+def test_slide_land_and_sea_pixels(renderer: chromium.SlideRenderer, tiny_dataset: Any) -> None:
     """Over Venezuela (land) and the Caribbean north of it (sea): two different colours."""
     bounds = (-75.0, 5.0, -60.0, 20.0)
     made = png.render_slide(
@@ -386,7 +319,9 @@ def test_slide_land_and_sea_pixels(renderer: png.SlideRenderer, tiny_dataset: An
     assert pixel(-66.0, 7.0) != pixel(-66.0, 14.5)
 
 
-def test_render_png_batch(renderer: png.SlideRenderer, tiny_dataset: Any, tmp_path: Path) -> None:
+def test_render_png_batch(
+    renderer: chromium.SlideRenderer, tiny_dataset: Any, tmp_path: Path
+) -> None:
     out = tmp_path / "out.png"
     written = png.render_png(
         tiny_dataset,
@@ -399,7 +334,7 @@ def test_render_png_batch(renderer: png.SlideRenderer, tiny_dataset: Any, tmp_pa
     assert written == [tmp_path / f"out_2025-09-{d:02d}.png" for d in (1, 8, 15)]
     assert all(image_of(p.read_bytes()).size == (640, 360) for p in written)
     assert not out.exists()
-    with pytest.raises(png.OutputExists, match="--force"):
+    with pytest.raises(pngargs.OutputExists, match="--force"):
         png.render_png(tiny_dataset, out, as_of="2025-09-01,2025-09-08", renderer=renderer)
 
 

@@ -1,4 +1,5 @@
-"""Maritime zones: classification by geodesic distance to the Natural Earth coast, zone bands."""
+"""Maritime zones: the coast index and its cache (geo.coastindex), classification by geodesic
+distance to the Natural Earth coast (geo.zones), zone bands (geo.zonebands)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from geo import geodesy, zones
+from geo import coastindex, geodesy, zonebands, zones
 
 LA_GUAIRA = (-66.93, 10.60)  # Venezuela's coast near La Guaira
 
@@ -22,11 +23,11 @@ def offshore(nm: float) -> tuple[float, float]:
 
 
 @pytest.fixture(scope="module")
-def index() -> zones.CoastIndex:
-    return zones.coast_index()
+def index() -> coastindex.CoastIndex:
+    return coastindex.coast_index()
 
 
-def exact_coast_nm(index: zones.CoastIndex, lon: float, lat: float, within_km: float) -> float:
+def exact_coast_nm(index: coastindex.CoastIndex, lon: float, lat: float, within_km: float) -> float:
     """Brute force: geodesic distance to every coast vertex, the coast densified to ~100 m."""
     window = shapely.box(lon - 5, lat - 5, lon + 5, lat + 5)
     chunks = index.chunks[index.chunk_tree.query(window)]
@@ -82,7 +83,7 @@ def test_bad_coordinates_give_nulls_not_errors() -> None:
     ],
 )
 def test_coast_distance_matches_brute_force_geodesic(
-    index: zones.CoastIndex, lon: float, lat: float, within_km: float
+    index: coastindex.CoastIndex, lon: float, lat: float, within_km: float
 ) -> None:
     found = float(zones.classify([lon], [lat], index)["coast_nm"].iloc[0])
     expected = exact_coast_nm(index, lon, lat, within_km)
@@ -96,10 +97,10 @@ def test_distance_is_continuous_across_the_antimeridian() -> None:
     assert result["coastal_iso_a3"].iloc[0] == result["coastal_iso_a3"].iloc[1] == "FJI"
 
 
-def test_cache_round_trip(index: zones.CoastIndex, tmp_path: Path) -> None:
+def test_cache_round_trip(index: coastindex.CoastIndex, tmp_path: Path) -> None:
     path = tmp_path / "index.npz"
-    zones._save(index, path)
-    again = zones._load(path)
+    coastindex._save(index, path)
+    again = coastindex._load(path)
     assert len(again.chunks) == len(index.chunks)
     assert np.array_equal(again.chunk_owner, index.chunk_owner)
     assert shapely.equals_exact(again.land, index.land, tolerance=0).all()
@@ -109,12 +110,16 @@ def test_cache_round_trip(index: zones.CoastIndex, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def venezuela() -> object:
-    return zones.zone_bands("ven")
+    return zonebands.zone_bands("ven")
 
 
 def test_zone_bands_shape(venezuela: object) -> None:
     bands = venezuela
-    assert list(bands["zone"]) == [zones.BAND_TERRITORIAL, zones.BAND_CONTIGUOUS, zones.BAND_EEZ]
+    assert list(bands["zone"]) == [
+        zonebands.BAND_TERRITORIAL,
+        zonebands.BAND_CONTIGUOUS,
+        zonebands.BAND_EEZ,
+    ]
     assert set(bands["state"]) == {"Venezuela"}
     assert bands.crs.to_epsg() == 4326
     assert bands.is_valid.all()
@@ -144,7 +149,7 @@ def test_zone_bands_agree_with_classify_on_random_points(venezuela: object) -> N
 
 
 def test_zone_bands_across_the_antimeridian_are_valid() -> None:
-    bands = zones.zone_bands("FJI")
+    bands = zonebands.zone_bands("FJI")
     assert bands.is_valid.all()
     assert bands.total_bounds[0] == pytest.approx(-180) and bands.total_bounds[2] == pytest.approx(
         180
@@ -152,6 +157,6 @@ def test_zone_bands_across_the_antimeridian_are_valid() -> None:
 
 
 def test_landlocked_state_has_no_bands_and_unknown_code_is_refused() -> None:
-    assert len(zones.zone_bands("CHE")) == 0
+    assert len(zonebands.zone_bands("CHE")) == 0
     with pytest.raises(ValueError, match="unknown state"):
-        zones.zone_bands("XXX")
+        zonebands.zone_bands("XXX")
