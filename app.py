@@ -22,6 +22,7 @@ from geo import (
     appstate,
     appupload,
     appview,
+    datafiles,
     escape,
     io,
     selection,
@@ -102,7 +103,7 @@ if uploads:
     files, read_problems = appupload.upload_files({f.name: f.getvalue() for f in uploads})
     label = f"Your upload ({len(uploads)} file{'s' if len(uploads) > 1 else ''})"
 else:
-    files, read_problems = io.read_directory(default_data_dir())
+    files, read_problems = datafiles.read_directory(default_data_dir())
     label = "Default data set"
 data_key = appupload.content_key(files)
 dataset = load_dataset(data_key, files, label)

@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from geo import appanalysis, appmap, appupload, appview, io, selection  # noqa: E402
+from geo import appanalysis, appmap, appupload, appview, datafiles, io, schema, selection  # noqa: E402
 from geo.appstate import ViewState  # noqa: E402
 from geo.paths import default_data_dir  # noqa: E402
 
@@ -73,7 +73,7 @@ def bench_reruns(runs: int) -> None:
         at.run()
 
     def change_layers() -> None:
-        layers.set_value(["bases", "assets"] if next(step) % 2 else list(io.LAYERS))
+        layers.set_value(["bases", "assets"] if next(step) % 2 else list(schema.LAYERS))
         at.run()
 
     def change_basemap() -> None:
@@ -104,7 +104,7 @@ def bench_reruns(runs: int) -> None:
 def bench_steps(data: Path, runs: int) -> None:
     import streamlit as st
 
-    files, _ = io.read_directory(data)
+    files, _ = datafiles.read_directory(data)
     key = appupload.content_key(files)
     cached_load = st.cache_data(lambda k, _f: io.load_bytes(_f), show_spinner=False)
     dataset = io.load_bytes(files)
@@ -120,7 +120,7 @@ def bench_steps(data: Path, runs: int) -> None:
     print(
         line(
             "read the files + content digest (every rerun)",
-            timed(lambda: appupload.content_key(io.read_directory(data)[0]), runs),
+            timed(lambda: appupload.content_key(datafiles.read_directory(data)[0]), runs),
         )
     )
     print(line("load + validate, naive (every rerun)", timed(lambda: io.load_bytes(files), runs)))

@@ -11,7 +11,7 @@ silences of 40-90 min, and a few bad rows, duplicates and single-ping outliers),
 each way in its own Python process so that peak RSS is measured per way:
 
 * ``fast``: ``geo.pingfiles.read_pings`` + ``geo.tracks.build_tracks`` (split, antimeridian,
-  Douglas-Peucker within 100 m) + ``geo.io.write_geojson``: what ``python -m geo tracks
+  Douglas-Peucker within 100 m) + ``geo.geojsonout.write_geojson``: what ``python -m geo tracks
   import`` does.
 * ``naive``: a per-row Python loop over ``csv.reader`` (parse, check, group), a per-pair
   ``Geod.inv`` for the jump test, one shapely ``LineString`` per raw leg, no simplification,
@@ -105,14 +105,14 @@ def peak_rss_mb() -> float:
 
 def run_fast(csv_path: Path, out_dir: Path) -> dict:
     """The library way; returns timings and sizes."""
-    from geo import io, pingfiles, tracks
+    from geo import geojsonout, pingfiles, tracks
 
     t0 = time.perf_counter()
     read = pingfiles.read_pings([csv_path])
     t1 = time.perf_counter()
     layer, report = tracks.build_tracks(read.frame, "bench")
     t2 = time.perf_counter()
-    target = io.write_geojson(layer, out_dir / "tracks.geojson", overwrite=True)
+    target = geojsonout.write_geojson(layer, out_dir / "tracks.geojson", overwrite=True)
     t3 = time.perf_counter()
     return {
         "way": "fast",

@@ -9,7 +9,8 @@ from __future__ import annotations
 from geo.analysis import analyze, range_rings, strikes_by_zone
 from geo.chromium import SlideRenderer
 from geo.geodesy import distance_km, distance_nm, geodesic_circle
-from geo.io import Dataset, load, load_bytes, to_feature_collection, write_geojson
+from geo.geojsonout import to_feature_collection, write_geojson
+from geo.io import Dataset, load, load_bytes
 from geo.paths import default_data_dir
 from geo.pingfiles import read_pings
 from geo.png import render_png, slide_png_bytes

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from geo import io
+from geo import datafiles, geojsonout
 from geo.io import Dataset
 from geo.schema import Problem
 
@@ -34,14 +34,14 @@ def content_key(files: Mapping[str, bytes]) -> str:
 def upload_files(uploads: Mapping[str, bytes]) -> tuple[dict[str, bytes], list[Problem]]:
     """Turn uploaded files into the ``{name: bytes}`` that :func:`geo.io.load_bytes` reads.
 
-    Zip files are unpacked (``geo.io.read_zip``, with its size limits); other files
+    Zip files are unpacked (``geo.datafiles.read_zip``, with its size limits); other files
     are passed on by name and checked by ``load_bytes``. Nothing is written to disk.
     """
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
     for name, data in uploads.items():
         if PurePosixPath(name).suffix.lower() == ".zip":
-            more, more_problems = io.read_zip(name, data)
+            more, more_problems = datafiles.read_zip(name, data)
             files.update(more)
             problems.extend(more_problems)
         else:
@@ -73,7 +73,7 @@ def dataset_geojson(dataset: Dataset) -> str:
     features = []
     for layer, frame in dataset.layers.items():
         if len(frame):
-            for feature in io.to_feature_collection(frame)["features"]:
+            for feature in geojsonout.to_feature_collection(frame)["features"]:
                 feature["properties"] = {"layer": layer, **feature["properties"]}
                 features.append(feature)
     document = {"type": "FeatureCollection", "features": features}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import folium
 
-from geo.io import atomic_write_text
+from geo.geojsonout import atomic_write_text
 from geo.webassets import inline_assets
 
 _EXTERNAL = re.compile(

@@ -1,4 +1,9 @@
-"""Reading and writing posturemap data: a directory (or files, or an upload) in, GeoDataFrames out.
+"""Building a :class:`Dataset`: data files in, checked GeoDataFrames (one per layer) out.
+
+The files are read as bytes by :mod:`geo.datafiles`; here they are parsed, checked
+against :mod:`geo.schema` and against each other (duplicate ids, cited sources,
+references between layers), and turned into frames. Writing a layer back out is
+:mod:`geo.geojsonout`.
 
 Every problem found on the way is collected as a :class:`~geo.schema.Problem`;
 nothing here raises on bad input. Features with a problem are left out of the
@@ -7,29 +12,23 @@ layers, so callers can go on with what is valid and show the problems beside it.
 
 from __future__ import annotations
 
-import io as _io
 import json
 import os
-import tempfile
-import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import mapping
 
-from geo import schema
+from geo import geomcheck, propcheck, schema
+from geo.datafiles import layer_for_file, read_directory, read_files
 from geo.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
 
 CRS = "EPSG:4326"
 SOURCE_COLUMNS = ("id", "title", "publisher", "published", "url", "kind", "notes")
 INT_FIELDS = ("count", "personnel", "killed", "troops", "geo_precision", "time_precision")
-MAX_ZIP_BYTES = 200 * 1024 * 1024
-"""Largest total uncompressed size accepted from a zip upload (200 MiB)."""
 
 
 @dataclass
@@ -72,7 +71,7 @@ def empty_layer(layer: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({name: [] for name in columns}, geometry=[], crs=CRS)
 
 
-# --- reading raw files ----------------------------------------------------------
+# --- parsing -------------------------------------------------------------------------
 
 
 def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem]]:
@@ -95,110 +94,6 @@ def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem]]:
         ]
     except RecursionError:
         return None, [Problem(name, "not valid JSON: nested too deeply")]
-
-
-def layer_for_file(name: str) -> str | None:
-    """Return the layer a file name stands for (``bases.geojson`` -> ``bases``), or None."""
-    path = PurePosixPath(name.replace("\\", "/"))
-    if path.suffix.lower() not in (".geojson", ".json"):
-        return None
-    stem = path.stem.lower()
-    return stem if stem in LAYERS else None
-
-
-def read_directory(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
-    """Read the layer files and ``sources.json`` of a data directory as bytes.
-
-    Parameters
-    ----------
-    path : Path
-        The directory.
-
-    Returns
-    -------
-    files : dict of str to bytes
-        File name (relative to ``path``) to content; missing layers are simply absent.
-    problems : list of Problem
-    """
-    if not path.exists():
-        return {}, [Problem(str(path), "no such file or directory")]
-    if not path.is_dir():
-        return read_files([path])
-    names = [f"{layer}.geojson" for layer in LAYERS] + [SOURCES_FILE]
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for name in names:
-        candidate = path / name
-        if candidate.exists():
-            content, problem = _read_limited(candidate, str(candidate))
-            if problem:
-                problems.append(problem)
-            else:
-                files[str(candidate)] = content
-    if not files and not problems:
-        problems.append(Problem(str(path), f"no data files found (expected {', '.join(names)})"))
-    return files, problems
-
-
-def _read_limited(path: Path, label: str) -> tuple[bytes, Problem | None]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return b"", Problem(
-                label, f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
-            )
-        return path.read_bytes(), None
-    except OSError as error:
-        return b"", Problem(label, f"cannot be read: {error.strerror or error}")
-
-
-def read_files(paths: Iterable[Path]) -> tuple[dict[str, bytes], list[Problem]]:
-    """Read individual layer files; a ``sources.json`` beside them is read too."""
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    for path in paths:
-        if path.is_dir():
-            more, more_problems = read_directory(path)
-            files.update(more)
-            problems.extend(more_problems)
-            continue
-        content, problem = _read_limited(path, str(path))
-        if problem:
-            problems.append(problem)
-            continue
-        files[str(path)] = content
-        sibling = path.with_name(SOURCES_FILE)
-        if path.name != SOURCES_FILE and sibling.exists() and str(sibling) not in files:
-            content, problem = _read_limited(sibling, str(sibling))
-            if problem:
-                problems.append(problem)
-            else:
-                files[str(sibling)] = content
-    return files, problems
-
-
-def read_zip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
-    """Unpack the data files of a zipped data directory, with size limits against zip bombs."""
-    try:
-        archive = zipfile.ZipFile(_io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return {}, [Problem(name, "not a valid zip file")]
-    files: dict[str, bytes] = {}
-    problems: list[Problem] = []
-    total = 0
-    for info in archive.infolist():
-        base = PurePosixPath(info.filename).name
-        if info.is_dir() or (layer_for_file(base) is None and base != SOURCES_FILE):
-            continue
-        label = f"{name}/{info.filename}"
-        total += info.file_size
-        if info.file_size > MAX_FILE_BYTES or total > MAX_ZIP_BYTES:
-            problems.append(Problem(label, "too large once unpacked; refused"))
-            continue
-        files[label] = archive.read(info)
-    if not files and not problems:
-        problems.append(Problem(name, "the zip holds no layer files or sources.json"))
-    return files, problems
 
 
 # --- building the data set ---------------------------------------------------------
@@ -307,13 +202,13 @@ def _parse_layer(
             problems.append(Problem(name, "must be an object", index, None, "properties"))
             continue
         fid = props.get("id") if isinstance(props.get("id"), str) else None
-        geometry_problems, geom = schema.check_geometry(layer, feature.get("geometry"))
+        geometry_problems, geom = geomcheck.check_geometry(layer, feature.get("geometry"))
         is_point = geom is not None and geom.geom_type == "Point"
         if geom is None and isinstance(feature.get("geometry"), dict):
             is_point = feature["geometry"].get("type") == "Point"
-        field_problems = geometry_problems + schema.check_properties(layer, props, is_point)
+        field_problems = geometry_problems + propcheck.check_properties(layer, props, is_point)
         if geom is not None and layer == "tracks":
-            field_problems += schema.check_times(props, schema.vertex_count(geom))
+            field_problems += propcheck.check_times(props, geomcheck.vertex_count(geom))
         for field_name, message in field_problems:
             problems.append(Problem(name, message, index, fid, field_name))
         parsed.append((name, index, props, geom))
@@ -337,7 +232,7 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
             if isinstance(record, dict) and isinstance(record.get("id"), str)
             else None
         )
-        record_problems = schema.check_source(record)
+        record_problems = propcheck.check_source(record)
         if sid is not None and sid in seen:
             record_problems.append(("id", f"duplicate source id {sid!r}"))
         for field_name, message in record_problems:
@@ -449,113 +344,3 @@ def _to_frame(
                 utc=True,
             )
     return frame
-
-
-# --- writing -------------------------------------------------------------------------
-
-
-def _json_value(value: Any) -> Any:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, (pd.Timestamp, datetime)):
-        text = value.isoformat()
-        return text.replace("+00:00", "Z")
-    if isinstance(value, float) and pd.isna(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
-        return value.item()  # numpy scalars
-    return value
-
-
-def to_feature_collection(frame: gpd.GeoDataFrame) -> dict[str, Any]:
-    """Turn a layer GeoDataFrame back into an RFC 7946 FeatureCollection (dict).
-
-    The derived columns (``layer``, ``source_refs`` and analysis columns starting
-    with an underscore) are not written; null optional fields are left out.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        A layer as built by :func:`load` (any CRS; it is written in WGS 84).
-
-    Returns
-    -------
-    dict
-        A GeoJSON FeatureCollection.
-    """
-    if frame.crs is not None and frame.crs != CRS:
-        frame = frame.to_crs(CRS)
-    skip = {"layer", "source_refs", frame.geometry.name}
-    features = []
-    for record, geom in zip(
-        frame.drop(columns=frame.geometry.name).to_dict("records"), frame.geometry, strict=True
-    ):
-        props = {}
-        for key, value in record.items():
-            if key in skip or key.startswith("_"):
-                continue
-            value = _json_value(value)
-            if value is None and key not in ("killed",):
-                continue
-            props[key] = value
-        features.append(
-            {
-                "type": "Feature",
-                "properties": props,
-                "geometry": mapping(geom) if geom is not None else None,
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def write_geojson(
-    frame: gpd.GeoDataFrame, path: str | os.PathLike[str], overwrite: bool = False
-) -> Path:
-    """Write a layer as an RFC 7946 GeoJSON file, atomically.
-
-    Parameters
-    ----------
-    frame : GeoDataFrame
-        The layer.
-    path : path
-        Destination file.
-    overwrite : bool
-        Replace an existing file; without it an existing file is never touched.
-
-    Returns
-    -------
-    Path
-        The written file.
-
-    Raises
-    ------
-    FileExistsError
-        When ``path`` exists and ``overwrite`` is False.
-    """
-    target = Path(path)
-    if target.exists() and not overwrite:
-        raise FileExistsError(str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Indented output reads well in review, but json's indenting encoder is pure Python and
-    # ten times slower: big layers (track imports) are written compact.
-    indent = 1 if len(frame) <= 2000 else None
-    text = json.dumps(to_feature_collection(frame), ensure_ascii=False, indent=indent)
-    return atomic_write_text(target, text + "\n")
-
-
-def atomic_write_text(target: Path, text: str) -> Path:
-    """Write ``text`` to ``target`` through a temporary file beside it and a rename.
-
-    An interrupted write never leaves half a file, and the file gets the permissions any
-    newly created file gets (the temporary file's 0600 is not kept).
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
-    ) as handle:
-        handle.write(text)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(handle.name, 0o666 & ~umask)
-    os.replace(handle.name, target)
-    return target

@@ -1,22 +1,19 @@
-"""The posturemap data format: layers, fields, allowed values, and feature validation.
+"""The posturemap data format: layers, fields, allowed values, and how a problem is reported.
 
-Validation works on the parsed JSON (plain dicts), before anything becomes a
-GeoDataFrame, so that every problem in a file is found in one pass and reported
-as one :class:`Problem` line: ``FILE: feature N (id): field: problem``.
+Everything else relies on these definitions: the checks of features
+(:mod:`geo.geomcheck`, :mod:`geo.propcheck`), the loader (:mod:`geo.io`) and the
+map. A problem in the input is one :class:`Problem` line:
+``FILE: feature N (id): field: problem``. The value helpers here (:func:`parse_time`,
+:func:`is_http_url`...) are the one reading of dates and links that every module shares.
 The format itself is documented in ``docs/data-format.md``.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
-
-import shapely
-from shapely.geometry import shape
 
 LAYERS: tuple[str, ...] = ("bases", "assets", "tracks", "strikes", "places")
 """Layer names; each is stored as ``<layer>.geojson`` in a data directory."""
@@ -179,7 +176,19 @@ def parse_time(value: Any) -> datetime:
 
 
 def type_name(value: Any) -> str:
-    """Name the JSON type of ``value`` for messages."""
+    """Name the JSON type of ``value`` for messages.
+
+    Parameters
+    ----------
+    value : Any
+        A value parsed from JSON.
+
+    Returns
+    -------
+    str
+        ``null``, ``boolean``, ``number``, ``string``, ``array``, ``object``, or the Python
+        type's name for anything else.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -196,326 +205,35 @@ def type_name(value: Any) -> str:
 
 
 def is_http_url(value: Any) -> bool:
-    """Return True when ``value`` is an absolute http or https URL (the only links shown)."""
+    """Return True when ``value`` is an absolute http or https URL (the only links shown).
+
+    Parameters
+    ----------
+    value : Any
+        The value to test; anything but a string is not a URL.
+
+    Returns
+    -------
+    bool
+    """
     return (
         isinstance(value, str) and re.match(r"^https?://[^\s/]+", value.strip(), re.I) is not None
     )
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def short_repr(value: Any, limit: int = 60) -> str:
+    """Return ``repr(value)`` cut to ``limit`` characters, for quoting a bad value in a message.
 
+    Parameters
+    ----------
+    value : Any
+        The offending value.
+    limit : int
+        Longest text returned; longer ones end with ``...``.
 
-def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
-
-
-# --- geometry ---------------------------------------------------------------
-
-
-def _check_position(pos: Any) -> str | None:
-    """Return a message when ``pos`` is not a valid [lon, lat] position."""
-    if not isinstance(pos, list) or len(pos) < 2:
-        return f"a position must be [longitude, latitude], got {_short(pos)}"
-    if any(value is None for value in pos[:2]):
-        return "coordinate is missing (null)"
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pos[:3]):
-        return f"coordinates must be numbers, got {_short(pos)}"
-    lon, lat = float(pos[0]), float(pos[1])
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        return "coordinate is NaN or infinite"
-    if abs(lat) > 90 and abs(lon) <= 90 and abs(lat) <= 180:
-        return (
-            f"latitude {lat:g} is out of range; the coordinates look swapped "
-            "(GeoJSON order is [longitude, latitude])"
-        )
-    if abs(lon) > 180:
-        return f"longitude {lon:g} is out of range -180..180"
-    if abs(lat) > 90:
-        return f"latitude {lat:g} is out of range -90..90"
-    return None
-
-
-def _short(value: Any, limit: int = 60) -> str:
+    Returns
+    -------
+    str
+    """
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _positions(geom_type: str, coords: Any) -> tuple[list[list[Any]], str | None]:
-    """Flatten coordinates into lists of positions (one list per line or ring)."""
-    depth = {"Point": 0, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}[
-        geom_type
-    ]
-
-    def walk(value: Any, level: int) -> list[list[Any]] | None:
-        if level == 1:
-            return [value] if isinstance(value, list) else None
-        if not isinstance(value, list):
-            return None
-        out: list[list[Any]] = []
-        for item in value:
-            sub = walk(item, level - 1)
-            if sub is None:
-                return None
-            out.extend(sub)
-        return out
-
-    if depth == 0:
-        return [[coords]], None
-    lines = walk(coords, depth)
-    if lines is None:
-        return [], f"coordinates are not nested as a {geom_type} requires"
-    return lines, None
-
-
-def check_geometry(layer: str, geometry: Any) -> tuple[list[tuple[str, str]], Any]:
-    """Check a GeoJSON geometry object for ``layer``.
-
-    Parameters
-    ----------
-    layer : str
-        The layer the feature belongs to.
-    geometry : Any
-        The feature's ``geometry`` member.
-
-    Returns
-    -------
-    problems : list of (field, message)
-        Empty when the geometry is usable.
-    geom : shapely geometry or None
-        The parsed geometry when it is usable.
-    """
-    allowed = GEOMETRY_TYPES[layer]
-    if geometry is None:
-        return [("geometry", "missing (null); every feature needs a location")], None
-    if not isinstance(geometry, dict):
-        return [("geometry", f"must be a GeoJSON geometry object, got {type_name(geometry)}")], None
-    geom_type = geometry.get("type")
-    if geom_type not in allowed:
-        return [
-            (
-                "geometry",
-                f"type {geom_type!r} is not allowed in {layer}; use {' or '.join(allowed)}",
-            )
-        ], None
-    coords = geometry.get("coordinates")
-    if coords is None or coords == []:
-        return [("geometry", "empty geometry (no coordinates)")], None
-    lines, nesting_error = _positions(geom_type, coords)
-    if nesting_error:
-        return [("geometry", nesting_error)], None
-    for line in lines:
-        if not line:
-            return [("geometry", "empty geometry (a part has no positions)")], None
-        for pos in line:
-            message = _check_position(pos)
-            if message:
-                return [("geometry", message)], None
-    if geom_type in LINES and any(len(line) < 2 for line in lines):
-        return [("geometry", "a line needs at least 2 positions")], None
-    if geom_type in AREAS:
-        for ring in lines:
-            if len(ring) < 4:
-                return [("geometry", "a polygon ring needs at least 4 positions")], None
-            if ring[0][:2] != ring[-1][:2]:
-                return [
-                    ("geometry", "polygon ring is not closed (first and last position differ)")
-                ], None
-    try:
-        geom = shape(geometry)
-    except Exception as error:  # shapely raises several types for malformed input
-        return [("geometry", f"cannot be read: {error}")], None
-    if geom.is_empty:
-        return [("geometry", "empty geometry")], None
-    if geom_type in AREAS and not geom.is_valid:
-        return [("geometry", f"invalid polygon: {shapely.is_valid_reason(geom)}")], None
-    return [], geom
-
-
-# --- properties ----------------------------------------------------------------
-
-
-def check_properties(layer: str, props: dict[str, Any], is_point: bool) -> list[tuple[str, str]]:
-    """Check a feature's properties against the format (references are checked later).
-
-    Parameters
-    ----------
-    layer : str
-        The layer the feature belongs to.
-    props : dict
-        The feature's ``properties`` object.
-    is_point : bool
-        Whether the geometry is a Point (then ``uncertainty_km`` is required).
-
-    Returns
-    -------
-    list of (field, message)
-    """
-    out: list[tuple[str, str]] = []
-
-    def need_text(field: str, required: bool = True) -> None:
-        value = props.get(field)
-        if value is None:
-            if required:
-                out.append((field, "missing (required)"))
-        elif not isinstance(value, str):
-            out.append((field, f"must be a string, got {type_name(value)}"))
-        elif required and not value.strip():
-            out.append((field, "must not be empty"))
-
-    def need_choice(field: str, choices: Iterable[str], required: bool = True) -> None:
-        value = props.get(field)
-        if value is None:
-            if required:
-                out.append((field, f"missing (required; one of {', '.join(choices)})"))
-        elif value not in choices:
-            out.append((field, f"{_short(value)} is not one of {', '.join(choices)}"))
-
-    def need_int(field: str, minimum: int, required: bool, maximum: int | None = None) -> None:
-        value = props.get(field)
-        if value is None:
-            if required:
-                out.append((field, "missing (required)"))
-            return
-        if not _is_int(value):
-            out.append((field, f"must be a whole number, got {_short(value)}"))
-        elif value < minimum or (maximum is not None and value > maximum):
-            bound = f"{minimum}..{maximum}" if maximum is not None else f">= {minimum}"
-            out.append((field, f"{value} is out of range ({bound})"))
-
-    fid = props.get("id")
-    if fid is None:
-        out.append(("id", "missing (required)"))
-    elif not isinstance(fid, str) or not fid.strip():
-        out.append(("id", f"must be a non-empty string, got {_short(fid)}"))
-    need_text("name")
-    sources = props.get("sources")
-    if sources is None:
-        out.append(("sources", "missing (required: a list of ids from sources.json)"))
-    elif not isinstance(sources, list) or not sources:
-        out.append(("sources", "must be a non-empty list of source ids"))
-    elif not all(isinstance(s, str) and s for s in sources):
-        out.append(("sources", "every source id must be a non-empty string"))
-    need_choice("confidence", CONFIDENCE)
-    need_text("notes", required=False)
-    if "reconstructed" in props and not isinstance(props["reconstructed"], bool):
-        out.append(("reconstructed", "must be true or false"))
-
-    if is_point:
-        value = props.get("uncertainty_km")
-        if value is None:
-            out.append(("uncertainty_km", "missing (required for points; 0 means exact)"))
-        elif not _is_number(value) or value < 0:
-            out.append(("uncertainty_km", f"must be a number >= 0, got {_short(value)}"))
-        need_int("geo_precision", 1, required=False, maximum=3)
-
-    if layer in TIMED_LAYERS:
-        observed = until = None
-        try:
-            if props.get("observed") is None:
-                out.append(("observed", "missing (required: ISO 8601 date of the report)"))
-            else:
-                observed = parse_time(props["observed"])
-        except ValueError as error:
-            out.append(("observed", str(error)))
-        if props.get("until") is not None:
-            try:
-                until = parse_time(props["until"])
-            except ValueError as error:
-                out.append(("until", str(error)))
-        if observed and until and until < observed:
-            out.append(("until", f"{props['until']} is before observed {props['observed']}"))
-        need_int("time_precision", 1, required=False, maximum=3)
-
-    if layer == "bases":
-        need_text("kind")
-        need_text("country")
-    elif layer == "assets":
-        need_choice("category", CATEGORIES)
-        need_text("type")
-        need_int("count", 1, required=True)
-        need_text("base", required=False)
-        need_int("personnel", 0, required=False)
-        need_choice("affiliation", AFFILIATIONS, required=False)
-        need_text("designation", required=False)
-        need_text("entity", required=False)
-    elif layer == "tracks":
-        need_text("asset", required=False)
-    elif layer == "strikes":
-        if "killed" not in props:
-            out.append(("killed", "missing (required; use null when the number is unknown)"))
-        else:
-            need_int("killed", 0, required=False)
-        need_text("target", required=False)
-    elif layer == "places":
-        need_text("kind")
-        need_int("troops", 0, required=False)
-        need_text("country", required=False)
-    return out
-
-
-def check_times(props: dict[str, Any], vertex_count: int) -> list[tuple[str, str]]:
-    """Check a track's ``times``: one ISO datetime per vertex, never going backwards."""
-    times = props.get("times")
-    if times is None:
-        return []
-    if not isinstance(times, list):
-        return [("times", f"must be a list of ISO 8601 datetimes, got {type_name(times)}")]
-    if len(times) != vertex_count:
-        return [("times", f"has {len(times)} entries but the line has {vertex_count} vertices")]
-    previous = None
-    for position, value in enumerate(times):
-        try:
-            current = parse_time(value)
-        except ValueError as error:
-            return [("times", f"entry {position}: {error}")]
-        if previous is not None and current < previous:
-            return [("times", f"entry {position} ({value}) is earlier than the one before it")]
-        previous = current
-    return []
-
-
-def vertex_count(geom: Any) -> int:
-    """Count the vertices of a (multi)line the way ``times`` does: all parts, in order."""
-    return int(shapely.get_num_coordinates(geom))
-
-
-def check_source(record: Any) -> list[tuple[str, str]]:
-    """Check one record of ``sources.json``.
-
-    Parameters
-    ----------
-    record : Any
-        One element of the list in ``sources.json``.
-
-    Returns
-    -------
-    list of (field, message)
-    """
-    if not isinstance(record, dict):
-        return [("", f"must be an object, got {type_name(record)}")]
-    out: list[tuple[str, str]] = []
-    for field in ("id", "title", "publisher"):
-        value = record.get(field)
-        if value is None:
-            out.append((field, "missing (required)"))
-        elif not isinstance(value, str) or not value.strip():
-            out.append((field, f"must be a non-empty string, got {_short(value)}"))
-    if record.get("published") is None:
-        out.append(("published", "missing (required: ISO 8601 date)"))
-    else:
-        try:
-            parse_time(record["published"])
-        except ValueError as error:
-            out.append(("published", str(error)))
-    url = record.get("url")
-    if url is not None and not is_http_url(url):
-        out.append(("url", f"{_short(url)} is not an http or https URL"))
-    kind = record.get("kind")
-    if kind not in SOURCE_KINDS:
-        out.append(("kind", f"{_short(kind)} is not one of {', '.join(SOURCE_KINDS)}"))
-    return out

@@ -18,7 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo import io
+from geo import geojsonout, io
 from geo.pingfiles import read_pings
 from geo.pings import BadPings, Pings
 from geo.trackfeatures import slug
@@ -235,7 +235,7 @@ def import_tracks(
         return ImportResult(tracks, report, pings, bad, source_id, None, problems, written=False)
     if stage is not None:
         stage("writing")
-    io.write_geojson(tracks, out, overwrite=force)
+    geojsonout.write_geojson(tracks, out, overwrite=force)
     created = None
     if record is not None:
         # "x": a sources.json that appeared meanwhile is never overwritten.
