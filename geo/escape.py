@@ -76,9 +76,7 @@ def script_json_string(value: Any) -> str:
         )
     except ValueError:  # a NaN somewhere: rebuild with nulls (rare, so only then walk it)
         return script_json_string(_finite(value))
-    for char, replacement in _SCRIPT_UNSAFE.items():
-        text = text.replace(char, replacement)
-    text = _JINJA_OPEN.sub(lambda m: f"{{\\u{ord(m.group(1)):04x}", text)
+    text = _script_safe(text)
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
@@ -116,7 +114,13 @@ def script_json(value: Any) -> str:
     -------
     str
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+    return _script_safe(
+        json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+    )
+
+
+def _script_safe(text: str) -> str:
+    """Escape compact JSON for a ``<script>`` element and for branca's second Jinja pass."""
     for char, replacement in _SCRIPT_UNSAFE.items():
         text = text.replace(char, replacement)
     # In compact JSON "{{", "{%" and "{#" can only occur inside strings, where a \u escape

@@ -20,12 +20,8 @@ def default_map_html(default_dataset) -> str:
     return export.html_document(fmap)
 
 
-def payload_of(html: str) -> dict:
-    return page_payload(html)
-
-
 def test_layers_with_counts(default_map_html: str) -> None:
-    labels = [group["label"] for group in payload_of(default_map_html)["groups"]]
+    labels = [group["label"] for group in page_payload(default_map_html)["groups"]]
     assert "Bases (4)" in labels
     assert "Assets: ships (8)" in labels
     assert "Assets: submarines (1)" in labels
@@ -36,7 +32,7 @@ def test_layers_with_counts(default_map_html: str) -> None:
 
 
 def test_every_feature_is_in_the_payload(default_map_html: str, default_dataset) -> None:
-    payload = payload_of(default_map_html)
+    payload = page_payload(default_map_html)
     shown = geo.as_of(default_dataset, "2025-10-23")
     assert len(payload["kind"]) == shown.feature_count
     ids = {payload["strings"][i] for i in payload["columns"]["id"]}
@@ -48,12 +44,12 @@ def test_no_external_script_or_style(default_map_html: str) -> None:
     assert not re.search(r"<link[^>]+href=[\"']?https?:", default_map_html, re.I)
     assert webassets.inline_js()[:500] in default_map_html  # Leaflet is inlined, not linked
     assert not re.search(r"<(script|link)[^>]+(src|href)=", default_map_html)
-    assert payload_of(default_map_html)["tiles"] is None  # offline: no tile URL at all
+    assert page_payload(default_map_html)["tiles"] is None  # offline: no tile URL at all
 
 
 def test_online_basemap_keeps_tiles_in_data_only(default_dataset) -> None:
     html = export.html_document(maps.build_map(default_dataset, basemap="light"))
-    assert payload_of(html)["tiles"]["url"].startswith("https://")
+    assert page_payload(html)["tiles"]["url"].startswith("https://")
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?https?:", html, re.I)
 
 
@@ -132,7 +128,7 @@ def test_timeline_payload(tmp_path: Path) -> None:
     layers = valid_layers()
     layers["assets"]["features"][0]["properties"]["until"] = "2025-09-20"
     dataset = geo.load(write_dataset(tmp_path / "d", layers))
-    payload = payload_of(export.html_document(maps.build_map(dataset, timeline=True)))
+    payload = page_payload(export.html_document(maps.build_map(dataset, timeline=True)))
     spec = payload["timeline"]
     assert spec["start"] < spec["now"] <= spec["end"]
     # The page reads each feature's until (only an asset report ends at it: geo.mapscript).
