@@ -27,7 +27,7 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo import analysis, coastindex, geodesy, naturalearth, zones  # noqa: E402
+from geo.analysis.joins import coastindex, geodesy, joins, naturalearth, zones  # noqa: E402
 
 THEATRE = (-100.0, 0.0, -55.0, 35.0)  # lon/lat box around the Caribbean theatre
 
@@ -85,7 +85,7 @@ def main() -> None:
         timed("build the index from Natural Earth (cache miss, once)", coastindex.build_index)
     coastindex.coast_index()  # make sure the cache exists before timing a fresh process
     import_s, load_s = fresh_process_load()
-    print(f"  {'fresh process: import geo.zones':<58} {import_s:8.2f} s")
+    print(f"  {'fresh process: import geo.analysis.zones':<58} {import_s:8.2f} s")
     print(f"  {'fresh process: coastindex.coast_index() from the cache':<58} {load_s:8.2f} s")
     timed("naive: read Natural Earth + dissolve borders, every run", naive_load)
     index = coastindex.coast_index()
@@ -111,13 +111,17 @@ def main() -> None:
         f"{args.bases} bases"
     )
     result, zone_s = timed(
-        "zones + coastal state + coast_nm (geo.zones.classify)", zones.classify, lon, lat, index
+        "zones + coastal state + coast_nm (geo.analysis.zones.classify)",
+        zones.classify,
+        lon,
+        lat,
+        index,
     )
     points = gpd.GeoDataFrame(
         {"id": np.arange(n).astype(str)}, geometry=gpd.points_from_xy(lon, lat), crs=4326
     )
     near, base_s = timed(
-        "nearest base (sjoin_nearest in aeqd + Geod refine)", analysis.nearest, points, bases
+        "nearest base (sjoin_nearest in aeqd + Geod refine)", joins.nearest, points, bases
     )
     print(f"  {'TOTAL zones + nearest base':<58} {zone_s + base_s:8.2f} s")
     counts = result["zone"].value_counts()

@@ -27,9 +27,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from geo import appanalysis, appmap, appupload, appview, datafiles, io, schema, selection  # noqa: E402
-from geo.appstate import ViewState  # noqa: E402
-from geo.paths import default_data_dir  # noqa: E402
+from geo.app import overlays, uploads, view, webmap  # noqa: E402
+from geo.app.state import ViewState  # noqa: E402
+from geo.data import files as data_files  # noqa: E402
+from geo.data import reading, schema, selection  # noqa: E402
+from geo.data.paths import default_data_dir  # noqa: E402
 
 
 def timed(function: Callable[[], object], runs: int) -> list[float]:
@@ -104,15 +106,15 @@ def bench_reruns(runs: int) -> None:
 def bench_steps(data: Path, runs: int) -> None:
     import streamlit as st
 
-    files, _ = datafiles.read_directory(data)
-    key = appupload.content_key(files)
-    cached_load = st.cache_data(lambda k, _f: io.load_bytes(_f), show_spinner=False)
-    dataset = io.load_bytes(files)
+    files, _ = data_files.read_directory(data)
+    key = uploads.content_key(files)
+    cached_load = st.cache_data(lambda k, _f: reading.load_bytes(_f), show_spinner=False)
+    dataset = reading.load_bytes(files)
     cached_analysis = st.cache_data(
-        lambda k, _d: appanalysis.analysis_of(_d, "caracas"), show_spinner=False
+        lambda k, _d: overlays.analysis_of(_d, "caracas"), show_spinner=False
     )
     state = ViewState(as_of=selection.dates_in(dataset)[0])
-    day = appview.effective_date(state, dataset)
+    day = view.effective_date(state, dataset)
     cached_load(key, files)
     cached_analysis(key, dataset)
     features = sum(len(f) for f in dataset.layers.values())
@@ -120,40 +122,42 @@ def bench_steps(data: Path, runs: int) -> None:
     print(
         line(
             "read the files + content digest (every rerun)",
-            timed(lambda: appupload.content_key(datafiles.read_directory(data)[0]), runs),
+            timed(lambda: uploads.content_key(data_files.read_directory(data)[0]), runs),
         )
     )
-    print(line("load + validate, naive (every rerun)", timed(lambda: io.load_bytes(files), runs)))
+    print(
+        line("load + validate, naive (every rerun)", timed(lambda: reading.load_bytes(files), runs))
+    )
     print(line("load + validate, st.cache_data hit", timed(lambda: cached_load(key, files), runs)))
-    analysis = appanalysis.analysis_of(dataset, "caracas")
+    analysis = overlays.analysis_of(dataset, "caracas")
     if analysis is not None:
         print(
             line(
                 "analysis, naive",
-                timed(lambda: appanalysis.analysis_of(dataset, "caracas"), max(3, runs // 4)),
+                timed(lambda: overlays.analysis_of(dataset, "caracas"), max(3, runs // 4)),
             )
         )
         print(
             line("analysis, st.cache_data hit", timed(lambda: cached_analysis(key, dataset), runs))
         )
     else:
-        print("  analysis: geo.analysis is not available yet")
+        print("  analysis: geo.analysis.joins is not available yet")
     print(
         line(
             "as-of selection + filters + figures",
-            timed(lambda: appview.figures(appview.in_view(dataset, state)), runs),
+            timed(lambda: view.figures(view.in_view(dataset, state)), runs),
         )
     )
     print(
         line(
             "features table",
-            timed(lambda: appview.features_table(appview.in_view(dataset, state), analysis), runs),
+            timed(lambda: view.features_table(view.in_view(dataset, state), analysis), runs),
         )
     )
 
     def draw() -> None:
-        fmap = appmap.view_map(
-            appview.filtered(dataset, state), state, day, assets_url="/app/static/vendor"
+        fmap = webmap.view_map(
+            view.filtered(dataset, state), state, day, assets_url="/app/static/vendor"
         )
         fmap.get_root().render()
 

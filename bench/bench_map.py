@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 
 import geo
-from geo import export, maps, webassets
-from geo import io as geo_io
+from geo.data import reading as geo_io
+from geo.web import assets, export, maps
 
 TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
@@ -108,7 +108,7 @@ def popup_time(browser, path: Path) -> tuple[float, bool]:
 
 
 def open_time(browser, path: Path, ready: str) -> float:
-    leaflet = webassets.leaflet_dir()
+    leaflet = assets.leaflet_dir()
     page = browser.new_page(viewport={"width": 1280, "height": 800})
 
     def route(route_):

@@ -15,7 +15,8 @@ import time
 from datetime import timedelta
 
 import geo
-from geo import chromium, png, selection
+from geo.data import selection
+from geo.slides import browser, render
 
 
 def main() -> int:
@@ -33,7 +34,7 @@ def main() -> int:
     warn = quiet.write
 
     def one(day=None, renderer=None) -> bytes:
-        return png.slide_png_bytes(
+        return render.slide_png_bytes(
             dataset, as_of=day, basemap=args.basemap, renderer=renderer, warn=warn
         )
 
@@ -42,7 +43,7 @@ def main() -> int:
     single = time.perf_counter() - t
 
     t = time.perf_counter()
-    with chromium.SlideRenderer() as renderer:
+    with browser.SlideRenderer() as renderer:
         start = time.perf_counter() - t
         for day in days:
             one(day, renderer)
@@ -54,8 +55,8 @@ def main() -> int:
     naive = time.perf_counter() - t
 
     t = time.perf_counter()
-    slide = png.SlideOptions(as_of=last, basemap=args.basemap)
-    png.slide_html(dataset, slide)
+    slide = render.SlideOptions(as_of=last, basemap=args.basemap)
+    render.slide_html(dataset, slide)
     html_s = time.perf_counter() - t
 
     n = len(days)

@@ -10,15 +10,16 @@ velocity, heading; pings every ~10 s, flights with turns and orbits, ~10 m posit
 silences of 40-90 min, and a few bad rows, duplicates and single-ping outliers), then runs
 each way in its own Python process so that peak RSS is measured per way:
 
-* ``fast``: ``geo.pingfiles.read_pings`` + ``geo.tracks.build_tracks`` (split, antimeridian,
-  Douglas-Peucker within 100 m) + ``geo.geojsonout.write_geojson``: what ``python -m geo tracks
+* ``fast``: ``geo.tracks.readers.read_pings`` + ``geo.tracks.legs.build_tracks`` (split,
+  antimeridian,
+  Douglas-Peucker within 100 m) + ``geo.data.writing.write_geojson``: what ``python -m geo tracks
   import`` does.
 * ``naive``: a per-row Python loop over ``csv.reader`` (parse, check, group), a per-pair
   ``Geod.inv`` for the jump test, one shapely ``LineString`` per raw leg, no simplification,
   ``json.dump`` of every vertex with its time.
 
 Figures printed: wall time, peak RSS, vertices written, output size, and the ratios.
-When ``geo/maps.py`` (the map engineer's ``build_map``) exists, the map half is run too.
+When ``geo/web/maps.py`` (the map engineer's ``build_map``) exists, the map half is run too.
 """
 
 from __future__ import annotations
@@ -105,14 +106,16 @@ def peak_rss_mb() -> float:
 
 def run_fast(csv_path: Path, out_dir: Path) -> dict:
     """The library way; returns timings and sizes."""
-    from geo import geojsonout, pingfiles, tracks
+    from geo.data import writing
+    from geo.tracks import legs as tracks_legs
+    from geo.tracks import readers
 
     t0 = time.perf_counter()
-    read = pingfiles.read_pings([csv_path])
+    read = readers.read_pings([csv_path])
     t1 = time.perf_counter()
-    layer, report = tracks.build_tracks(read.frame, "bench")
+    layer, report = tracks_legs.build_tracks(read.frame, "bench")
     t2 = time.perf_counter()
-    target = geojsonout.write_geojson(layer, out_dir / "tracks.geojson", overwrite=True)
+    target = writing.write_geojson(layer, out_dir / "tracks.geojson", overwrite=True)
     t3 = time.perf_counter()
     return {
         "way": "fast",
@@ -245,12 +248,12 @@ def open_seconds(path: Path, ready: str) -> float:
 
 
 def map_half(out_dir: Path) -> None:
-    """Map size and opening time: geo.maps.build_map on the tracks vs one PolyLine per raw leg."""
+    """Map size and opening time: ``build_map`` on the tracks vs one PolyLine per raw leg."""
     try:
-        from geo.export import write_html
-        from geo.maps import build_map
+        from geo.web.export import write_html
+        from geo.web.maps import build_map
     except ImportError:
-        print("map half not run: geo.maps.build_map does not exist yet")
+        print("map half not run: geo.web.maps.build_map does not exist yet")
         return
     import shutil
 

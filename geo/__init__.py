@@ -6,19 +6,20 @@ The public API; data functions take and return GeoDataFrames (inside a
 
 from __future__ import annotations
 
-from geo.analysis import analyze, range_rings, strikes_by_zone
-from geo.chromium import SlideRenderer
-from geo.geodesy import distance_km, distance_nm, geodesic_circle
-from geo.geojsonout import to_feature_collection, write_geojson
-from geo.io import Dataset, load, load_bytes
-from geo.paths import default_data_dir
-from geo.pingfiles import read_pings
-from geo.png import render_png, slide_png_bytes
-from geo.schema import LAYERS, Problem
-from geo.selection import as_of, dates_in, filter_layers, history, latest_date, summary
-from geo.tracks import build_tracks, gap_lines
-from geo.zonebands import zone_bands
-from geo.zones import classify as classify_zones
+from geo.analysis.geodesy import distance_km, distance_nm, geodesic_circle
+from geo.analysis.joins import analyze, range_rings, strikes_by_zone
+from geo.analysis.zonebands import zone_bands
+from geo.analysis.zones import classify as classify_zones
+from geo.data.gaps import gap_lines
+from geo.data.paths import default_data_dir
+from geo.data.reading import Dataset, load, load_bytes
+from geo.data.schema import LAYERS, Problem
+from geo.data.selection import as_of, dates_in, filter_layers, history, latest_date, summary
+from geo.data.writing import to_feature_collection, write_geojson
+from geo.slides.browser import SlideRenderer
+from geo.slides.render import render_png, slide_png_bytes
+from geo.tracks.legs import build_tracks
+from geo.tracks.readers import read_pings
 
 __all__ = [
     "LAYERS",

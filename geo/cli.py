@@ -16,8 +16,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from geo import chromium, io, png, pngargs, selection
-from geo.paths import default_data_dir
+from geo.data import reading as data_reading
+from geo.data import selection
+from geo.data.paths import default_data_dir
+from geo.slides import browser, options, render
 
 app = typer.Typer(
     help="posturemap: map military asset positions from open sources.",
@@ -60,9 +62,9 @@ def parse_day(value: str | None, option: str = "--as-of"):
         raise fail(f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)", 2) from None
 
 
-def load_checked(data: Path | None) -> io.Dataset:
+def load_checked(data: Path | None) -> data_reading.Dataset:
     """Load a data directory; print its problems and exit 1 when there are any."""
-    dataset = io.load(data or default_data_dir())
+    dataset = data_reading.load(data or default_data_dir())
     if dataset.problems:
         for problem in dataset.problems:
             err.print(str(problem), markup=False)
@@ -77,7 +79,7 @@ def validate(
     ] = None,
 ) -> None:
     """Check a data directory or files; one line per problem, exit 1 if any."""
-    dataset = io.load(paths or [default_data_dir()])
+    dataset = data_reading.load(paths or [default_data_dir()])
     for problem in dataset.problems:
         out.print(str(problem), markup=False)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.layers.items())
@@ -153,28 +155,28 @@ def export_png(
         str | None,
         typer.Option(help="W,S,E,N in degrees; default: fit the features shown."),
     ] = None,
-    caveat: Annotated[str, typer.Option(help="Caveat banner text.")] = png.DEFAULT_CAVEAT,
+    caveat: Annotated[str, typer.Option(help="Caveat banner text.")] = render.DEFAULT_CAVEAT,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Write a briefing slide as PNG: map, title, as-of date, legend, scale, sources, caveat."""
     try:
-        dimensions = pngargs.parse_size(size)
-        pngargs.check_scale(scale)
-        box = pngargs.parse_bounds(bounds) if bounds is not None else None
-        pngargs.check_basemap(basemap)
-        targets = pngargs.output_paths(out_file, as_of)
+        dimensions = options.parse_size(size)
+        options.check_scale(scale)
+        box = options.parse_bounds(bounds) if bounds is not None else None
+        options.check_basemap(basemap)
+        targets = options.output_paths(out_file, as_of)
     except ValueError as error:
         raise fail(str(error), 2) from None
     start = parse_day(since, "--since")
     if out_file.suffix.lower() != ".png":
         raise fail(f"{out_file}: the output file name must end in .png", 2)
     try:
-        pngargs.check_outputs([path for _, path in targets], force)
-    except chromium.PngError as error:
+        options.check_outputs([path for _, path in targets], force)
+    except browser.PngError as error:
         raise fail(str(error), error.code) from None
     dataset = load_checked(data)
 
-    def written(path: Path, slide: png.Slide) -> None:
+    def written(path: Path, slide: render.Slide) -> None:
         pixels = f"{dimensions[0] * scale}x{dimensions[1] * scale}"
         out.print(
             f"wrote {path} ({pixels} px, as of {slide.as_of}, {slide.basemap} basemap)",
@@ -182,7 +184,7 @@ def export_png(
         )
 
     try:
-        png.render_png(
+        render.render_png(
             dataset,
             out_file,
             as_of=as_of,
@@ -197,7 +199,7 @@ def export_png(
             warn=lambda message: err.print(message, markup=False),
             on_written=written,
         )
-    except chromium.PngError as error:
+    except browser.PngError as error:
         raise fail(str(error), error.code) from None
 
 
@@ -235,8 +237,8 @@ def tracks_import(
     """Turn flight/ship tracker pings into tracks (one feature per leg) in DIR/tracks.geojson."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from geo import pings as ping_files
-    from geo import trackimport, tracks
+    from geo.tracks import importer, legs
+    from geo.tracks import pings as ping_files
 
     if out_file.name != "tracks.geojson":
         raise fail(f"--out must be a file named tracks.geojson (got {out_file.name})", 2)
@@ -251,23 +253,23 @@ def tracks_import(
         if path.resolve() == out_file.resolve():
             raise fail(f"{path}: the output would overwrite an input", 2)
     rules = {
-        name: tracks.Thresholds(
+        name: legs.Thresholds(
             gap_s=rule.gap_s if gap_minutes is None else gap_minutes * 60,
             max_speed_ms=rule.max_speed_ms if max_speed_kmh is None else max_speed_kmh / 3.6,
         )
-        for name, rule in tracks.THRESHOLDS.items()
+        for name, rule in legs.THRESHOLDS.items()
     }
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
         reading = bar.add_task("reading pings", total=sum(p.stat().st_size for p in pings))
-        building = bar.add_task("building tracks", total=len(tracks.STAGES), start=False)
+        building = bar.add_task("building tracks", total=len(legs.STAGES), start=False)
 
         def stage(name: str) -> None:
             bar.start_task(building)
             bar.update(building, description=name, advance=1)
 
         try:
-            result = trackimport.import_tracks(
+            result = importer.import_tracks(
                 pings,
                 out_file,
                 source=source,
@@ -281,7 +283,7 @@ def tracks_import(
             )
         except ping_files.PingError as error:
             raise fail(str(error)) from None
-        except trackimport.SourceError as error:
+        except importer.SourceError as error:
             raise fail(str(error), 2) from None
         except FileExistsError:
             raise fail(f"{out_file} exists; use --force to replace it") from None
@@ -290,7 +292,7 @@ def tracks_import(
     out.print(f"read {result.pings.rows_read:,} rows; {result.bad.total:,} not used", markup=False)
     for line in result.bad.lines():
         out.print(f"  {line}", markup=False)
-    out.print(tracks.describe(result.report), markup=False)
+    out.print(legs.describe(result.report), markup=False)
     if result.directory_problems:
         err.print(
             f"warning: {out_file.parent} already has {result.directory_problems} "
@@ -321,14 +323,14 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
 ) -> None:
     """Country, maritime zone, nearest base and distances (geodesic) for every point feature."""
-    from geo import analysis, zones
+    from geo.analysis import joins, zones
 
     day = parse_day(as_of)
     dataset = load_checked(data)
     day = day or selection.latest_date(dataset)
     chosen = selection.as_of(dataset, day)
     try:
-        result = analysis.analyze(chosen, to=to)
+        result = joins.analyze(chosen, to=to)
     except KeyError as error:
         raise fail(f"--to: {error.args[0]}") from None
     if len(result) == 0:
@@ -367,11 +369,11 @@ def analyze(
     out.print(zones.EEZ_CAVEAT, markup=False)
 
 
-def ring_layer(dataset: io.Dataset, specs: list[str]):
+def ring_layer(dataset: data_reading.Dataset, specs: list[str]):
     """Range rings for ``ID`` (nominal ranges) or ``ID:KM`` specs; unknown ids exit 1."""
     import pandas as pd
 
-    from geo import analysis
+    from geo.analysis import joins
 
     if not specs:
         return None
@@ -386,7 +388,7 @@ def ring_layer(dataset: io.Dataset, specs: list[str]):
             radius = float(km) if km else None
         except ValueError:
             raise fail(f"--rings: {km!r} is not a distance in km", 2) from None
-        frames.append(analysis.range_rings(centre, radius_km=radius))
+        frames.append(joins.range_rings(centre, radius_km=radius))
     rings = pd.concat(frames, ignore_index=True)
     if rings.empty:
         err.print("--rings: no nominal range is known for those types; give ID:KM", markup=False)
@@ -397,7 +399,7 @@ def zone_layer(codes: list[str]):
     """Maritime zone bands of the given states; an unknown code exits 2."""
     import pandas as pd
 
-    from geo import zonebands
+    from geo.analysis import zonebands
 
     if not codes:
         return None
@@ -437,7 +439,7 @@ def export_html(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
 ) -> None:
     """Write a self-contained HTML map that opens anywhere, with no network."""
-    from geo import basemaps, export, maps
+    from geo.web import basemaps, export, maps
 
     day, start = parse_day(as_of), parse_day(since, "--since")
     if basemap not in basemaps.BASEMAPS:

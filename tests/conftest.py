@@ -180,10 +180,10 @@ def write_dataset(directory: Path, layers: dict[str, Any], sources: Any = None) 
 
 
 def page_payload(page: str) -> dict[str, Any]:
-    """The data a map page draws from: the ``JSON.parse('...')`` of ``geo.mapscript.MapData``.
+    """The data a map page draws from: the ``JSON.parse('...')`` of ``geo.web.script.MapData``.
 
     The literal is single-quoted JSON in which only backslashes and quotes are escaped
-    (``geo.escape.script_json_string``); undoing that gives the JSON back.
+    (``geo.web.escape.script_json_string``); undoing that gives the JSON back.
     """
     match = re.search(r"var D = JSON\.parse\('((?:[^'\\]|\\.)*)'\);", page)
     assert match, "the map's payload is in the page"
@@ -231,7 +231,7 @@ def is_local(url: str) -> bool:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """A headless system Chromium driven by Playwright (skips when Chromium is missing)."""
-    from geo.chromium import BrowserNotFound, find_chromium
+    from geo.slides.browser import BrowserNotFound, find_chromium
 
     try:
         executable = find_chromium()
@@ -239,7 +239,7 @@ def browser() -> Iterator[Any]:
         pytest.skip(str(error))
     from playwright.sync_api import sync_playwright
 
-    from geo.chromium import LAUNCH_ARGS
+    from geo.slides.browser import LAUNCH_ARGS
 
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from pyproj import Geod
 
-from geo import pings as P
-from geo import tracks as T
+from geo.tracks import legs as T
+from geo.tracks import pings as P
 
 GEOD = Geod(ellps="WGS84")
 T0 = 1_760_529_600  # 2025-10-15T12:00:00Z
@@ -43,7 +43,7 @@ def straight(
 def ping_frame(
     *segments: tuple[str, tuple[np.ndarray, np.ndarray, np.ndarray]], category: str = "aircraft"
 ) -> pd.DataFrame:
-    """A ping frame (as geo.pings gives) from (id, (times, lon, lat)) segments."""
+    """A ping frame (as geo.tracks.pings gives) from (id, (times, lon, lat)) segments."""
     parts = []
     for ident, (times, lons, lats) in segments:
         parts.append(

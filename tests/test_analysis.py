@@ -14,7 +14,8 @@ import pytest
 from shapely.geometry import Point
 
 import geo
-from geo import analysis, geodesy, ranges, selection, zones
+from geo.analysis import geodesy, joins, ranges, zones
+from geo.data import selection
 from tests.conftest import collection, feature, point, valid_layers, write_dataset
 
 COMMON = {"sources": ["src-a"], "confidence": "reported", "uncertainty_km": 0}
@@ -65,24 +66,20 @@ def frame(*rows: tuple[str, float, float]) -> gpd.GeoDataFrame:
 
 def test_nearest_is_geodesic_not_degrees() -> None:
     # At 60N one degree east (56 km) is nearer than 0.6 degree north (67 km).
-    found = analysis.nearest(
-        frame(("p", 0.0, 60.0)), frame(("north", 0.0, 60.6), ("east", 1.0, 60.0))
-    )
+    found = joins.nearest(frame(("p", 0.0, 60.0)), frame(("north", 0.0, 60.6), ("east", 1.0, 60.0)))
     assert found["nearest_id"].iloc[0] == "east"
     assert found["nearest_km"].iloc[0] == pytest.approx(float(geodesy.distance_km(0, 60, 1, 60)))
 
 
 def test_nearest_ties_go_to_the_smallest_id_and_are_counted() -> None:
-    found = analysis.nearest(
-        frame(("p", 0.0, 0.5)), frame(("zulu", 1.0, 0.0), ("alpha", -1.0, 0.0))
-    )
+    found = joins.nearest(frame(("p", 0.0, 0.5)), frame(("zulu", 1.0, 0.0), ("alpha", -1.0, 0.0)))
     assert found["nearest_id"].iloc[0] == "alpha"
     assert found["ties"].iloc[0] == 2
 
 
 def test_nearest_other_skips_itself_but_not_a_colocated_twin() -> None:
     points = frame(("a", -66.0, 12.0), ("b", -66.0, 12.0), ("c", -65.0, 12.0))
-    found = analysis.nearest(points, points, exclude_same_id=True)
+    found = joins.nearest(points, points, exclude_same_id=True)
     assert found["nearest_id"].tolist() == ["b", "a", "a"]
     assert found["nearest_km"].iloc[0] == 0.0
     assert found["nearest_km"].iloc[2] == pytest.approx(
@@ -108,7 +105,7 @@ def test_nearest_matches_brute_force_over_a_wide_theatre() -> None:
             )
         ]
     )
-    found = analysis.nearest(left, right)
+    found = joins.nearest(left, right)
     lx, ly = left.geometry.x.to_numpy()[:, None], left.geometry.y.to_numpy()[:, None]
     rx, ry = right.geometry.x.to_numpy()[None, :], right.geometry.y.to_numpy()[None, :]
     brute = geodesy.distance_km(lx, ly, rx, ry)
@@ -117,7 +114,7 @@ def test_nearest_matches_brute_force_over_a_wide_theatre() -> None:
 
 
 def test_nearest_with_an_empty_side_gives_nulls() -> None:
-    found = analysis.nearest(frame(("p", 0.0, 0.0)), frame())
+    found = joins.nearest(frame(("p", 0.0, 0.0)), frame())
     assert found["nearest_id"].isna().all() and found["nearest_km"].isna().all()
 
 
@@ -126,8 +123,8 @@ def test_nearest_with_an_empty_side_gives_nulls() -> None:
 
 def test_analyze_gives_one_record_per_point_feature(tiny_dir: Path) -> None:
     dataset = selection.as_of(geo.load(tiny_dir))
-    result = analysis.analyze(dataset)
-    assert list(result.columns[:-1]) == analysis.ANALYSIS_COLUMNS
+    result = joins.analyze(dataset)
+    assert list(result.columns[:-1]) == joins.ANALYSIS_COLUMNS
     assert sorted(result["id"]) == ["a1-later", "b1", "caracas", "s1", "s2"]
     row = result.set_index("id").loc["a1-later"]
     assert row["to_nm"] == pytest.approx(float(geodesy.distance_nm(-66.0, 12.5, -66.904, 10.481)))
@@ -147,7 +144,7 @@ def test_analyze_joins_home_base_nearest_asset_and_zone(tmp_path: Path) -> None:
         assets=[asset("ship-1", -66.93, 10.66, base="b-far"), asset("ship-2", -66.0, 13.0)],
         strikes=[strike("s-1", -66.9, 11.0, 3)],
     )
-    result = analysis.analyze(selection.as_of(dataset), to="caracas").set_index("id")
+    result = joins.analyze(selection.as_of(dataset), to="caracas").set_index("id")
     ship = result.loc["ship-1"]
     assert ship["home_base"] == "b-far"
     assert ship["home_base_nm"] == pytest.approx(
@@ -163,7 +160,7 @@ def test_analyze_joins_home_base_nearest_asset_and_zone(tmp_path: Path) -> None:
 
 def test_analyze_unknown_place_names_the_known_ones(tiny_dir: Path) -> None:
     with pytest.raises(KeyError, match=r"unknown place id 'atlantis'.*caracas"):
-        analysis.analyze(geo.load(tiny_dir), to="atlantis")
+        joins.analyze(geo.load(tiny_dir), to="atlantis")
 
 
 def test_strikes_by_zone_adds_up(tmp_path: Path) -> None:
@@ -176,7 +173,7 @@ def test_strikes_by_zone_adds_up(tmp_path: Path) -> None:
             strike("s-d", -40.0, 30.0, 1),
         ],
     )
-    table = analysis.strikes_by_zone(dataset)
+    table = joins.strikes_by_zone(dataset)
     assert table["strikes"].sum() == 4
     by_zone = table.set_index("zone")
     assert by_zone.loc[zones.CONTIGUOUS, "strikes"] == 2
@@ -185,7 +182,7 @@ def test_strikes_by_zone_adds_up(tmp_path: Path) -> None:
     assert by_zone.loc[zones.TERRITORIAL, "coastal_state"] == "Venezuela"
     assert by_zone.loc[zones.HIGH_SEAS, "coastal_state"] == "(none)"
     assert list(table["zone"]) == [zones.TERRITORIAL, zones.CONTIGUOUS, zones.HIGH_SEAS]
-    figures = analysis.summary(dataset)
+    figures = joins.summary(dataset)
     assert figures["strikes"] == 4 and len(figures["strikes_by_zone"]) == 3
     assert "approximate" in figures["eez_caveat"]
 
@@ -206,7 +203,7 @@ def test_range_rings_from_the_nominal_table(tmp_path: Path) -> None:
             asset("jets", -65.6, 18.3, category="aircraft", type="F-35B"),
         ],
     )
-    rings = analysis.range_rings(dataset["assets"])
+    rings = joins.range_rings(dataset["assets"])
     assert list(rings.columns) == [
         "center_id",
         "name",
@@ -228,10 +225,10 @@ def test_range_rings_from_the_nominal_table(tmp_path: Path) -> None:
 
 def test_range_rings_user_override_and_explicit_radius(tmp_path: Path) -> None:
     dataset = dataset_of(tmp_path, assets=[asset("ddg", -66.0, 13.0)])
-    rings = analysis.range_rings(dataset["assets"], ranges={"tomahawk": 1000})
+    rings = joins.range_rings(dataset["assets"], ranges={"tomahawk": 1000})
     assert rings["radius_km"].tolist() == [1000.0]
     assert rings["source"].iloc[0].startswith("user override")
-    explicit = analysis.range_rings([(179.5, -17.0), (-66.9, 10.5)], radius_km=[500, 1000])
+    explicit = joins.range_rings([(179.5, -17.0), (-66.9, 10.5)], radius_km=[500, 1000])
     assert len(explicit) == 4 and explicit.is_valid.all()
     assert explicit["center_id"].tolist() == ["point-1", "point-1", "point-2", "point-2"]
     assert explicit.geometry.iloc[0].geom_type == "MultiPolygon"  # across the antimeridian

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import geo
-from geo import selection
+from geo.data import selection
 from tests.conftest import SOURCES, collection, page_payload, ship, valid_layers
 
 REPO = Path(__file__).resolve().parent.parent
@@ -312,7 +312,7 @@ def test_rings_zones_and_distances(default_dataset: geo.Dataset) -> None:
 
 
 def map_payload(at: AppTest) -> dict[str, Any]:
-    """The data the map's script draws from (``geo.mapscript.MapData``)."""
+    """The data the map's script draws from (``geo.web.script.MapData``)."""
     return page_payload(map_args(at)["script"])
 
 

@@ -117,7 +117,7 @@ def settled_frame(page: Any) -> Any:
 
 
 def drawn_layers(frame: Any) -> int:
-    """How many symbols the map has drawn in view (its point canvas, ``geo.mapscript``)."""
+    """How many symbols the map has drawn in view (its point canvas, ``geo.web.script``)."""
     return frame.locator("body").evaluate(
         "() => window.posturemap && window.posturemap.ready ? window.posturemap.drawn().length : 0"
     )
@@ -133,7 +133,7 @@ def test_map_draws_with_no_network(offline_page, app_url) -> None:
     frame = open_app(page, f"{app_url}/?basemap=offline")
     assert drawn_layers(frame) >= 10
     # The legend's box found its script although st_folium renames elements: it sits in the
-    # map's control corner (geo.elements.box_id).
+    # map's control corner (geo.web.panels.box_id).
     assert frame.locator(".leaflet-control-container .pm-legend").count() == 1
     assert page.locator('[data-testid="stMetric"]').count() == 5
     assert log.blocked == []
@@ -163,7 +163,8 @@ ISOLATED_POINT_JS = """() => {
 
 def test_click_shows_the_details(offline_page, app_url) -> None:
     import geo
-    from geo import appclick, appstate, appview
+    from geo.app import clicks, state
+    from geo.app import view as app_view
 
     page, log = offline_page
     frame = open_app(page, f"{app_url}/?basemap=offline")
@@ -173,9 +174,9 @@ def test_click_shows_the_details(offline_page, app_url) -> None:
     box = page.locator(MAP_FRAME).bounding_box()
     page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
     # The feature the click should select: the one drawn at that position.
-    shown = appview.all_features(appview.in_view(geo.load(REPO / "data"), appstate.ViewState()))
+    shown = app_view.all_features(app_view.in_view(geo.load(REPO / "data"), state.ViewState()))
     returned = {"last_object_clicked": {"lat": target["lat"], "lng": target["lng"]}, "zoom": 5}
-    expected = appclick.clicked_feature_id(returned, shown)
+    expected = clicks.clicked_feature_id(returned, shown)
     name = shown.set_index("id").loc[expected, "name"]
     expect(page.get_by_role("combobox", name="Feature")).to_have_value(
         f"{name} ({expected})", timeout=WAIT_MS
@@ -326,7 +327,8 @@ def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: in
     from datetime import date, datetime, timezone
 
     import geo
-    from geo import appstate, selection
+    from geo.app import state
+    from geo.data import selection
 
     page, log = offline_page
     query = f"&window={window}" if window else ""
@@ -339,7 +341,7 @@ def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: in
     end_of_day += 86400
     drawn = frame.locator("body").evaluate(DRAWN_JS, end_of_day)
     # With a window, the strikes of its last days only: the window moves with the slider.
-    expected = selection.as_of(geo.load(REPO / "data"), when, appstate.window_start(when, window))
+    expected = selection.as_of(geo.load(REPO / "data"), when, state.window_start(when, window))
     assert drawn == {
         "now": day,
         "pmNow": end_of_day,

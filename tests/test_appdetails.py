@@ -1,4 +1,4 @@
-"""One feature's details and the panel's markdown (geo.appdetails)."""
+"""One feature's details and the panel's markdown (geo.app.details)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from datetime import date
 
 import pandas as pd
 
-from geo import appanalysis, appdetails, appview, escape, io
+from geo.app import details as app_details
+from geo.app import overlays, view
+from geo.data import reading
+from geo.web import escape
 from tests.conftest import SOURCES
 
 
-def test_details_of_an_asset(tiny: io.Dataset) -> None:
-    details = appdetails.feature_details(tiny, "a1-later", as_of=date(2025, 9, 15))
+def test_details_of_an_asset(tiny: reading.Dataset) -> None:
+    details = app_details.feature_details(tiny, "a1-later", as_of=date(2025, 9, 15))
     assert (details.layer, details.name) == ("assets", "Ship One")
     fields = dict(details.properties.values.tolist())
     assert fields["category"] == "ship"
@@ -22,38 +25,38 @@ def test_details_of_an_asset(tiny: io.Dataset) -> None:
     assert details.history["after_as_of"].tolist() == [False, True]
 
 
-def test_details_show_only_http_links(tiny: io.Dataset) -> None:
+def test_details_show_only_http_links(tiny: reading.Dataset) -> None:
     # io refuses such a sources.json; the panel must not rely on that alone.
     bases = tiny["bases"].copy()
     bases["source_refs"] = [[dict(SOURCES[0], url="javascript:alert(1)")]]
     tiny.layers["bases"] = bases
-    details = appdetails.feature_details(tiny, "b1")
+    details = app_details.feature_details(tiny, "b1")
     assert details.sources["url"].isna().all()
     assert details.sources["title"].tolist() == ["Test report"]
     assert details.history.empty
 
 
-def test_details_of_an_unknown_id(tiny: io.Dataset) -> None:
-    assert appdetails.feature_details(tiny, "nope") is None
+def test_details_of_an_unknown_id(tiny: reading.Dataset) -> None:
+    assert app_details.feature_details(tiny, "nope") is None
 
 
-def test_details_carry_the_analysis(tiny: io.Dataset) -> None:
-    analysis = appanalysis.analysis_of(tiny, "caracas")
+def test_details_carry_the_analysis(tiny: reading.Dataset) -> None:
+    analysis = overlays.analysis_of(tiny, "caracas")
     assert set(analysis["id"]) == {"b1", "a1", "a1-later", "s1", "s2", "caracas"}  # points
-    details = appdetails.feature_details(tiny, "a1", analysis)
+    details = app_details.feature_details(tiny, "a1", analysis)
     assert details.analysis["home_base"] == "b1"
     assert 145 < details.analysis["to_nm"] < 160  # (-66.5, 13.0) to Caracas: about 153 nm
-    table = appview.features_table(tiny, analysis)
+    table = view.features_table(tiny, analysis)
     assert table.set_index("id").loc["caracas", "to_nm"] == 0
 
 
-def test_headline(tiny: io.Dataset) -> None:
-    details = appdetails.feature_details(tiny, "a1-later")
-    assert appdetails.headline(details) == "asset · observed 2025\\-10\\-01 · ± 300 km · reported"
+def test_headline(tiny: reading.Dataset) -> None:
+    details = app_details.feature_details(tiny, "a1-later")
+    assert app_details.headline(details) == "asset · observed 2025\\-10\\-01 · ± 300 km · reported"
 
 
 def test_analysis_lines_escape_markdown() -> None:
-    lines = appdetails.analysis_lines(
+    lines = app_details.analysis_lines(
         {
             "nearest_base": "[x](javascript:alert(1))",
             "nearest_base_nm": 10,
@@ -84,11 +87,11 @@ def test_ring_lines_name_ranges_and_link_sources() -> None:
             "url": ["https://www.f35.com/", None],
         }
     )
-    assert appdetails.ring_lines(rings) == [
+    assert app_details.ring_lines(rings) == [
         "- F\\-35A combat radius\\: 1,093 km \\(590 nm\\) · [Lockheed Martin](https://www.f35.com/)",
         "- 500 km \\(270 nm\\) · radius given by the user",
     ]
-    assert appdetails.ring_lines(None) == []
+    assert app_details.ring_lines(None) == []
 
 
 def test_markdown_text_is_literal() -> None:

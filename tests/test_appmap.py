@@ -1,4 +1,4 @@
-"""The app's map glue (geo.appmap): assets, ids st_folium can follow, highlight, exports."""
+"""The app's map glue (geo.app.webmap): assets, ids st_folium can follow, highlight, exports."""
 
 from __future__ import annotations
 
@@ -12,40 +12,42 @@ import pytest
 import streamlit_folium as sf
 
 import geo
-from geo import appmap, appview, webassets
-from geo.appstate import ViewState
+from geo.app import view as app_view
+from geo.app import webmap
+from geo.app.state import ViewState
+from geo.web import assets
 
 
 @pytest.fixture(scope="module")
 def view(default_dataset: geo.Dataset) -> geo.Dataset:
-    return appview.in_view(default_dataset, ViewState())
+    return app_view.in_view(default_dataset, ViewState())
 
 
 def test_publish_assets_copies_once(tmp_path: Path) -> None:
-    url = appmap.publish_assets(tmp_path / "static")
+    url = webmap.publish_assets(tmp_path / "static")
     assert url == "/app/static/vendor"
     copied = {
         p.relative_to(tmp_path / "static" / "vendor").as_posix()
         for p in (tmp_path / "static" / "vendor").rglob("*")
         if p.is_file()
     }
-    assert copied == set(webassets.vendor_files())
+    assert copied == set(assets.vendor_files())
     leaflet = tmp_path / "static" / "vendor" / "leaflet.js"
     stamp = leaflet.stat().st_mtime_ns
-    appmap.publish_assets(tmp_path / "static")  # unchanged files are left alone
+    webmap.publish_assets(tmp_path / "static")  # unchanged files are left alone
     assert leaflet.stat().st_mtime_ns == stamp
-    assert appmap.publish_assets(tmp_path / "static", "/tools/pm/") == "/tools/pm/app/static/vendor"
+    assert webmap.publish_assets(tmp_path / "static", "/tools/pm/") == "/tools/pm/app/static/vendor"
 
 
 def test_app_map_links_local_assets_only(view: geo.Dataset) -> None:
-    fmap = appmap.view_map(view, ViewState(), None, assets_url="/app/static/vendor")
+    fmap = webmap.view_map(view, ViewState(), None, assets_url="/app/static/vendor")
     links = [url for _, url in fmap.default_js + fmap.default_css]
     assert links and all(url.startswith("/app/static/vendor/") for url in links)
 
 
 def test_html_parts_agree_on_element_ids(view: geo.Dataset) -> None:
     """st_folium renames elements while writing the script: the legend box must still be found."""
-    fmap = appmap.view_map(view, ViewState(), None, assets_url="/app/static/vendor")
+    fmap = webmap.view_map(view, ViewState(), None, assets_url="/app/static/vendor")
     fmap.render()
     html = sf._get_html(fmap)
     script = sf._get_map_string(fmap)
@@ -56,9 +58,9 @@ def test_html_parts_agree_on_element_ids(view: geo.Dataset) -> None:
 
 
 def test_highlight_is_a_separate_inert_group(default_dataset: geo.Dataset) -> None:
-    assert appmap.highlight(default_dataset, None) is None
-    assert appmap.highlight(default_dataset, "no-such-id") is None
-    group = appmap.highlight(default_dataset, "uss-gravely-2025-10-23")
+    assert webmap.highlight(default_dataset, None) is None
+    assert webmap.highlight(default_dataset, "no-such-id") is None
+    group = webmap.highlight(default_dataset, "uss-gravely-2025-10-23")
     assert isinstance(group, folium.FeatureGroup)
     script = sf._get_feature_group_string(group, folium.Map())
     assert "interactive: false" in script
@@ -66,7 +68,7 @@ def test_highlight_is_a_separate_inert_group(default_dataset: geo.Dataset) -> No
 
 
 def test_html_download_is_self_contained(view: geo.Dataset) -> None:
-    html = appmap.view_html(view, ViewState(basemap="offline"), None)
+    html = webmap.view_html(view, ViewState(basemap="offline"), None)
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"<link[^>]+href=\"https?:", html)
     assert "Military posture" in html
@@ -75,8 +77,8 @@ def test_html_download_is_self_contained(view: geo.Dataset) -> None:
 @pytest.mark.browser
 def test_png_download(default_dataset: geo.Dataset) -> None:
     state = ViewState(basemap="offline", layers=("bases", "assets"))
-    png, messages = appmap.view_png(
-        appview.filtered(default_dataset, state), state, None, (-75.0, 8.0, -58.0, 20.0)
+    png, messages = webmap.view_png(
+        app_view.filtered(default_dataset, state), state, None, (-75.0, 8.0, -58.0, 20.0)
     )
     assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n"), messages
     assert messages == []
@@ -84,12 +86,12 @@ def test_png_download(default_dataset: geo.Dataset) -> None:
 
 @pytest.mark.parametrize("in_app", [True, False])
 def test_timeline_is_drawn_only_when_chosen(default_dataset: geo.Dataset, in_app: bool) -> None:
-    day = geo.selection.dates_in(default_dataset)[1]
+    day = geo.data.selection.dates_in(default_dataset)[1]
     specs = {}
     for state in (ViewState(as_of=day), ViewState(as_of=day, timeline=True)):
-        view = appview.in_view(default_dataset, state)
-        fmap = appmap.view_map(
-            appview.on_map(default_dataset, state, view), state, day, in_app=in_app
+        view = app_view.in_view(default_dataset, state)
+        fmap = webmap.view_map(
+            app_view.on_map(default_dataset, state, view), state, day, in_app=in_app
         )
         found = re.search(r'"timeline":(null|\{[^}]*\})', fmap.get_root().render())
         specs[state.timeline] = json.loads(found.group(1))
@@ -101,7 +103,7 @@ def test_timeline_is_drawn_only_when_chosen(default_dataset: geo.Dataset, in_app
 
 def test_timeline_export_has_no_fixed_date(default_dataset: geo.Dataset) -> None:
     state = ViewState(timeline=True, basemap="offline")
-    html = appmap.view_html(appview.filtered(default_dataset, state), state, None)
+    html = webmap.view_html(app_view.filtered(default_dataset, state), state, None)
     assert "Military posture</h1>" in html
     assert "press play or move the slider" in html
     assert not re.search(r"<script[^>]+src=", html)

@@ -1,4 +1,4 @@
-"""The app's state (geo.appstate): the URL round trip and the widgets."""
+"""The app's state (geo.app.state): the URL round trip and the widgets."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from datetime import date
 
 import pytest
 
-from geo import appstate, appview, io, selection
-from geo.appstate import ViewState
+from geo.app import state as app_state
+from geo.app import view
+from geo.app.state import ViewState
+from geo.data import reading, selection
 
 
 @pytest.fixture
-def days(tiny: io.Dataset) -> list[date]:
+def days(tiny: reading.Dataset) -> list[date]:
     return selection.dates_in(tiny)
 
 
@@ -35,15 +37,15 @@ def days(tiny: io.Dataset) -> list[date]:
         ViewState(timeline=True, as_of=date(2025, 9, 1)),
     ],
 )
-def test_query_round_trip(state: ViewState, days: list[date], tiny: io.Dataset) -> None:
-    ids = appview.all_features(tiny)["id"]
-    params = appstate.encode_query(state)
+def test_query_round_trip(state: ViewState, days: list[date], tiny: reading.Dataset) -> None:
+    ids = view.all_features(tiny)["id"]
+    params = app_state.encode_query(state)
     assert all(isinstance(v, str) for v in params.values())
-    assert appstate.decode_query(params, days, ids) == state
+    assert app_state.decode_query(params, days, ids) == state
 
 
 def test_defaults_make_an_empty_query() -> None:
-    assert appstate.encode_query(ViewState()) == {}
+    assert app_state.encode_query(ViewState()) == {}
 
 
 @pytest.mark.parametrize(
@@ -73,14 +75,14 @@ def test_defaults_make_an_empty_query() -> None:
     ],
 )
 def test_decode_ignores_what_is_invalid(params, expected, days, tiny) -> None:
-    ids = appview.all_features(tiny)["id"]
-    assert appstate.decode_query(params, days, ids) == expected
+    ids = view.all_features(tiny)["id"]
+    assert app_state.decode_query(params, days, ids) == expected
 
 
-def test_ring_origin_may_be_an_entity(days: list[date], tiny: io.Dataset) -> None:
-    ids = appview.all_features(tiny)["id"]
+def test_ring_origin_may_be_an_entity(days: list[date], tiny: reading.Dataset) -> None:
+    ids = view.all_features(tiny)["id"]
     params = {"ring": "ship-one-entity", "sel": "ship-one-entity"}
-    state = appstate.decode_query(params, days, ids, origins={"b1", "ship-one-entity"})
+    state = app_state.decode_query(params, days, ids, origins={"b1", "ship-one-entity"})
     assert (state.ring_origin, state.selected) == ("ship-one-entity", None)
 
 
@@ -99,16 +101,16 @@ def test_widgets_round_trip(days: list[date]) -> None:
         to="b1",
         timeline=True,
     )
-    values = appstate.widget_values(state, days)
+    values = app_state.widget_values(state, days)
     assert values["layers"] == ["assets"]
-    assert values["categories"] == list(appstate.CHOICES["categories"])
-    assert appstate.state_from_widgets(values, days) == state
+    assert values["categories"] == list(app_state.CHOICES["categories"])
+    assert app_state.state_from_widgets(values, days) == state
 
 
 def test_latest_date_is_stored_as_none(days: list[date]) -> None:
-    values = appstate.widget_values(ViewState(), days)
+    values = app_state.widget_values(ViewState(), days)
     assert values["as_of"] == days[-1]
-    assert appstate.state_from_widgets(values, days).as_of is None
+    assert app_state.state_from_widgets(values, days).as_of is None
 
 
 @pytest.mark.parametrize(
@@ -116,11 +118,11 @@ def test_latest_date_is_stored_as_none(days: list[date]) -> None:
     [(None, None), (["a", "b", "c"], None), (["c", "a"], ("a", "c")), ([], ()), (["x"], ())],
 )
 def test_normalise_choice(chosen, expected) -> None:
-    assert appstate.normalise_choice(chosen, ("a", "b", "c")) == expected
+    assert app_state.normalise_choice(chosen, ("a", "b", "c")) == expected
 
 
 @pytest.mark.parametrize(
     ("window", "expected"), [(None, None), (1, date(2025, 10, 7)), (7, date(2025, 10, 1))]
 )
 def test_window_start(window, expected) -> None:
-    assert appstate.window_start(date(2025, 10, 7), window) == expected
+    assert app_state.window_start(date(2025, 10, 7), window) == expected

@@ -1,4 +1,4 @@
-"""Uploads, their problems and downloads (geo.appupload)."""
+"""Uploads, their problems and downloads (geo.app.uploads)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 import zipfile
 from datetime import date
 
-from geo import appupload, appview, io
-from geo.appstate import ViewState
+from geo.app import uploads
+from geo.app import view as app_view
+from geo.app.state import ViewState
+from geo.data import reading
 from tests.conftest import collection, ship, tiny_files, valid_layers
 
 
@@ -21,9 +23,9 @@ def zipped(files: dict[str, bytes]) -> bytes:
 
 
 def test_upload_of_a_zip_is_unpacked() -> None:
-    files, problems = appupload.upload_files({"mine.zip": zipped(tiny_files())})
+    files, problems = uploads.upload_files({"mine.zip": zipped(tiny_files())})
     assert problems == []
-    dataset = io.load_bytes(files)
+    dataset = reading.load_bytes(files)
     assert dataset.problems == [] and dataset.feature_count == 7
 
 
@@ -33,11 +35,11 @@ def test_bad_uploads_list_every_problem() -> None:
         ship("x1", 13.0, -166.5, name="Swapped"),
         ship("x2", -66, 12, name="Bad date", observed="yesterday", confidence="sure"),
     )
-    files, problems = appupload.upload_files(
+    files, problems = uploads.upload_files(
         {**tiny_files(layers), "broken.zip": b"not a zip", "notes.geojson": b"{}"}
     )
-    dataset = io.load_bytes(files)
-    table = appupload.problems_table([*problems, *dataset.problems])
+    dataset = reading.load_bytes(files)
+    table = uploads.problems_table([*problems, *dataset.problems])
     assert list(table.columns) == ["file", "feature", "id", "field", "problem"]
     rows = {(r.file, r.id, r.field) for r in table.itertuples()}
     assert ("broken.zip", "", "") in rows
@@ -50,14 +52,14 @@ def test_bad_uploads_list_every_problem() -> None:
 
 def test_content_key_changes_with_content() -> None:
     files = tiny_files()
-    assert appupload.content_key(files) == appupload.content_key(dict(reversed(files.items())))
+    assert uploads.content_key(files) == uploads.content_key(dict(reversed(files.items())))
     changed = {**files, "bases.geojson": files["bases.geojson"] + b" "}
-    assert appupload.content_key(changed) != appupload.content_key(files)
+    assert uploads.content_key(changed) != uploads.content_key(files)
 
 
-def test_geojson_download_round_trips(tiny: io.Dataset) -> None:
-    view = appview.in_view(tiny, ViewState(as_of=date(2025, 9, 15)))
-    document = json.loads(appupload.dataset_geojson(view))
+def test_geojson_download_round_trips(tiny: reading.Dataset) -> None:
+    view = app_view.in_view(tiny, ViewState(as_of=date(2025, 9, 15)))
+    document = json.loads(uploads.dataset_geojson(view))
     assert document["type"] == "FeatureCollection"
     by_layer = {}
     for item in document["features"]:

@@ -1,4 +1,4 @@
-"""What is in view and its figures and table (geo.appview)."""
+"""What is in view and its figures and table (geo.app.view)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo import appclick, appview, io, selection
-from geo.appstate import ViewState
+from geo.app import clicks
+from geo.app import view as app_view
+from geo.app.state import ViewState
+from geo.data import reading, selection
 
 # --- selection -----------------------------------------------------------------------------
 
 
-def test_filters_empty_the_layers(tiny: io.Dataset) -> None:
-    view = appview.in_view(tiny, ViewState(layers=("bases",)))
+def test_filters_empty_the_layers(tiny: reading.Dataset) -> None:
+    view = app_view.in_view(tiny, ViewState(layers=("bases",)))
     assert {name: len(frame) for name, frame in view.layers.items()} == {
         "bases": 1,
         "assets": 0,
@@ -25,14 +27,14 @@ def test_filters_empty_the_layers(tiny: io.Dataset) -> None:
     }
 
 
-def test_timeline_puts_every_filtered_report_on_the_map(tiny: io.Dataset) -> None:
+def test_timeline_puts_every_filtered_report_on_the_map(tiny: reading.Dataset) -> None:
     state = ViewState(layers=("assets",), as_of=date(2025, 9, 1))
-    view = appview.in_view(tiny, state)
-    assert appview.on_map(tiny, state, view) is view
-    played = appview.on_map(tiny, replace(state, timeline=True), view)
+    view = app_view.in_view(tiny, state)
+    assert app_view.on_map(tiny, state, view) is view
+    played = app_view.on_map(tiny, replace(state, timeline=True), view)
     assert len(played["assets"]) == len(tiny["assets"]) > len(view["assets"])
     assert played["strikes"].empty  # the filters still apply
-    assert appclick.map_identity(state, "k") != appclick.map_identity(
+    assert clicks.map_identity(state, "k") != clicks.map_identity(
         replace(state, timeline=True), "k"
     )
 
@@ -41,27 +43,27 @@ def test_timeline_puts_every_filtered_report_on_the_map(tiny: io.Dataset) -> Non
     ("day", "expected"),
     [(date(2025, 10, 1), date(2025, 9, 2)), (date(2025, 9, 1), None), (None, None)],
 )
-def test_previous_date(day, expected, tiny: io.Dataset) -> None:
-    assert appview.previous_date(selection.dates_in(tiny), day) == expected
+def test_previous_date(day, expected, tiny: reading.Dataset) -> None:
+    assert app_view.previous_date(selection.dates_in(tiny), day) == expected
 
 
 # --- figures and table ---------------------------------------------------------------------
 
 
-def test_figures_follow_the_date(tiny: io.Dataset) -> None:
-    early = appview.figures(appview.in_view(tiny, ViewState(as_of=date(2025, 9, 1))))
-    late = appview.figures(appview.in_view(tiny, ViewState()))
+def test_figures_follow_the_date(tiny: reading.Dataset) -> None:
+    early = app_view.figures(app_view.in_view(tiny, ViewState(as_of=date(2025, 9, 1))))
+    late = app_view.figures(app_view.in_view(tiny, ViewState()))
     assert (early["strikes"], early["killed"]) == (0, 0)
     assert (late["strikes"], late["killed"], late["killed_unknown"]) == (2, 3, 1)
     assert late["ships"] == 1
 
 
-def test_features_table_joins_the_analysis(tiny: io.Dataset) -> None:
+def test_features_table_joins_the_analysis(tiny: reading.Dataset) -> None:
 
     analysis = pd.DataFrame(
         {"id": ["a1-later", "b1"], "to_nm": [120.0, 480.0], "nearest_base": ["b1", None]}
     )
-    table = appview.features_table(appview.in_view(tiny, ViewState()), analysis)
+    table = app_view.features_table(app_view.in_view(tiny, ViewState()), analysis)
     assert len(table) == 6  # one asset report of two: the latest
     assert list(table.columns[:3]) == ["layer", "id", "name"]
     row = table.set_index("id").loc["a1-later"]

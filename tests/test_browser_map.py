@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo import export, maps
+from geo.web import export, maps
 from tests.conftest import valid_layers, write_dataset
 
 pytestmark = pytest.mark.browser

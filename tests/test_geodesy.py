@@ -8,7 +8,7 @@ import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry import Point
 
-from geo import geodesy
+from geo.analysis import geodesy
 
 BARKSDALE = (-93.663, 32.502)
 CARACAS = (-66.904, 10.481)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import geo
-from geo import datafiles
+from geo.data import files as data_files
 from tests.conftest import valid_layers, write_dataset
 
 
@@ -80,7 +80,7 @@ def test_load_bytes_and_zip_upload(tiny_dir: Path) -> None:
         for path in tiny_dir.iterdir():
             archive.write(path, f"mydata/{path.name}")
         archive.writestr("mydata/readme.txt", "ignored")
-    files, problems = datafiles.read_zip("upload.zip", buffer.getvalue())
+    files, problems = data_files.read_zip("upload.zip", buffer.getvalue())
     assert problems == []
     assert len(files) == 6
     dataset = geo.load_bytes(files, label="upload.zip")
@@ -89,7 +89,7 @@ def test_load_bytes_and_zip_upload(tiny_dir: Path) -> None:
 
 
 def test_bad_zip_is_a_problem() -> None:
-    files, problems = datafiles.read_zip("upload.zip", b"PK not really")
+    files, problems = data_files.read_zip("upload.zip", b"PK not really")
     assert files == {}
     assert str(problems[0]) == "upload.zip: not a valid zip file"
 

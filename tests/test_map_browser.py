@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 import geo
-from geo import export, maps, selection
+from geo.data import selection
+from geo.web import export, maps
 from tests.conftest import SOURCES, collection, feature, point, ship, valid_layers, write_dataset
 
 pytestmark = pytest.mark.browser
@@ -155,7 +156,7 @@ def test_uncertainty_circle_edge_is_at_its_geodesic_radius(
     image = Image.open(BytesIO(page.screenshot())).convert("RGB")
     stroke = (0xE0, 0x31, 0x31)  # hostile red, drawn at 0.8 opacity
     for azimuth in (0, 90, 180, 270):
-        lon, lat = (float(v) for v in geo.geodesy.destination(-66.0, 13.0, azimuth, 300.0))
+        lon, lat = (float(v) for v in geo.analysis.geodesy.destination(-66.0, 13.0, azimuth, 300.0))
         x, y = (round(v) for v in pixel_of(page, lon, lat))
         # the reddest pixel on a short line across the expected edge
         across = (
@@ -334,7 +335,7 @@ def test_timeline_matches_the_as_of_selection(
     expected = geo.as_of(default_dataset, day, since=start)
     assert visible_count(page, "strikes") == len(expected["strikes"])
     assert visible_count(page, "tracks") == len(expected["tracks"])
-    shown_assets = sum(visible_count(page, f"assets:{c}") for c in geo.schema.CATEGORIES)
+    shown_assets = sum(visible_count(page, f"assets:{c}") for c in geo.data.schema.CATEGORIES)
     assert shown_assets == len(expected["assets"])
     assert page.locator(".pm-now").inner_text() == day
     assert log.page_errors == []

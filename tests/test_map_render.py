@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo import escape, export, legend, maps, selection, webassets
+from geo.data import selection
+from geo.web import assets, escape, export, legend, maps
 from tests.conftest import page_payload, valid_layers, write_dataset
 
 
@@ -42,7 +43,7 @@ def test_every_feature_is_in_the_payload(default_map_html: str, default_dataset)
 def test_no_external_script_or_style(default_map_html: str) -> None:
     assert not re.search(r"<script[^>]+src=[\"']?https?:", default_map_html, re.I)
     assert not re.search(r"<link[^>]+href=[\"']?https?:", default_map_html, re.I)
-    assert webassets.inline_js()[:500] in default_map_html  # Leaflet is inlined, not linked
+    assert assets.inline_js()[:500] in default_map_html  # Leaflet is inlined, not linked
     assert not re.search(r"<(script|link)[^>]+(src|href)=", default_map_html)
     assert page_payload(default_map_html)["tiles"] is None  # offline: no tile URL at all
 
@@ -131,7 +132,7 @@ def test_timeline_payload(tmp_path: Path) -> None:
     payload = page_payload(export.html_document(maps.build_map(dataset, timeline=True)))
     spec = payload["timeline"]
     assert spec["start"] < spec["now"] <= spec["end"]
-    # The page reads each feature's until (only an asset report ends at it: geo.mapscript).
+    # The page reads each feature's until (only an asset report ends at it: geo.web.script).
     kinds = [payload["strings"][i] for i in payload["columns"]["layer_label"]]
     ids = [payload["strings"][i] for i in payload["columns"]["id"]]
     ending = {ids[int(i)]: until for i, until in payload["until"].items()}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo import escape, export, legend, maps, payload
+from geo.web import escape, export, legend, maps, payload
 
 HOSTILE = [
     '<img src=x onerror="window.__pwned=1;alert(1)">',

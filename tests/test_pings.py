@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo import pingfiles as F
-from geo import pings as P
-from geo import tracks as T
+from geo.tracks import legs as T
+from geo.tracks import pings as P
+from geo.tracks import readers as F
 from tests.synthetic_pings import (
     BAD_CSV,
     T0_ISO,

@@ -1,5 +1,5 @@
-"""Briefing PNG export: the renderer (``geo.chromium``), the slide, the batch and the command
-line (``geo.png``); the argument parsers are in ``test_pngargs.py``.
+"""Briefing PNG export: the renderer (``geo.slides.browser``), the slide, the batch and the command
+line (``geo.slides.render``); the argument parsers are in ``test_pngargs.py``.
 
 The renderer is tested on a small Leaflet page built here from the installed
 xstatic-leaflet files, with tiles served from localhost (or refused, or slow);
@@ -20,7 +20,9 @@ import pytest
 from jinja2 import Template
 from PIL import Image
 
-from geo import chromium, png, pngargs
+from geo.slides import browser as slides_browser
+from geo.slides import options as slides_options
+from geo.slides import render
 
 pytestmark = pytest.mark.browser
 
@@ -103,12 +105,12 @@ def tile_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def renderer() -> Iterator[chromium.SlideRenderer]:
+def renderer() -> Iterator[slides_browser.SlideRenderer]:
     """One renderer (one browser) for the module."""
     try:
-        with chromium.SlideRenderer(tile_timeout=1.5) as started:
+        with slides_browser.SlideRenderer(tile_timeout=1.5) as started:
             yield started
-    except chromium.BrowserNotFound as error:
+    except slides_browser.BrowserNotFound as error:
         pytest.skip(str(error))
 
 
@@ -126,8 +128,8 @@ def distinct_colours(image: Image.Image) -> int:
 
 def test_find_chromium_env_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
-    with pytest.raises(chromium.BrowserNotFound, match="apt-get install -y chromium"):
-        chromium.find_chromium()
+    with pytest.raises(slides_browser.BrowserNotFound, match="apt-get install -y chromium"):
+        slides_browser.find_chromium()
 
 
 def test_find_chromium_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -139,13 +141,13 @@ def test_find_chromium_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     bundled.chmod(0o755)
     monkeypatch.delenv("POSTUREMAP_CHROMIUM", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert chromium.find_chromium(str(bundled)) == str(fake)
+    assert slides_browser.find_chromium(str(bundled)) == str(fake)
     fake.unlink()
-    assert chromium.find_chromium(str(bundled)) == str(bundled)
-    with pytest.raises(chromium.BrowserNotFound, match="POSTUREMAP_CHROMIUM"):
-        chromium.find_chromium(str(tmp_path / "not-installed"))
+    assert slides_browser.find_chromium(str(bundled)) == str(bundled)
+    with pytest.raises(slides_browser.BrowserNotFound, match="POSTUREMAP_CHROMIUM"):
+        slides_browser.find_chromium(str(tmp_path / "not-installed"))
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(bundled))
-    assert chromium.find_chromium(None) == str(bundled)
+    assert slides_browser.find_chromium(None) == str(bundled)
 
 
 # --- the renderer on a self-made page -------------------------------------------
@@ -153,7 +155,7 @@ def test_find_chromium_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
 @pytest.mark.parametrize(("size", "scale"), [((800, 450), 1), ((640, 360), 2), ((450, 800), 1)])
 def test_capture_size_and_content(
-    renderer: chromium.SlideRenderer, tile_server: str, size: tuple[int, int], scale: int
+    renderer: slides_browser.SlideRenderer, tile_server: str, size: tuple[int, int], scale: int
 ) -> None:
     capture = renderer.capture(leaflet_page(f"{tile_server}/ok/{{z}}/{{x}}/{{y}}.png"), size, scale)
     image = image_of(capture.png)
@@ -165,7 +167,7 @@ def test_capture_size_and_content(
     assert "Test page" in capture.text
 
 
-def test_capture_waits_for_tiles(renderer: chromium.SlideRenderer, tile_server: str) -> None:
+def test_capture_waits_for_tiles(renderer: slides_browser.SlideRenderer, tile_server: str) -> None:
     capture = renderer.capture(leaflet_page(f"{tile_server}/ok/{{z}}/{{x}}/{{y}}.png"), (800, 450))
     image = image_of(capture.png)
     # the top-left corner is a tile (never the page's blue background behind the map)
@@ -173,7 +175,9 @@ def test_capture_waits_for_tiles(renderer: chromium.SlideRenderer, tile_server: 
     assert corner != (0x3A, 0x6E, 0xA5)
 
 
-def test_capture_reports_failed_tiles(renderer: chromium.SlideRenderer, tile_server: str) -> None:
+def test_capture_reports_failed_tiles(
+    renderer: slides_browser.SlideRenderer, tile_server: str
+) -> None:
     capture = renderer.capture(
         leaflet_page(f"{tile_server}/missing/{{z}}/{{x}}/{{y}}.png"), (800, 450)
     )
@@ -184,7 +188,7 @@ def test_capture_reports_failed_tiles(renderer: chromium.SlideRenderer, tile_ser
 
 
 def test_capture_times_out_on_slow_tiles(
-    renderer: chromium.SlideRenderer, tile_server: str
+    renderer: slides_browser.SlideRenderer, tile_server: str
 ) -> None:
     capture = renderer.capture(
         leaflet_page(f"{tile_server}/slow/{{z}}/{{x}}/{{y}}.png"), (800, 450)
@@ -194,7 +198,7 @@ def test_capture_times_out_on_slow_tiles(
     assert "before the timeout" in capture.tiles.describe()
 
 
-def test_capture_without_tiles_is_complete(renderer: chromium.SlideRenderer) -> None:
+def test_capture_without_tiles_is_complete(renderer: slides_browser.SlideRenderer) -> None:
     capture = renderer.capture(leaflet_page(None), (800, 450))
     assert capture.tiles.total == 0 and capture.tiles.complete
     image = image_of(capture.png)
@@ -205,7 +209,7 @@ def test_capture_without_tiles_is_complete(renderer: chromium.SlideRenderer) -> 
 
 
 def test_fallback_to_offline_basemap(
-    renderer: chromium.SlideRenderer,
+    renderer: slides_browser.SlideRenderer,
     tile_server: str,
     tiny_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -223,12 +227,16 @@ def test_fallback_to_offline_basemap(
         asked.append(basemap)
         return pages[basemap]
 
-    monkeypatch.setattr(png, "slide_html", fake_html)
+    monkeypatch.setattr(render, "slide_html", fake_html)
     renderer.failed_basemaps.clear()
     warnings: list[str] = []
     dataset = geo.load(tiny_dir)
-    first = png.render_slide(dataset, png.SlideOptions(size=(640, 360)), renderer, warnings.append)
-    second = png.render_slide(dataset, png.SlideOptions(size=(640, 360)), renderer, warnings.append)
+    first = render.render_slide(
+        dataset, render.SlideOptions(size=(640, 360)), renderer, warnings.append
+    )
+    second = render.render_slide(
+        dataset, render.SlideOptions(size=(640, 360)), renderer, warnings.append
+    )
     renderer.failed_basemaps.clear()
     assert first.basemap == second.basemap == "offline"
     assert "offline basemap" in first.text
@@ -238,13 +246,13 @@ def test_fallback_to_offline_basemap(
 
 
 def test_renderer_not_started() -> None:
-    with pytest.raises(chromium.PngError, match="not started"):
-        chromium.SlideRenderer().capture("<html></html>")
+    with pytest.raises(slides_browser.PngError, match="not started"):
+        slides_browser.SlideRenderer().capture("<html></html>")
 
 
 def test_missing_browser_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
-    with pytest.raises(chromium.BrowserNotFound), chromium.SlideRenderer():
+    with pytest.raises(slides_browser.BrowserNotFound), slides_browser.SlideRenderer():
         pass
 
 
@@ -252,7 +260,7 @@ def test_renderer_beside_another_playwright(browser: Any) -> None:
     """Playwright runs in the renderer's own thread, so it works while the test session's
     sync Playwright (the ``browser`` fixture) holds this thread, where a second sync
     Playwright would refuse to start."""
-    with chromium.SlideRenderer() as own:
+    with slides_browser.SlideRenderer() as own:
         capture = own.capture(leaflet_page(None), (400, 320))
     assert browser.is_connected()
     assert image_of(capture.png).size == (400, 320)
@@ -260,7 +268,7 @@ def test_renderer_beside_another_playwright(browser: Any) -> None:
 
 # --- slides of real data (offline basemap) and the command line -------------------
 
-SEA = (0xC9, 0xDC, 0xEE)  # geo.basemaps.SEA_COLOUR["offline"]
+SEA = (0xC9, 0xDC, 0xEE)  # geo.web.basemaps.SEA_COLOUR["offline"]
 
 
 @pytest.fixture(scope="module")
@@ -273,18 +281,18 @@ def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 @pytest.mark.parametrize(("size", "scale"), [((1920, 1080), 1), ((800, 450), 2)])
 def test_slide_offline(
-    renderer: chromium.SlideRenderer, tiny_dataset: Any, size: tuple[int, int], scale: int
+    renderer: slides_browser.SlideRenderer, tiny_dataset: Any, size: tuple[int, int], scale: int
 ) -> None:
-    made = png.render_slide(
+    made = render.render_slide(
         tiny_dataset,
-        png.SlideOptions(basemap="offline", size=size, scale=scale, title="Slide <b>title</b>"),
+        render.SlideOptions(basemap="offline", size=size, scale=scale, title="Slide <b>title</b>"),
         renderer,
     )
     image = image_of(made.png)
     assert image.size == (size[0] * scale, size[1] * scale)
     assert made.basemap == "offline"
     assert "Slide <b>title</b>" in made.text  # escaped: shown as text, not markup
-    assert png.DEFAULT_CAVEAT in made.text
+    assert render.DEFAULT_CAVEAT in made.text
     assert "As of 15 October 2025" in made.text
     assert "Sources: Test Wire" in made.text
     colours = image.getcolors(maxcolors=1 << 24)
@@ -297,12 +305,14 @@ def test_slide_offline(
     assert 0.05 < sea_share < 0.95
 
 
-def test_slide_land_and_sea_pixels(renderer: chromium.SlideRenderer, tiny_dataset: Any) -> None:
+def test_slide_land_and_sea_pixels(
+    renderer: slides_browser.SlideRenderer, tiny_dataset: Any
+) -> None:
     """Over Venezuela (land) and the Caribbean north of it (sea): two different colours."""
     bounds = (-75.0, 5.0, -60.0, 20.0)
-    made = png.render_slide(
+    made = render.render_slide(
         tiny_dataset,
-        png.SlideOptions(basemap="offline", size=(1000, 1000), bounds=bounds, caveat="CAVEAT X"),
+        render.SlideOptions(basemap="offline", size=(1000, 1000), bounds=bounds, caveat="CAVEAT X"),
         renderer,
     )
     image = image_of(made.png)
@@ -320,10 +330,10 @@ def test_slide_land_and_sea_pixels(renderer: chromium.SlideRenderer, tiny_datase
 
 
 def test_render_png_batch(
-    renderer: chromium.SlideRenderer, tiny_dataset: Any, tmp_path: Path
+    renderer: slides_browser.SlideRenderer, tiny_dataset: Any, tmp_path: Path
 ) -> None:
     out = tmp_path / "out.png"
-    written = png.render_png(
+    written = render.render_png(
         tiny_dataset,
         out,
         as_of="2025-09-01..2025-09-15/7d",
@@ -334,8 +344,8 @@ def test_render_png_batch(
     assert written == [tmp_path / f"out_2025-09-{d:02d}.png" for d in (1, 8, 15)]
     assert all(image_of(p.read_bytes()).size == (640, 360) for p in written)
     assert not out.exists()
-    with pytest.raises(pngargs.OutputExists, match="--force"):
-        png.render_png(tiny_dataset, out, as_of="2025-09-01,2025-09-08", renderer=renderer)
+    with pytest.raises(slides_options.OutputExists, match="--force"):
+        render.render_png(tiny_dataset, out, as_of="2025-09-01,2025-09-08", renderer=renderer)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import pngargs
+from geo.slides import options
 
 
 @pytest.mark.parametrize(
@@ -15,7 +15,7 @@ from geo import pngargs
     [("1920x1080", (1920, 1080)), ("800X450", (800, 450)), (" 1280 x 720 ", (1280, 720))],
 )
 def test_parse_size(text: str, expected: tuple[int, int]) -> None:
-    assert pngargs.parse_size(text) == expected
+    assert options.parse_size(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ def test_parse_size(text: str, expected: tuple[int, int]) -> None:
 )
 def test_parse_size_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="--size"):
-        pngargs.parse_size(text)
+        options.parse_size(text)
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_parse_size_rejects(text: str) -> None:
     ],
 )
 def test_parse_dates(text: str, expected: list[date]) -> None:
-    assert pngargs.parse_dates(text) == expected
+    assert options.parse_dates(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_parse_dates(text: str, expected: list[date]) -> None:
 )
 def test_parse_dates_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="--as-of"):
-        pngargs.parse_dates(text)
+        options.parse_dates(text)
 
 
 @pytest.mark.parametrize(
@@ -67,10 +67,10 @@ def test_parse_dates_rejects(text: str) -> None:
 )
 def test_parse_bounds_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="--bounds"):
-        pngargs.parse_bounds(text)
+        options.parse_bounds(text)
 
 
 def test_dated_path() -> None:
-    assert pngargs.dated_path(Path("slides/out.png"), date(2025, 9, 1)) == Path(
+    assert options.dated_path(Path("slides/out.png"), date(2025, 9, 1)) == Path(
         "slides/out_2025-09-01.png"
     )

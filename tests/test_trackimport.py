@@ -11,8 +11,8 @@ import pandas as pd
 import shapely
 
 import geo
-from geo import pings as P
-from geo import tracks as T
+from geo.tracks import legs as T
+from geo.tracks import pings as P
 from tests.synthetic_pings import BAD_CSV, import_args, sha, straight, write_layout
 
 # --- command line ----------------------------------------------------------------------------

@@ -15,7 +15,8 @@ import shapely
 from pyproj import CRS, Transformer
 
 import geo
-from geo import tracks as T
+from geo.data.gaps import gap_lines
+from geo.tracks import legs as T
 from tests.synthetic_pings import GEOD, T0, T0_ISO, build, import_args, ping_frame, straight
 
 # --- splitting -----------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def test_gap_lines_join_consecutive_legs_and_split_at_the_antimeridian():
     lons[20:] = -179.0  # after the silence it is across the antimeridian
     tracks, _ = build(ping_frame(("x", (times, lons, lats))))
     assert len(tracks) == 2
-    gaps = T.gap_lines(tracks)
+    gaps = gap_lines(tracks)
     assert len(gaps) == 1
     gap = gaps.iloc[0]
     assert gap["before"] == tracks.iloc[0]["id"] and gap["after"] == tracks.iloc[1]["id"]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import geo
-from geo.schema import MAX_FILE_BYTES
+from geo.data.schema import MAX_FILE_BYTES
 from tests.conftest import SOURCES, valid_layers, write_dataset
 
 Mutation = Callable[[dict[str, Any]], Any]

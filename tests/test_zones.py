@@ -1,5 +1,6 @@
-"""Maritime zones: the coast index and its cache (geo.coastindex), classification by geodesic
-distance to the Natural Earth coast (geo.zones), zone bands (geo.zonebands)."""
+"""Maritime zones: the coast index and its cache (geo.analysis.coastindex), classification by
+geodesic
+distance to the Natural Earth coast (geo.analysis.zones), zone bands (geo.analysis.zonebands)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from geo import coastindex, geodesy, zonebands, zones
+from geo.analysis import coastindex, geodesy, zonebands, zones
 
 LA_GUAIRA = (-66.93, 10.60)  # Venezuela's coast near La Guaira
 

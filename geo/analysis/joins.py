@@ -1,0 +1,465 @@
+"""The analysis layer: joins, geodesic distances, zones and range rings over a Dataset.
+
+Everything here takes a :class:`geo.data.reading.Dataset` or GeoDataFrames and returns
+(Geo)DataFrames, so the map, the app and the exports show the same figures.
+
+* Attribute join: each asset with its home base (``base`` -> ``bases.id``).
+* Nearest joins (:func:`nearest`): ``sjoin_nearest`` in an azimuthal equidistant
+  projection centred on the data, then exact geodesic distances (WGS 84) for every
+  candidate the projection's scale error could have mis-ranked; ties broken by id.
+* Distances to a named place and to bases: pyproj ``Geod`` (:mod:`geo.analysis.geodesy`).
+* Country and maritime zone of each feature: :mod:`geo.analysis.zones`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.analysis import geodesy, zones
+from geo.analysis import ranges as range_table
+from geo.data.reading import Dataset
+from geo.data.selection import summary as base_summary
+
+POINT_LAYERS = ("bases", "assets", "strikes", "places")
+DEFAULT_PLACE = "caracas"
+TIE_M = 1.0  # candidates within a metre of the nearest count as tied
+
+ANALYSIS_COLUMNS = [
+    "id",
+    "layer",
+    "name",
+    "lon",
+    "lat",
+    "country",
+    "zone",
+    "coastal_state",
+    "coastal_iso_a3",
+    "coast_nm",
+    "nearest_base",
+    "nearest_base_nm",
+    "nearest_base_km",
+    "nearest_asset",
+    "nearest_asset_nm",
+    "home_base",
+    "home_base_nm",
+    "to",
+    "to_nm",
+    "to_km",
+]
+
+
+# --- nearest joins ---------------------------------------------------------------------------
+
+
+def nearest(
+    left: gpd.GeoDataFrame,
+    right: gpd.GeoDataFrame,
+    right_id: str = "id",
+    exclude_same_id: bool = False,
+    left_id: str = "id",
+) -> pd.DataFrame:
+    """For each feature of ``left``, the nearest feature of ``right`` by geodesic distance.
+
+    ``sjoin_nearest`` runs in an azimuthal equidistant projection centred on both
+    frames (never on degrees). Its scale factor k is at least 1 and at most
+    ``geodesy.aeqd_scale_bound`` over the data, so any feature truly nearer than
+    the projected nearest lies within k times that projected distance: those
+    candidates are all measured with ``Geod`` and the geodesically nearest wins.
+    Features equally near (within 1 m) are ties: the smallest id wins and
+    ``ties`` counts them.
+
+    Parameters
+    ----------
+    left, right : GeoDataFrame
+        Points (other geometries use their representative point), any CRS.
+    right_id : str
+        Column of ``right`` naming its features.
+    exclude_same_id : bool
+        Skip pairs with the same id (nearest *other* feature of the same layer).
+    left_id : str
+        Column of ``left`` compared with ``right_id`` when ``exclude_same_id``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``left``: ``nearest_id``, ``nearest_km``, ``nearest_nm``,
+        ``ties`` (null/NaN/0 where there is no candidate).
+    """
+    out = pd.DataFrame(
+        {
+            "nearest_id": pd.Series([None] * len(left), dtype=object, index=left.index),
+            "nearest_km": np.nan,
+            "nearest_nm": np.nan,
+            "ties": 0,
+        },
+        index=left.index,
+    )
+    if len(left) == 0 or len(right) == 0:
+        return out
+    lpts = _points(left)
+    rpts = _points(right)
+    ll = np.column_stack([lpts.x.to_numpy(), lpts.y.to_numpy()])
+    rl = np.column_stack([rpts.x.to_numpy(), rpts.y.to_numpy()])
+    both = np.concatenate([ll, rl])
+    lon0, lat0 = geodesy.spherical_centre(both[:, 0], both[:, 1])
+    crs = geodesy.aeqd_crs(lon0, lat0)
+    k = geodesy.aeqd_scale_bound(lon0, lat0, both[:, 0], both[:, 1])
+    lp = gpd.GeoDataFrame({"_left": np.arange(len(left))}, geometry=lpts.values, crs=4326).to_crs(
+        crs
+    )
+    rp = gpd.GeoDataFrame({"_right": np.arange(len(right))}, geometry=rpts.values, crs=4326).to_crs(
+        crs
+    )
+
+    # First pass, as the projection ranks them (co-located features are skipped when
+    # excluding self, and found again by the candidate search below).
+    joined = gpd.sjoin_nearest(lp, rp, distance_col="_d", exclusive=exclude_same_id)
+    first = joined.groupby("_left")["_d"].min()
+    projected = np.full(len(left), 0.0)
+    projected[first.index.to_numpy()] = first.to_numpy()
+    # Ellipsoidal slack (< 0.1 %) and a metre for co-located points.
+    radius = projected * k * 1.001 + TIE_M if np.isfinite(k) else np.full(len(left), np.inf)
+    tree = shapely.STRtree(rp.geometry.values)
+    if np.isinf(radius).any():
+        li = np.repeat(np.arange(len(left)), len(right))
+        ri = np.tile(np.arange(len(right)), len(left))
+    else:
+        li, ri = tree.query(lp.geometry.values, predicate="dwithin", distance=radius)
+    right_ids = (right[right_id] if right_id in right else pd.Series(range(len(right)))).astype(str)
+    right_ids = right_ids.to_numpy()
+    if exclude_same_id and left_id in left:
+        left_ids = left[left_id].astype(str).to_numpy()
+        keep = left_ids[li] != right_ids[ri]
+        li, ri = li[keep], ri[keep]
+    if len(li) == 0:
+        return out
+    dist = geodesy.distance_m(ll[li, 0], ll[li, 1], rl[ri, 0], rl[ri, 1])
+    cand = pd.DataFrame({"left": li, "id": right_ids[ri], "m": dist})
+    cand["best"] = cand.groupby("left")["m"].transform("min")
+    tied = cand[cand["m"] <= cand["best"] + TIE_M].sort_values(["left", "id"])
+    winner = tied.drop_duplicates("left", keep="first").set_index("left")
+    counts = tied.groupby("left").size()
+    rows = winner.index.to_numpy()
+    out.iloc[rows, out.columns.get_loc("nearest_id")] = winner["id"].to_numpy()
+    out.iloc[rows, out.columns.get_loc("nearest_km")] = winner["best"].to_numpy() / 1000.0
+    out.iloc[rows, out.columns.get_loc("nearest_nm")] = winner["best"].to_numpy() / (
+        1000.0 * geodesy.KM_PER_NM
+    )
+    out.iloc[rows, out.columns.get_loc("ties")] = counts.loc[rows].to_numpy()
+    return out
+
+
+def _points(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    geoms = frame.geometry if frame.crs is None else frame.geometry.to_crs(4326)
+    is_point = geoms.geom_type == "Point"
+    if is_point.all():
+        return geoms
+    return geoms.where(is_point, geoms.representative_point())
+
+
+# --- the data set ----------------------------------------------------------------------------
+
+
+def point_features(dataset: Dataset) -> gpd.GeoDataFrame:
+    """Point features of bases, assets, strikes and places in one frame (id, layer, name, ...)."""
+    frames = []
+    for layer in POINT_LAYERS:
+        frame = dataset[layer]
+        if len(frame) == 0:
+            continue
+        frame = frame[frame.geometry.geom_type == "Point"]
+        keep = [
+            c for c in ("id", "layer", "name", "type", "category", "base", "killed") if c in frame
+        ]
+        frames.append(frame[[*keep, "geometry"]].assign(layer=layer))
+    if not frames:
+        return gpd.GeoDataFrame({"id": [], "layer": [], "name": []}, geometry=[], crs=4326)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
+
+
+def place_point(dataset: Dataset, place_id: str) -> tuple[float, float, str]:
+    """Longitude, latitude and name of the feature ``place_id`` (any layer; areas by inner point).
+
+    Raises
+    ------
+    KeyError
+        With a message listing the known places when the id is not in the data.
+    """
+    for layer in ("places", *[name for name in dataset.layers if name != "places"]):
+        frame = dataset[layer]
+        if len(frame) and "id" in frame:
+            hit = frame[frame["id"] == place_id]
+            if len(hit):
+                point = hit.geometry.iloc[0]
+                if point.geom_type != "Point":
+                    point = point.representative_point()
+                return float(point.x), float(point.y), str(hit["name"].iloc[0])
+    known = (
+        ", ".join(sorted(map(str, dataset["places"]["id"]))) if len(dataset["places"]) else "none"
+    )
+    raise KeyError(f"unknown place id {place_id!r}; places in the data: {known}")
+
+
+def home_bases(dataset: Dataset) -> pd.DataFrame:
+    """Attribute join of assets with their home base: ``home_base``, ``home_base_name``, ``_nm``."""
+    assets, bases = dataset["assets"], dataset["bases"]
+    out = pd.DataFrame(index=assets.index, columns=["home_base", "home_base_name", "home_base_nm"])
+    if len(assets) == 0:
+        return out
+    lookup = bases.set_index("id") if len(bases) else None
+    ids = assets["base"].where(assets["base"].notna(), None) if "base" in assets else None
+    out["home_base"] = ids
+    if lookup is None or ids is None:
+        return out
+    known = ids.isin(lookup.index)
+    if known.any():
+        base_geom = lookup.geometry.loc[ids[known]].to_numpy()
+        asset_geom = assets.geometry[known].to_numpy()
+        out.loc[known, "home_base_name"] = lookup["name"].loc[ids[known]].to_numpy()
+        out.loc[known, "home_base_nm"] = geodesy.distance_nm(
+            shapely.get_x(asset_geom),
+            shapely.get_y(asset_geom),
+            shapely.get_x(base_geom),
+            shapely.get_y(base_geom),
+        )
+    out["home_base_nm"] = pd.to_numeric(out["home_base_nm"])
+    return out
+
+
+def analyze(dataset: Dataset, to: str | None = DEFAULT_PLACE) -> gpd.GeoDataFrame:
+    """One record per point feature: where it is, in whose waters, how far from what.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Usually an as-of selection (:func:`geo.data.selection.as_of`), so that each
+        asset appears once, at its latest position.
+    to : str or None
+        Id of the feature (normally a place) to measure ``to_nm``/``to_km`` to;
+        None leaves those columns empty.
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns :data:`ANALYSIS_COLUMNS` and geometry (EPSG:4326). ``nearest_base`` is
+        the nearest *other* base for bases; ``nearest_asset`` is only for assets and
+        strikes; ``home_base`` only for assets. Distances are geodesic (WGS 84).
+
+    Raises
+    ------
+    KeyError
+        When ``to`` is not the id of a feature in the data.
+    """
+    target = place_point(dataset, to) if to is not None else None
+    points = point_features(dataset)
+    frame = points[["id", "layer", "name", "geometry"]].copy()
+    frame["lon"] = points.geometry.x
+    frame["lat"] = points.geometry.y
+    where = zones.classify(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    for column in ("country", "zone", "coastal_state", "coastal_iso_a3"):
+        frame[column] = where[column].astype(object).where(where[column].notna(), None).to_numpy()
+    frame["coast_nm"] = where["coast_nm"].to_numpy()
+
+    bases = dataset["bases"]
+    frame["nearest_base"] = None
+    frame["nearest_base_nm"] = np.nan
+    frame["nearest_base_km"] = np.nan
+    if len(bases):
+        found = nearest(points, bases, exclude_same_id=False)
+        own = nearest(points[points["layer"] == "bases"], bases, exclude_same_id=True)
+        found.loc[own.index] = own
+        frame["nearest_base"] = found["nearest_id"]
+        frame["nearest_base_nm"] = found["nearest_nm"].astype(float)
+        frame["nearest_base_km"] = found["nearest_km"].astype(float)
+
+    frame["nearest_asset"] = None
+    frame["nearest_asset_nm"] = np.nan
+    assets = points[points["layer"] == "assets"]
+    movers = points[points["layer"].isin(["assets", "strikes"])]
+    if len(assets) and len(movers):
+        found = nearest(movers, assets, exclude_same_id=True)
+        frame.loc[found.index, "nearest_asset"] = found["nearest_id"]
+        frame.loc[found.index, "nearest_asset_nm"] = found["nearest_nm"].astype(float)
+
+    frame["home_base"] = None
+    frame["home_base_nm"] = np.nan
+    if len(assets):
+        homes = home_bases(dataset).set_index(dataset["assets"]["id"])
+        is_asset = frame["layer"] == "assets"
+        ids = frame.loc[is_asset, "id"]
+        frame.loc[is_asset, "home_base"] = homes["home_base"].reindex(ids).to_numpy()
+        frame.loc[is_asset, "home_base_nm"] = homes["home_base_nm"].reindex(ids).to_numpy()
+
+    frame["to"] = to
+    if target is not None:
+        km = geodesy.distance_km(
+            frame["lon"].to_numpy(), frame["lat"].to_numpy(), target[0], target[1]
+        )
+        frame["to_km"] = km
+        frame["to_nm"] = km / geodesy.KM_PER_NM
+    else:
+        frame["to_km"] = np.nan
+        frame["to_nm"] = np.nan
+    return gpd.GeoDataFrame(frame[[*ANALYSIS_COLUMNS, "geometry"]], geometry="geometry", crs=4326)
+
+
+def strikes_by_zone(dataset: Dataset) -> pd.DataFrame:
+    """Strikes and deaths per maritime zone and coastal state (:func:`geo.analysis.zones.classify`).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``zone``, ``coastal_state``, ``strikes``, ``killed`` (known tolls
+        summed) and ``killed_unknown`` (strikes whose toll is null), in zone order
+        (land, territorial sea, contiguous zone, EEZ, high seas).
+    """
+    strikes = dataset["strikes"]
+    strikes = strikes[strikes.geometry.geom_type == "Point"] if len(strikes) else strikes
+    columns = ["zone", "coastal_state", "strikes", "killed", "killed_unknown"]
+    if len(strikes) == 0:
+        return pd.DataFrame(columns=columns)
+    where = zones.classify(strikes.geometry.x.to_numpy(), strikes.geometry.y.to_numpy())
+    killed = pd.to_numeric(strikes["killed"], errors="coerce").to_numpy()
+    table = pd.DataFrame(
+        {
+            "zone": where["zone"].astype(str).to_numpy(),
+            "coastal_state": where["coastal_state"].astype(object).fillna("(none)").to_numpy(),
+            "killed": np.nan_to_num(killed),
+            "killed_unknown": np.isnan(killed).astype(int),
+        }
+    )
+    grouped = table.groupby(["zone", "coastal_state"], sort=False).agg(
+        strikes=("killed", "size"),
+        killed=("killed", "sum"),
+        killed_unknown=("killed_unknown", "sum"),
+    )
+    grouped = grouped.reset_index()
+    grouped["killed"] = grouped["killed"].astype(int)
+    order = {zone: rank for rank, zone in enumerate(zones.ZONES)}
+    grouped = grouped.sort_values(
+        ["zone", "coastal_state"], key=lambda s: s.map(order) if s.name == "zone" else s
+    )
+    return grouped[columns].reset_index(drop=True)
+
+
+def summary(dataset: Dataset) -> dict[str, Any]:
+    """:func:`geo.data.selection.summary` plus ``strikes_by_zone`` (records) and the EEZ caveat."""
+    figures = base_summary(dataset)
+    figures["strikes_by_zone"] = strikes_by_zone(dataset).to_dict("records")
+    figures["eez_caveat"] = zones.EEZ_CAVEAT
+    return figures
+
+
+# --- range rings ------------------------------------------------------------------------------
+
+
+def _centres(frame_or_points: Any) -> gpd.GeoDataFrame:
+    if isinstance(frame_or_points, gpd.GeoDataFrame):
+        frame = frame_or_points.copy()
+        frame = frame.set_geometry(_points(frame).values).set_crs(4326, allow_override=True)
+    elif isinstance(frame_or_points, gpd.GeoSeries):
+        frame = gpd.GeoDataFrame(
+            geometry=_points(gpd.GeoDataFrame(geometry=frame_or_points)).values, crs=4326
+        )
+    else:
+        pairs = [tuple(p) for p in frame_or_points]
+        frame = gpd.GeoDataFrame(
+            geometry=[shapely.Point(float(p[0]), float(p[1])) for p in pairs], crs=4326
+        )
+    if "id" not in frame:
+        frame["id"] = [f"point-{i + 1}" for i in range(len(frame))]
+    if "name" not in frame:
+        frame["name"] = frame["id"]
+    return frame.reset_index(drop=True)
+
+
+def range_rings(
+    frame_or_points: gpd.GeoDataFrame | gpd.GeoSeries | Iterable[tuple[float, float]],
+    radius_km: float | Iterable[float] | None = None,
+    ranges: pd.DataFrame | str | Mapping[str, Any] | Iterable[Mapping[str, Any]] | None = None,
+    n: int = 256,
+) -> gpd.GeoDataFrame:
+    """Geodesic range rings around bases, assets or bare (lon, lat) points.
+
+    Parameters
+    ----------
+    frame_or_points : GeoDataFrame, GeoSeries or iterable of (lon, lat)
+        Centres. A frame's ``id``/``name``/``type``/``designation`` are used.
+    radius_km : float or iterable of float, optional
+        Draw these radii around every centre. When None, each centre gets a ring
+        per nominal range of its type (:mod:`geo.analysis.ranges`; centres matching none get none).
+    ranges : DataFrame, path, mapping or list, optional
+        Overrides of the nominal range table (see :func:`geo.analysis.ranges.load_ranges`),
+        or a table already loaded.
+    n : int
+        Vertices per ring.
+
+    Returns
+    -------
+    GeoDataFrame
+        Columns ``center_id``, ``name``, ``radius_km``, ``radius_nm``, ``label``,
+        ``source``, ``url``, ``range_key`` and geometry (EPSG:4326, valid,
+        split at the antimeridian).
+    """
+    centres = _centres(frame_or_points)
+    rows: list[dict[str, Any]] = []
+    if radius_km is not None:
+        radii = [float(radius_km)] if np.isscalar(radius_km) else [float(r) for r in radius_km]
+        for _, centre in centres.iterrows():
+            for radius in radii:
+                rows.append(
+                    {
+                        **_ring_row(centre, radius, n),
+                        "label": _label("", radius),
+                        "source": "radius given by the user",
+                        "url": None,
+                        "range_key": None,
+                    }
+                )
+    else:
+        table = ranges if isinstance(ranges, pd.DataFrame) else load_table(ranges)
+        for _, centre in centres.iterrows():
+            for key in range_table.match_ranges(centre.to_dict(), table):
+                entry = table.loc[key]
+                radius = float(entry["radius_km"])
+                rows.append(
+                    {
+                        **_ring_row(centre, radius, n),
+                        "label": _label(entry["label"], radius),
+                        "source": entry["source"],
+                        "url": entry["url"],
+                        "range_key": key,
+                    }
+                )
+    columns = ["center_id", "name", "radius_km", "radius_nm", "label", "source", "url", "range_key"]
+    if not rows:
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=4326)
+    frame = pd.DataFrame(rows)
+    return gpd.GeoDataFrame(frame[columns], geometry=frame["geometry"].tolist(), crs=4326)
+
+
+def load_table(overrides: Any = None) -> pd.DataFrame:
+    """The nominal range table with overrides (see :func:`geo.analysis.ranges.load_ranges`)."""
+    return range_table.load_ranges(overrides)
+
+
+def _ring_row(centre: pd.Series, radius: float, n: int) -> dict[str, Any]:
+    point = centre.geometry
+    return {
+        "center_id": centre["id"],
+        "name": centre["name"],
+        "radius_km": radius,
+        "radius_nm": radius / geodesy.KM_PER_NM,
+        "geometry": geodesy.geodesic_circle(point.x, point.y, radius, n=n),
+    }
+
+
+def _label(text: str, radius: float) -> str:
+    figures = f"{radius:,.0f} km ({radius / geodesy.KM_PER_NM:,.0f} nm)"
+    return f"{text}: {figures}" if text else figures

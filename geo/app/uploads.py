@@ -1,0 +1,81 @@
+"""The Streamlit app's data in and out: uploads, their problems, downloads.
+
+Uploaded files become the ``{name: bytes}`` that :func:`geo.data.reading.load_bytes` reads
+(nothing is written to disk), with a content digest as cache key; the problems
+found become a table; the data in view becomes a GeoJSON download. No Streamlit
+and no folium.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from geo.data import files as data_files
+from geo.data import writing
+from geo.data.reading import Dataset
+from geo.data.schema import Problem
+
+# --- data in and out -----------------------------------------------------------------------
+
+
+def content_key(files: Mapping[str, bytes]) -> str:
+    """A digest of file names and contents: the cache key of a data set."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def upload_files(uploads: Mapping[str, bytes]) -> tuple[dict[str, bytes], list[Problem]]:
+    """Turn uploaded files into the ``{name: bytes}`` that ``reading.load_bytes`` reads.
+
+    Zip files are unpacked (``geo.data.files.read_zip``, with its size limits); other files
+    are passed on by name and checked by ``load_bytes``. Nothing is written to disk.
+    """
+    files: dict[str, bytes] = {}
+    problems: list[Problem] = []
+    for name, data in uploads.items():
+        if PurePosixPath(name).suffix.lower() == ".zip":
+            more, more_problems = data_files.read_zip(name, data)
+            files.update(more)
+            problems.extend(more_problems)
+        else:
+            files[name] = data
+    return files, problems
+
+
+def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """One row per problem: file, feature (position), id, field, problem."""
+    rows = [
+        {
+            "file": p.file,
+            "feature": "" if p.index is None else f"{p.item} {p.index}",
+            "id": p.feature_id or "",
+            "field": p.field or "",
+            "problem": p.message,
+        }
+        for p in problems
+    ]
+    return pd.DataFrame(rows, columns=["file", "feature", "id", "field", "problem"])
+
+
+def dataset_geojson(dataset: Dataset) -> str:
+    """All layers of ``dataset`` as one RFC 7946 FeatureCollection (text).
+
+    Each feature keeps its properties and gains ``layer``, so that the layers
+    can be told apart (and split again).
+    """
+    features = []
+    for layer, frame in dataset.layers.items():
+        if len(frame):
+            for feature in writing.to_feature_collection(frame)["features"]:
+                feature["properties"] = {"layer": layer, **feature["properties"]}
+                features.append(feature)
+    document = {"type": "FeatureCollection", "features": features}
+    return json.dumps(document, ensure_ascii=False)

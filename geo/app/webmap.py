@@ -1,0 +1,292 @@
+"""The app's map glue: the folium map of a view, the selection highlight, exports, assets.
+
+The Streamlit app (``app.py``) draws the map of ``geo.web.maps.build_map`` with
+``streamlit-folium``. Three things here make that work offline and keep the view
+steady while the user explores:
+
+- :func:`publish_assets` copies the installed Leaflet files under ``static/`` (served by
+  Streamlit at ``/app/static/``) and :func:`view_map` points the map's script and style
+  links there, so the component iframe needs no network;
+- :func:`highlight` draws the selected feature as a separate feature group, which
+  ``st_folium`` adds to the map in place (``feature_group_to_add``): a click does not
+  reload the map;
+- :data:`RETURNED_OBJECTS` limits what the map reports back (clicks and the view).
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.app import clicks
+from geo.app import state as app_state
+from geo.app import view as app_view
+from geo.app.state import ViewState
+from geo.data.reading import Dataset
+from geo.slides import browser, render
+from geo.web import assets
+from geo.web.escape import script_json
+from geo.web.export import html_document
+from geo.web.maps import CAVEAT, build_map
+from geo.web.payload import extent
+
+RETURNED_OBJECTS = [
+    "last_object_clicked",
+    "last_active_drawing",
+    "last_object_clicked_tooltip",
+    "center",
+    "zoom",
+    "bounds",
+]
+"""What ``st_folium`` reports back: the click (position, clicked layer, tooltip) and the view."""
+
+CAVEAT_LINE = CAVEAT
+"""The maps' caveat ("open sources; positions approximate"), shown above the app's map."""
+HIGHLIGHT_COLOUR = "#fab005"  # yellow: no symbol, zone or ring uses it
+VENDOR = "vendor"
+
+
+def publish_assets(static_dir: Path, base_url_path: str = "") -> str:
+    """Copy the map's JavaScript and CSS files into ``static_dir/vendor`` (idempotent).
+
+    Files that are already there and identical are left alone, so this is cheap
+    on every start-up. ``static/vendor/`` is generated (and git-ignored).
+
+    Parameters
+    ----------
+    static_dir : Path
+        The ``static/`` folder beside ``app.py``.
+    base_url_path : str
+        Streamlit's ``server.baseUrlPath`` (empty when the app is served at ``/``).
+
+    Returns
+    -------
+    str
+        The URL under which the files are served, e.g. ``/app/static/vendor``.
+    """
+    target = static_dir / VENDOR
+    for relative, source in assets.vendor_files().items():
+        destination = target / relative
+        if destination.exists() and filecmp.cmp(source, destination, shallow=False):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    prefix = "/" + base_url_path.strip("/") if base_url_path.strip("/") else ""
+    return f"{prefix}/app/static/{VENDOR}"
+
+
+def initial_view(view: Dataset) -> tuple[tuple[float, float] | None, int | None]:
+    """Centre and zoom that show the features of ``view`` (see :func:`geo.app.clicks.fit_view`)."""
+    return clicks.fit_view(extent(view))
+
+
+def view_map(
+    view: Dataset,
+    state: ViewState,
+    day: date | None,
+    *,
+    rings: Any = None,
+    zones: Any = None,
+    assets_url: str | None = None,
+    title: str | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    in_app: bool = True,
+) -> folium.Map:
+    """Build the map of a view with ``geo.web.maps.build_map``.
+
+    Parameters
+    ----------
+    view : Dataset
+        What the map holds (:func:`geo.app.view.on_map`): filtered and as-of selected, or
+        with ``state.timeline`` filtered only (the page's time slider selects by date).
+    state : ViewState
+        The user's choices (window, basemap, uncertainty circles, timeline).
+    day : date or None
+        The as-of date in force (shown on the map; the time slider's starting point).
+    rings, zones : GeoDataFrame, optional
+        Range rings and maritime zones to draw.
+    assets_url : str, optional
+        Where the app serves the Leaflet files (:func:`publish_assets`); None keeps
+        the map's own links (an export inlines them).
+    title : str, optional
+        Title drawn on the map.
+    bounds : (west, south, east, north), optional
+        Area to show.
+    in_app : bool
+        Leave the title to the page and fold the legend. (Wherever it is drawn, a click on
+        a feature reports the feature's id to ``st_folium``: see :mod:`geo.web.script`.)
+
+    Returns
+    -------
+    folium.Map
+    """
+    fmap = build_map(
+        view,
+        as_of=day,
+        since=app_state.window_start(day, state.window),
+        title=title,
+        basemap=state.basemap,
+        rings=rings,
+        zones=zones,
+        show_uncertainty=state.uncertainty,
+        bounds=bounds,
+        title_block=not in_app,
+        timeline=state.timeline,
+    )
+    if in_app:
+        fmap.add_child(AppStyle())
+    if assets_url:
+        assets.use_local_assets(fmap, assets_url)
+    return fmap
+
+
+class AppStyle(MacroElement):
+    """Map style for the app's smaller map: the legend folds to its title until hovered."""
+
+    _template = Template(
+        """
+{% macro header(this, kwargs) %}<style>
+.pm-legend .pm-row { display: none; }
+.pm-legend:hover .pm-row { display: flex; }
+.pm-legend h2 { margin: 0; cursor: default; }
+.pm-legend:hover h2 { margin-bottom: 4px; }
+.pm-legend h2::after { content: " \\25B8"; }
+.pm-legend:hover h2::after { content: ""; }
+</style>{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "AppStyle"
+
+
+class _Halo(MacroElement):
+    """A non-interactive outline around one geometry (GeoJSON), drawn by Leaflet.
+
+    ``interactive: false`` lets clicks through to the feature underneath; folium's
+    vector layers cannot set that option, hence this element.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJSON({{ this.geometry }}, {
+    interactive: false,
+    style: function () { return {{ this.line_style }}; },
+    pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {{ this.point_style }});
+    }
+}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, geometry: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "Halo"
+        # Serialised by geo.web.escape, like every value that reaches the page.
+        self.geometry = script_json(geometry)
+        self.line_style = script_json(
+            {"color": HIGHLIGHT_COLOUR, "weight": 9, "opacity": 0.6, "fill": False}
+        )
+        self.point_style = script_json(
+            {
+                "radius": 20,
+                "color": HIGHLIGHT_COLOUR,
+                "weight": 5,
+                "opacity": 1,
+                "fill": True,
+                "fillColor": HIGHLIGHT_COLOUR,
+                "fillOpacity": 0.18,
+                "interactive": False,
+            }
+        )
+
+
+def highlight(dataset: Dataset, fid: str | None) -> folium.FeatureGroup | None:
+    """A feature group that outlines the selected feature, or None when nothing is selected.
+
+    Given to ``st_folium`` as ``feature_group_to_add``, it is swapped in place on
+    the map when the selection changes, without reloading the map.
+    """
+    if not fid:
+        return None
+    features = app_view.all_features(dataset)
+    match = features[features["id"] == fid]
+    if match.empty:
+        return None
+    group = folium.FeatureGroup(name="Selected", control=False)
+    group.add_child(_Halo(match.geometry.iloc[0].__geo_interface__))
+    return group
+
+
+def view_title(state: ViewState, day: date | None) -> str:
+    """The title of an exported view (no date with the timeline: the page shows it as it plays)."""
+    if state.timeline or not day:
+        return "Military posture"
+    return f"Military posture, as of {day.isoformat()}"
+
+
+def view_html(
+    view: Dataset,
+    state: ViewState,
+    day: date | None,
+    *,
+    rings: Any = None,
+    zones: Any = None,
+) -> str:
+    """The view as one self-contained HTML page (Leaflet inlined; opens with no network).
+
+    ``view`` as for :func:`view_map`: with ``state.timeline`` the page can play the build-up.
+    """
+    return html_document(
+        view_map(
+            view,
+            state,
+            day,
+            rings=rings,
+            zones=zones,
+            title=view_title(state, day),
+            in_app=False,
+        )
+    )
+
+
+def view_png(
+    dataset: Dataset,
+    state: ViewState,
+    day: date | None,
+    bounds: tuple[float, float, float, float] | None = None,
+) -> tuple[bytes | None, list[str]]:
+    """The view as a PNG briefing slide (``geo.slides.render``, headless Chromium).
+
+    Returns
+    -------
+    png : bytes or None
+        None when no PNG could be made.
+    messages : list of str
+        Why not, or what was changed (an online basemap that could not load falls
+        back to the offline one).
+    """
+    messages: list[str] = []
+    try:
+        data = render.slide_png_bytes(
+            dataset,
+            as_of=day,
+            since=app_state.window_start(day, state.window),
+            basemap=state.basemap,
+            title=view_title(state, day),
+            bounds=bounds,
+            warn=messages.append,
+        )
+    except browser.PngError as error:
+        return None, [*messages, f"No PNG: {error}"]
+    return data, messages

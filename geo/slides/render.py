@@ -1,0 +1,204 @@
+"""Briefing slides as PNG: a map's self-contained HTML photographed by headless Chromium.
+
+:func:`render_slide` draws one slide with a :class:`geo.slides.browser.SlideRenderer`;
+:func:`render_png` writes one slide per date with one browser for all of them. When
+the tiles of an online basemap cannot load (no network), the slide is drawn again on
+the offline basemap rather than on a blank background, with a one-line warning, and
+later slides of the same renderer go to the offline basemap at once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from geo.data import selection
+from geo.data.reading import Dataset
+from geo.slides.browser import DEFAULT_SIZE, SlideRenderer, TileStatus
+from geo.slides.options import check_outputs, output_paths, write_output
+
+DEFAULT_CAVEAT = "UNCLASSIFIED - OPEN SOURCES - POSITIONS APPROXIMATE"
+OFFLINE_BASEMAP = "offline"
+
+
+@contextmanager
+def _renderer_or(renderer: SlideRenderer | None) -> Iterator[SlideRenderer]:
+    if renderer is not None:
+        yield renderer
+        return
+    with SlideRenderer() as own:
+        yield own
+
+
+@dataclass
+class SlideOptions:
+    """What a slide shows; the same things the ``export png`` command takes.
+
+    ``as_of`` is one date here; lists and ranges are for :func:`render_png`.
+    """
+
+    as_of: date | str | None = None
+    since: date | str | None = None
+    basemap: str = "light"
+    title: str | None = None
+    size: tuple[int, int] = DEFAULT_SIZE
+    scale: int = 1
+    bounds: tuple[float, float, float, float] | None = None
+    caveat: str = DEFAULT_CAVEAT
+
+
+def slide_html(dataset: Dataset, options: SlideOptions, basemap: str | None = None) -> str:
+    """Build the slide's self-contained HTML: the map plus the slide decorations."""
+    from geo.slides import decorations
+
+    return decorations.slide_document(dataset, options, basemap or options.basemap)
+
+
+@dataclass
+class Slide:
+    """One rendered slide: the PNG, the page text it showed, the basemap actually used."""
+
+    png: bytes
+    text: str
+    basemap: str
+    as_of: date | None
+    tiles: TileStatus
+
+
+def _warn_stderr(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def render_slide(
+    dataset: Dataset,
+    options: SlideOptions,
+    renderer: SlideRenderer | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Slide:
+    """Render one slide; fall back to the offline basemap when tiles cannot load.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The whole data set (the as-of selection is made here).
+    options : SlideOptions
+        What to show.
+    renderer : SlideRenderer, optional
+        A started renderer to reuse (batches); default a new browser for this slide.
+    warn : callable, optional
+        Receives the one-line warning about a fallback; default prints to stderr.
+    """
+    warn = warn or _warn_stderr
+    day = selection.to_day(options.as_of) if options.as_of is not None else None
+    day = day or selection.latest_date(dataset)
+    options = SlideOptions(**{**options.__dict__, "as_of": day})
+    with _renderer_or(renderer) as active:
+        basemap = options.basemap
+        if basemap in active.failed_basemaps:
+            basemap = OFFLINE_BASEMAP
+        capture = active.capture(
+            slide_html(dataset, options, basemap),
+            options.size,
+            options.scale,
+            incomplete_shot=basemap == OFFLINE_BASEMAP,
+        )
+        if not capture.tiles.complete and basemap != OFFLINE_BASEMAP:
+            warn(
+                f"warning: basemap {basemap!r}: {capture.tiles.describe()} (no network?); "
+                f"using the {OFFLINE_BASEMAP!r} basemap instead"
+            )
+            active.failed_basemaps.add(basemap)
+            basemap = OFFLINE_BASEMAP
+            capture = active.capture(
+                slide_html(dataset, options, basemap), options.size, options.scale
+            )
+    return Slide(capture.png, capture.text, basemap, day, capture.tiles)
+
+
+def slide_png_bytes(
+    dataset: Dataset,
+    *,
+    renderer: SlideRenderer | None = None,
+    warn: Callable[[str], None] | None = None,
+    **options: Any,
+) -> bytes:
+    """Return one briefing slide as PNG bytes (for a download button).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The whole data set.
+    renderer : SlideRenderer, optional
+        A started renderer to reuse.
+    warn : callable, optional
+        Receives warnings (basemap fallback); default stderr.
+    **options
+        The fields of :class:`SlideOptions`: ``as_of``, ``since``, ``basemap``,
+        ``title``, ``size``, ``scale``, ``bounds``, ``caveat``.
+    """
+    return render_slide(dataset, SlideOptions(**options), renderer, warn).png
+
+
+def render_png(
+    dataset: Dataset,
+    out: str | os.PathLike[str],
+    *,
+    as_of: Any = None,
+    force: bool = False,
+    renderer: SlideRenderer | None = None,
+    warn: Callable[[str], None] | None = None,
+    on_written: Callable[[Path, Slide], None] | None = None,
+    **options: Any,
+) -> list[Path]:
+    """Write one slide, or one per date, as PNG files; one browser for all of them.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The whole data set.
+    out : path
+        The PNG to write; for a list or range of dates each file gets the date in
+        its name (``out_2025-09-01.png``).
+    as_of : date, str or sequence of dates, optional
+        One date, a list/range string (see :func:`geo.slides.options.parse_dates`) or a sequence;
+        default the latest date in the data.
+    force : bool
+        Overwrite existing files; without it, nothing is written when one exists.
+    renderer, warn
+        As for :func:`render_slide`.
+    on_written : callable, optional
+        Called with each path and slide once written (progress output).
+    **options
+        The other fields of :class:`SlideOptions`.
+
+    Returns
+    -------
+    list of Path
+        The files written, in date order.
+
+    Raises
+    ------
+    OutputExists
+        When an output exists and ``force`` is false (checked before rendering).
+    ValueError
+        On a bad date list.
+    PngError
+        When no browser is found or rendering fails.
+    """
+    targets = output_paths(Path(out), as_of)
+    check_outputs([path for _, path in targets], force)
+    written: list[Path] = []
+    with _renderer_or(renderer) as active:
+        for day, path in targets:
+            made = render_slide(dataset, SlideOptions(as_of=day, **options), active, warn)
+            write_output(path, made.png, force)
+            written.append(path)
+            if on_written:
+                on_written(path, made)
+    return written

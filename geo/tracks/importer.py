@@ -1,0 +1,245 @@
+"""The ``tracks import`` command as a function: ping files in, ``DIR/tracks.geojson`` out.
+
+:func:`import_tracks` reads the ping files (:func:`geo.tracks.readers.read_pings`), decides the
+source the tracks cite (:func:`source_for_import`: a record of the directory's
+``sources.json``, or a new ``sources.json`` when there is none), builds the tracks against
+the directory's assets and ids (:func:`geo.tracks.legs.build_tracks`) and writes them. Input
+files are only read; an existing file is never overwritten without ``force``, and an
+existing ``sources.json`` never.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.data import reading, writing
+from geo.tracks.features import slug
+from geo.tracks.legs import DEFAULT_TOLERANCE_M, Stage, Thresholds, TrackReport, build_tracks
+from geo.tracks.pings import BadPings, Pings
+from geo.tracks.readers import read_pings
+
+
+class SourceError(ValueError):
+    """The ``--source`` given cannot be used (the message says what to do)."""
+
+
+def source_for_import(
+    sources: pd.DataFrame | None,
+    source_id: str | None,
+    pings: pd.DataFrame,
+    files: list[str],
+) -> tuple[str, dict[str, str] | None]:
+    """Decide which source record imported tracks cite.
+
+    With ``source_id``, it must be a record of the data directory's ``sources.json``.
+    Without one, a record is proposed (``pings-<first file name>``, kind
+    ``flight-tracker`` or ``ship-tracker``, published on the date of the last ping) to be
+    written as a new ``sources.json``; an existing ``sources.json`` is never modified, so
+    then ``source_id`` is required.
+
+    Parameters
+    ----------
+    sources : DataFrame or None
+        The directory's sources (indexed by id), or None when it has no ``sources.json``.
+    source_id : str or None
+        The ``--source`` option.
+    pings : DataFrame
+        The usable pings (for the kind and the date of a new record).
+    files : list of str
+        Ping file names (for a new record's id and title).
+
+    Returns
+    -------
+    source_id : str
+    new_record : dict or None
+        The record to write as ``sources.json`` when there was none.
+
+    Raises
+    ------
+    SourceError
+        When ``source_id`` is not in an existing ``sources.json``, or is missing while
+        one exists.
+    """
+    if sources is not None:
+        if source_id is not None and source_id in sources.index:
+            return source_id, None
+        trackers = [
+            str(i)
+            for i, kind in sources["kind"].items()
+            if kind in ("flight-tracker", "ship-tracker")
+        ]
+        hint = f" (tracker sources there: {', '.join(trackers)})" if trackers else ""
+        example = json.dumps(_new_record(source_id or "my-tracker", pings, files))
+        what = (
+            f"--source {source_id!r} is not" if source_id else "--source is required: no id given"
+        )
+        raise SourceError(
+            f"{what} in sources.json{hint}; add a record such as {example} "
+            "and pass its id with --source"
+        )
+    if source_id is None:
+        stem = Path(files[0]).stem if files else "pings"
+        source_id = "pings-" + slug(pd.Series([stem])).iloc[0]
+    return source_id, _new_record(source_id, pings, files)
+
+
+def _new_record(source_id: str, pings: pd.DataFrame, files: list[str]) -> dict[str, str]:
+    ships = len(pings) > 0 and (pings["category"] == "ship").mean() > 0.5
+    last = pings["time"].max() if len(pings) else None
+    published = last.date().isoformat() if last is not None and pd.notna(last) else "1970-01-01"
+    names = ", ".join(Path(f).name for f in files)
+    return {
+        "id": source_id,
+        "title": f"Position pings imported from {names}",
+        "publisher": "unknown (imported ping files)",
+        "published": published,
+        "kind": "ship-tracker" if ships else "flight-tracker",
+        "notes": "Created by `python -m geo tracks import`; replace title and publisher with "
+        "the real origin of the pings (and add its url).",
+    }
+
+
+# --- the whole import, files in and out ---------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    """What :func:`import_tracks` read, built and wrote.
+
+    Attributes
+    ----------
+    tracks : GeoDataFrame
+        The tracks layer written.
+    report : TrackReport
+        Splitting and simplification figures.
+    pings : Pings
+        The pings read, their layouts and the rows not used while reading.
+    bad : BadPings
+        Every row not used, reading and building together.
+    source_id : str
+        The source the tracks cite.
+    created_sources : Path or None
+        ``sources.json`` when it was created (the directory had none).
+    directory_problems : int
+        Problems already in the data directory (other layers or sources).
+    written : bool
+        False when no leg could be built (then nothing was written).
+    """
+
+    tracks: gpd.GeoDataFrame
+    report: TrackReport
+    pings: Pings
+    bad: BadPings
+    source_id: str
+    created_sources: Path | None
+    directory_problems: int
+    written: bool
+
+
+def import_tracks(
+    paths: list[str | Path],
+    out: str | Path,
+    *,
+    source: str | None = None,
+    id_column: str | None = None,
+    category: str | None = None,
+    thresholds: dict[str, Thresholds] | None = None,
+    tolerance_m: float = DEFAULT_TOLERANCE_M,
+    force: bool = False,
+    on_bytes: Callable[[int], None] | None = None,
+    stage: Stage | None = None,
+) -> ImportResult:
+    """Read ping files, build tracks and write ``DIR/tracks.geojson`` (the ``tracks import``).
+
+    The data directory ``DIR`` is the folder of ``out``: its assets are matched, its
+    ``sources.json`` must hold ``source`` (or, when it has none, one is created; see
+    :func:`source_for_import`). Input files are only read; nothing is written when an
+    error is raised.
+
+    Parameters
+    ----------
+    paths : list of path
+        Ping files (CSV, Parquet, KML, GPX).
+    out : path
+        Output file; must be named ``tracks.geojson``.
+    source, id_column, category
+        The ``--source``, ``--asset-id-col`` and ``--category`` options.
+    thresholds : dict, optional
+        Per category; default :data:`geo.tracks.legs.THRESHOLDS`.
+    tolerance_m : float
+        Simplification tolerance in metres.
+    force : bool
+        Replace an existing ``out``.
+    on_bytes, stage : callable, optional
+        Progress: bytes of input read; name of each building stage.
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    PingError
+        A file cannot be read or its layout is not recognised.
+    SourceError
+        ``source`` is not usable.
+    FileExistsError
+        ``out`` exists and ``force`` is False.
+    """
+    out = Path(out)
+    if out.exists() and not force:
+        raise FileExistsError(str(out))
+    directory = out.parent
+    sources_file = directory / "sources.json"
+    others = [directory / f"{layer}.geojson" for layer in ("bases", "assets", "strikes", "places")]
+    present = [path for path in [*others, sources_file] if path.exists()]
+    dataset = reading.load(present) if present else None
+
+    pings = read_pings(paths, id_column, category, on_bytes)
+    try:
+        source_id, record = source_for_import(
+            dataset.sources if dataset is not None and sources_file.exists() else None,
+            source,
+            pings.frame,
+            [str(path) for path in paths],
+        )
+    except SourceError as error:
+        broken = [p for p in (dataset.problems if dataset else []) if p.file == str(sources_file)]
+        if broken:  # the id may be there, in a record that could not be read
+            raise SourceError(f"{error}; note: {broken[0]}") from None
+        raise
+    taken = set()
+    if dataset is not None:
+        for layer in ("bases", "assets", "strikes", "places"):
+            taken.update(str(i) for i in dataset.layers[layer]["id"])
+    tracks, report = build_tracks(
+        pings.frame,
+        source_id,
+        assets=dataset.layers["assets"] if dataset is not None else None,
+        thresholds=thresholds,
+        tolerance_m=tolerance_m,
+        taken_ids=taken,
+        stage=stage,
+    )
+    bad = BadPings()
+    bad.merge(pings.bad)
+    bad.merge(report.bad)
+    problems = len(dataset.problems) if dataset is not None else 0
+    if report.legs == 0:  # nothing to write: the caller shows why (the bad pings)
+        return ImportResult(tracks, report, pings, bad, source_id, None, problems, written=False)
+    if stage is not None:
+        stage("writing")
+    writing.write_geojson(tracks, out, overwrite=force)
+    created = None
+    if record is not None:
+        # "x": a sources.json that appeared meanwhile is never overwritten.
+        with sources_file.open("x", encoding="utf-8") as handle:
+            handle.write(json.dumps([record], indent=2) + "\n")
+        created = sources_file
+    return ImportResult(tracks, report, pings, bad, source_id, created, problems, written=True)

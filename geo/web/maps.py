@@ -1,0 +1,164 @@
+"""Build the layered folium map of a data set.
+
+The features travel as one compact payload (:func:`geo.web.payload.build_payload`) that
+:class:`geo.web.script.MapData` draws: points and uncertainty circles on one canvas of its
+own, lines and areas on Leaflet's canvas. Title block, legend and scale bar are
+:mod:`geo.web.panels`. Nothing from the data is put into HTML here; the page builds popups
+from text nodes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import folium
+import geopandas as gpd
+
+from geo.data.reading import Dataset
+from geo.web.escape import html_text
+from geo.web.legend import as_of_text, legend_entries, source_line
+from geo.web.panels import Legend, PageStyle, ScaleBar, Timeline, TitleBlock
+from geo.web.payload import build_payload
+from geo.web.script import MapData
+
+CAVEAT = "Open sources; positions approximate"
+DEFAULT_TITLE = "posturemap: military posture from open sources"
+
+
+def build_map(
+    dataset: Dataset,
+    *,
+    as_of: date | None = None,
+    since: date | None = None,
+    title: str | None = None,
+    basemap: str = "light",
+    rings: gpd.GeoDataFrame | None = None,
+    zones: gpd.GeoDataFrame | None = None,
+    show_uncertainty: bool = True,
+    bounds: tuple[float, float, float, float] | None = None,
+    timeline: bool = False,
+    caveat: str = CAVEAT,
+    legend: bool = True,
+    title_block: bool = True,
+) -> folium.Map:
+    """Build the layered map of ``dataset``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        Usually already selected with :func:`geo.data.selection.as_of`; with ``timeline`` the
+        whole data set, which the page's time slider then selects from.
+    as_of, since : date, optional
+        Shown in the title block (and the timeline's starting point).
+    title : str, optional
+        Title text (escaped); a generic title by default.
+    basemap : str
+        One of :data:`geo.web.basemaps.BASEMAPS`; ``offline`` needs no network. The offline
+        map is always offered as an alternative in the layer control.
+    rings, zones : GeoDataFrame, optional
+        From :func:`geo.analysis.joins.range_rings` and :func:`geo.analysis.zonebands.zone_bands`.
+    show_uncertainty : bool
+        Draw uncertainty circles.
+    bounds : (west, south, east, north), optional
+        The initial view; default the features' extent.
+    timeline : bool
+        Add a time slider and play button.
+    caveat : str
+        The caveat line.
+    legend, title_block : bool
+        Include the legend and the title block.
+
+    Returns
+    -------
+    folium.Map
+        Uses Leaflet only (no jQuery, Bootstrap or icon fonts). Export it with
+        :func:`geo.web.export.html_document`; in Streamlit use
+        :func:`geo.web.assets.use_local_assets`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown basemap.
+    """
+    timeline_spec = None
+    if timeline:
+        timeline_spec = _timeline_spec(dataset, as_of, since)
+    payload = build_payload(
+        dataset,
+        basemap=basemap,
+        rings=rings,
+        zones=zones,
+        show_uncertainty=show_uncertainty,
+        bounds=bounds,
+        timeline=timeline_spec,
+    )
+    fmap = folium.Map(
+        location=[15, -70], zoom_start=4, tiles=None, prefer_canvas=True, control_scale=False
+    )
+    fmap.default_js = [("leaflet", "leaflet.js")]
+    fmap.default_css = [("leaflet_css", "leaflet.css")]
+    fmap.add_child(PageStyle())
+    fmap.add_child(MapData(payload))
+    if timeline_spec is not None:
+        fmap.add_child(Timeline())
+    if title_block:
+        fmap.add_child(
+            TitleBlock(
+                title=html_text(title or DEFAULT_TITLE),
+                as_of=html_text(
+                    _timeline_text(timeline_spec) if timeline else as_of_text(as_of, since)
+                ),
+                sources=html_text(source_line(dataset)),
+                caveat=html_text(caveat),
+            )
+        )
+    if legend:
+        fmap.add_child(Legend(legend_entries(dataset, rings, zones, show_uncertainty)))
+    fmap.add_child(ScaleBar())
+    fmap.posturemap_bounds = payload["bounds"]  # for callers that frame a view (PNG export)
+    return fmap
+
+
+def _timeline_text(spec: dict[str, int | None] | None) -> str:
+    if spec is None:
+        return "Timeline: no dated features"
+    first = datetime.fromtimestamp(spec["start"] - 86400, tz=timezone.utc).date()
+    last = datetime.fromtimestamp(spec["end"] - 86400, tz=timezone.utc).date()
+    window = spec.get("window_days")
+    shown = f"; strikes and tracks of the last {window} days" if window else ""
+    return (
+        f"Timeline {first.isoformat()} to {last.isoformat()}{shown}: press play or move the slider"
+    )
+
+
+def _timeline_spec(
+    dataset: Dataset, as_of: date | None, since: date | None = None
+) -> dict[str, int | None] | None:
+    """The time slider: first and last day, the starting day, and the strike/track window.
+
+    Days are given as the end of the day (epoch seconds of the next midnight, UTC), the
+    moment :func:`geo.data.selection.as_of` selects at. A window of ``since`` to ``as_of``
+    (inclusive) moves with the slider: strikes and tracks of the last so many days.
+    """
+    stamps = []
+    for layer in ("assets", "tracks", "strikes"):
+        frame = dataset[layer]
+        for column in ("observed", "until"):
+            if column in frame and not frame.empty:
+                stamps.extend(t for t in frame[column].dropna())
+    if not stamps:
+        return None
+    first, last = min(stamps).date(), max(stamps).date()
+
+    def end_of(day: date) -> int:
+        return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) + 86400
+
+    now = as_of or last
+    window = (as_of - since).days + 1 if as_of and since and since <= as_of else None
+    return {
+        "start": end_of(first),
+        "end": end_of(last),
+        "now": end_of(min(max(now, first), last)),
+        "step_ms": 400,
+        "window_days": window,
+    }
