@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import geo
 from geo.data import selection
-from geo.slides import browser, render
+from geo.slides import browser, options, render
 
 
 def main() -> int:
@@ -55,7 +55,7 @@ def main() -> int:
     naive = time.perf_counter() - t
 
     t = time.perf_counter()
-    slide = render.SlideOptions(as_of=last, basemap=args.basemap)
+    slide = options.SlideOptions(as_of=last, basemap=args.basemap)
     render.slide_html(dataset, slide)
     html_s = time.perf_counter() - t
 

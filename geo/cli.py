@@ -19,7 +19,7 @@ from rich.table import Table
 from geo.data import reading as data_reading
 from geo.data import selection
 from geo.data.paths import default_data_dir
-from geo.slides import browser, options, render
+from geo.slides import errors, options, render
 
 app = typer.Typer(
     help="posturemap: map military asset positions from open sources.",
@@ -155,7 +155,7 @@ def export_png(
         str | None,
         typer.Option(help="W,S,E,N in degrees; default: fit the features shown."),
     ] = None,
-    caveat: Annotated[str, typer.Option(help="Caveat banner text.")] = render.DEFAULT_CAVEAT,
+    caveat: Annotated[str, typer.Option(help="Caveat banner text.")] = options.DEFAULT_CAVEAT,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Write a briefing slide as PNG: map, title, as-of date, legend, scale, sources, caveat."""
@@ -172,7 +172,7 @@ def export_png(
         raise fail(f"{out_file}: the output file name must end in .png", 2)
     try:
         options.check_outputs([path for _, path in targets], force)
-    except browser.PngError as error:
+    except errors.PngError as error:
         raise fail(str(error), error.code) from None
     dataset = load_checked(data)
 
@@ -199,7 +199,7 @@ def export_png(
             warn=lambda message: err.print(message, markup=False),
             on_written=written,
         )
-    except browser.PngError as error:
+    except errors.PngError as error:
         raise fail(str(error), error.code) from None
 
 

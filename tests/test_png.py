@@ -21,8 +21,8 @@ from jinja2 import Template
 from PIL import Image
 
 from geo.slides import browser as slides_browser
+from geo.slides import errors, render
 from geo.slides import options as slides_options
-from geo.slides import render
 
 pytestmark = pytest.mark.browser
 
@@ -110,7 +110,7 @@ def renderer() -> Iterator[slides_browser.SlideRenderer]:
     try:
         with slides_browser.SlideRenderer(tile_timeout=1.5) as started:
             yield started
-    except slides_browser.BrowserNotFound as error:
+    except errors.BrowserNotFound as error:
         pytest.skip(str(error))
 
 
@@ -128,7 +128,7 @@ def distinct_colours(image: Image.Image) -> int:
 
 def test_find_chromium_env_must_exist(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
-    with pytest.raises(slides_browser.BrowserNotFound, match="apt-get install -y chromium"):
+    with pytest.raises(errors.BrowserNotFound, match="apt-get install -y chromium"):
         slides_browser.find_chromium()
 
 
@@ -144,7 +144,7 @@ def test_find_chromium_order(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     assert slides_browser.find_chromium(str(bundled)) == str(fake)
     fake.unlink()
     assert slides_browser.find_chromium(str(bundled)) == str(bundled)
-    with pytest.raises(slides_browser.BrowserNotFound, match="POSTUREMAP_CHROMIUM"):
+    with pytest.raises(errors.BrowserNotFound, match="POSTUREMAP_CHROMIUM"):
         slides_browser.find_chromium(str(tmp_path / "not-installed"))
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(bundled))
     assert slides_browser.find_chromium(None) == str(bundled)
@@ -232,10 +232,10 @@ def test_fallback_to_offline_basemap(
     warnings: list[str] = []
     dataset = geo.load(tiny_dir)
     first = render.render_slide(
-        dataset, render.SlideOptions(size=(640, 360)), renderer, warnings.append
+        dataset, slides_options.SlideOptions(size=(640, 360)), renderer, warnings.append
     )
     second = render.render_slide(
-        dataset, render.SlideOptions(size=(640, 360)), renderer, warnings.append
+        dataset, slides_options.SlideOptions(size=(640, 360)), renderer, warnings.append
     )
     renderer.failed_basemaps.clear()
     assert first.basemap == second.basemap == "offline"
@@ -246,13 +246,13 @@ def test_fallback_to_offline_basemap(
 
 
 def test_renderer_not_started() -> None:
-    with pytest.raises(slides_browser.PngError, match="not started"):
+    with pytest.raises(errors.PngError, match="not started"):
         slides_browser.SlideRenderer().capture("<html></html>")
 
 
 def test_missing_browser_raises(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "nowhere"))
-    with pytest.raises(slides_browser.BrowserNotFound), slides_browser.SlideRenderer():
+    with pytest.raises(errors.BrowserNotFound), slides_browser.SlideRenderer():
         pass
 
 
@@ -285,14 +285,16 @@ def test_slide_offline(
 ) -> None:
     made = render.render_slide(
         tiny_dataset,
-        render.SlideOptions(basemap="offline", size=size, scale=scale, title="Slide <b>title</b>"),
+        slides_options.SlideOptions(
+            basemap="offline", size=size, scale=scale, title="Slide <b>title</b>"
+        ),
         renderer,
     )
     image = image_of(made.png)
     assert image.size == (size[0] * scale, size[1] * scale)
     assert made.basemap == "offline"
     assert "Slide <b>title</b>" in made.text  # escaped: shown as text, not markup
-    assert render.DEFAULT_CAVEAT in made.text
+    assert slides_options.DEFAULT_CAVEAT in made.text
     assert "As of 15 October 2025" in made.text
     assert "Sources: Test Wire" in made.text
     colours = image.getcolors(maxcolors=1 << 24)
@@ -312,7 +314,9 @@ def test_slide_land_and_sea_pixels(
     bounds = (-75.0, 5.0, -60.0, 20.0)
     made = render.render_slide(
         tiny_dataset,
-        render.SlideOptions(basemap="offline", size=(1000, 1000), bounds=bounds, caveat="CAVEAT X"),
+        slides_options.SlideOptions(
+            basemap="offline", size=(1000, 1000), bounds=bounds, caveat="CAVEAT X"
+        ),
         renderer,
     )
     image = image_of(made.png)

@@ -30,7 +30,7 @@ from geo.app import state as app_state
 from geo.app import view as app_view
 from geo.app.state import ViewState
 from geo.data.reading import Dataset
-from geo.slides import browser, render
+from geo.slides import errors, render
 from geo.web import assets
 from geo.web.escape import script_json
 from geo.web.export import html_document
@@ -287,6 +287,6 @@ def view_png(
             bounds=bounds,
             warn=messages.append,
         )
-    except browser.PngError as error:
+    except errors.PngError as error:
         return None, [*messages, f"No PNG: {error}"]
     return data, messages

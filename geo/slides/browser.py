@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geo.slides.errors import BrowserNotFound, PngError
+from geo.slides.options import DEFAULT_SIZE
+
 LAUNCH_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -32,7 +35,6 @@ INSTALL_HINT = (
     "to a Chromium executable"
 )
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
-DEFAULT_SIZE = (1920, 1080)
 TILE_TIMEOUT_S = 8.0
 LOAD_TIMEOUT_S = 30.0
 
@@ -71,16 +73,6 @@ _TILE_STATUS_JS = """
 _TWO_FRAMES_JS = (
     "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 )
-
-
-class PngError(Exception):
-    """A slide could not be made; ``code`` is the exit code for the command line."""
-
-    code = 1
-
-
-class BrowserNotFound(PngError):
-    """No Chromium to render with."""
 
 
 def find_chromium(bundled: str | None = None) -> str:

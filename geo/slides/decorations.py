@@ -21,14 +21,16 @@ from jinja2 import Template
 
 from geo.data import selection
 from geo.data.reading import Dataset
+from geo.slides.options import SlideOptions
 from geo.web.escape import html_text
+from geo.web.export import html_document
 from geo.web.legend import as_of_text
+from geo.web.maps import build_map
 from geo.web.payload import extent
 
 if TYPE_CHECKING:
     import folium
 
-    from geo.slides.render import SlideOptions
 
 DEFAULT_TITLE = "Military posture"
 FONT = "'Liberation Sans', Arial, 'Helvetica Neue', Helvetica, sans-serif"
@@ -413,9 +415,6 @@ def slide_document(dataset: Dataset, options: SlideOptions, basemap: str) -> str
     basemap : str
         The basemap to draw on (may differ from ``options.basemap`` after a fallback).
     """
-    from geo.web.export import html_document
-    from geo.web.maps import build_map
-
     since = selection.to_day(options.since) if options.since is not None else None
     shown = selection.as_of(dataset, options.as_of, since)
     bounds = options.bounds or features_bounds(shown)

@@ -10,21 +10,37 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from geo.data import selection
-from geo.slides.browser import PngError
+from geo.slides.errors import OutputExists, PngError
 from geo.web.basemaps import BASEMAPS as BASEMAP_NAMES
 
 MIN_SIDE, MAX_SIDE = 320, 7680
 SCALES = (1, 2)
 MAX_DATES = 400
+DEFAULT_SIZE = (1920, 1080)
+DEFAULT_CAVEAT = "UNCLASSIFIED - OPEN SOURCES - POSITIONS APPROXIMATE"
 
 
-class OutputExists(PngError):
-    """An output file exists and overwriting was not asked for."""
+@dataclass
+class SlideOptions:
+    """What a slide shows; the same things the ``export png`` command takes.
+
+    ``as_of`` is one date here; lists and ranges are for :func:`render_png`.
+    """
+
+    as_of: date | str | None = None
+    since: date | str | None = None
+    basemap: str = "light"
+    title: str | None = None
+    size: tuple[int, int] = DEFAULT_SIZE
+    scale: int = 1
+    bounds: tuple[float, float, float, float] | None = None
+    caveat: str = DEFAULT_CAVEAT
 
 
 # --- arguments ----------------------------------------------------------------

@@ -20,10 +20,10 @@ from typing import Any
 
 from geo.data import selection
 from geo.data.reading import Dataset
-from geo.slides.browser import DEFAULT_SIZE, SlideRenderer, TileStatus
-from geo.slides.options import check_outputs, output_paths, write_output
+from geo.slides import decorations
+from geo.slides.browser import SlideRenderer, TileStatus
+from geo.slides.options import SlideOptions, check_outputs, output_paths, write_output
 
-DEFAULT_CAVEAT = "UNCLASSIFIED - OPEN SOURCES - POSITIONS APPROXIMATE"
 OFFLINE_BASEMAP = "offline"
 
 
@@ -36,27 +36,8 @@ def _renderer_or(renderer: SlideRenderer | None) -> Iterator[SlideRenderer]:
         yield own
 
 
-@dataclass
-class SlideOptions:
-    """What a slide shows; the same things the ``export png`` command takes.
-
-    ``as_of`` is one date here; lists and ranges are for :func:`render_png`.
-    """
-
-    as_of: date | str | None = None
-    since: date | str | None = None
-    basemap: str = "light"
-    title: str | None = None
-    size: tuple[int, int] = DEFAULT_SIZE
-    scale: int = 1
-    bounds: tuple[float, float, float, float] | None = None
-    caveat: str = DEFAULT_CAVEAT
-
-
 def slide_html(dataset: Dataset, options: SlideOptions, basemap: str | None = None) -> str:
     """Build the slide's self-contained HTML: the map plus the slide decorations."""
-    from geo.slides import decorations
-
     return decorations.slide_document(dataset, options, basemap or options.basemap)
 
 

@@ -1,0 +1,17 @@
+"""What can go wrong making a slide, as typed errors: the command line and the app word them."""
+
+from __future__ import annotations
+
+
+class PngError(Exception):
+    """A slide could not be made; ``code`` is the exit code for the command line."""
+
+    code = 1
+
+
+class BrowserNotFound(PngError):
+    """No Chromium to render with."""
+
+
+class OutputExists(PngError):
+    """An output file exists and overwriting was not asked for."""
