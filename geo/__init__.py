@@ -7,7 +7,8 @@ The public API; data functions take and return GeoDataFrames (inside a
 from __future__ import annotations
 
 from geo.analysis.geodesy import distance_km, distance_nm, geodesic_circle
-from geo.analysis.joins import analyze, range_rings, strikes_by_zone
+from geo.analysis.joins import analyze, strikes_by_zone
+from geo.analysis.rings import range_rings
 from geo.analysis.zonebands import zone_bands
 from geo.analysis.zones import classify as classify_zones
 from geo.data.gaps import gap_lines

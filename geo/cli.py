@@ -373,7 +373,7 @@ def ring_layer(dataset: data_reading.Dataset, specs: list[str]):
     """Range rings for ``ID`` (nominal ranges) or ``ID:KM`` specs; unknown ids exit 1."""
     import pandas as pd
 
-    from geo.analysis import joins
+    from geo.analysis.rings import range_rings
 
     if not specs:
         return None
@@ -388,7 +388,7 @@ def ring_layer(dataset: data_reading.Dataset, specs: list[str]):
             radius = float(km) if km else None
         except ValueError:
             raise fail(f"--rings: {km!r} is not a distance in km", 2) from None
-        frames.append(joins.range_rings(centre, radius_km=radius))
+        frames.append(range_rings(centre, radius_km=radius))
     rings = pd.concat(frames, ignore_index=True)
     if rings.empty:
         err.print("--rings: no nominal range is known for those types; give ID:KM", markup=False)

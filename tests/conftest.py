@@ -21,7 +21,6 @@ import geo
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
-TEST_DATA = Path(__file__).resolve().parent / "data"
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 

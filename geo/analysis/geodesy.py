@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from pyproj import CRS, Geod
@@ -264,3 +265,23 @@ def aeqd_scale_bound(lon0: float, lat0: float, lons: object, lats: object) -> fl
     if c >= math.pi * 0.95:
         return math.inf
     return 1.0 if c < 1e-9 else c / math.sin(c)
+
+
+def representative_points(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Each feature as a point in EPSG:4326: points as they are, others by a representative point.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Any geometries; without a CRS they are taken to be lon/lat already.
+
+    Returns
+    -------
+    GeoSeries
+        Points, with ``frame``'s index.
+    """
+    geoms = frame.geometry if frame.crs is None else frame.geometry.to_crs(4326)
+    is_point = geoms.geom_type == "Point"
+    if is_point.all():
+        return geoms
+    return geoms.where(is_point, geoms.representative_point())

@@ -13,18 +13,13 @@ Everything here takes a :class:`geo.data.reading.Dataset` or GeoDataFrames and r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
 from geo.analysis import geodesy, zones
-from geo.analysis import ranges as range_table
 from geo.data.reading import Dataset
-from geo.data.selection import summary as base_summary
 
 POINT_LAYERS = ("bases", "assets", "strikes", "places")
 DEFAULT_PLACE = "caracas"
@@ -102,8 +97,8 @@ def nearest(
     )
     if len(left) == 0 or len(right) == 0:
         return out
-    lpts = _points(left)
-    rpts = _points(right)
+    lpts = geodesy.representative_points(left)
+    rpts = geodesy.representative_points(right)
     ll = np.column_stack([lpts.x.to_numpy(), lpts.y.to_numpy()])
     rl = np.column_stack([rpts.x.to_numpy(), rpts.y.to_numpy()])
     both = np.concatenate([ll, rl])
@@ -153,14 +148,6 @@ def nearest(
     )
     out.iloc[rows, out.columns.get_loc("ties")] = counts.loc[rows].to_numpy()
     return out
-
-
-def _points(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    geoms = frame.geometry if frame.crs is None else frame.geometry.to_crs(4326)
-    is_point = geoms.geom_type == "Point"
-    if is_point.all():
-        return geoms
-    return geoms.where(is_point, geoms.representative_point())
 
 
 # --- the data set ----------------------------------------------------------------------------
@@ -346,120 +333,3 @@ def strikes_by_zone(dataset: Dataset) -> pd.DataFrame:
         ["zone", "coastal_state"], key=lambda s: s.map(order) if s.name == "zone" else s
     )
     return grouped[columns].reset_index(drop=True)
-
-
-def summary(dataset: Dataset) -> dict[str, Any]:
-    """:func:`geo.data.selection.summary` plus ``strikes_by_zone`` (records) and the EEZ caveat."""
-    figures = base_summary(dataset)
-    figures["strikes_by_zone"] = strikes_by_zone(dataset).to_dict("records")
-    figures["eez_caveat"] = zones.EEZ_CAVEAT
-    return figures
-
-
-# --- range rings ------------------------------------------------------------------------------
-
-
-def _centres(frame_or_points: Any) -> gpd.GeoDataFrame:
-    if isinstance(frame_or_points, gpd.GeoDataFrame):
-        frame = frame_or_points.copy()
-        frame = frame.set_geometry(_points(frame).values).set_crs(4326, allow_override=True)
-    elif isinstance(frame_or_points, gpd.GeoSeries):
-        frame = gpd.GeoDataFrame(
-            geometry=_points(gpd.GeoDataFrame(geometry=frame_or_points)).values, crs=4326
-        )
-    else:
-        pairs = [tuple(p) for p in frame_or_points]
-        frame = gpd.GeoDataFrame(
-            geometry=[shapely.Point(float(p[0]), float(p[1])) for p in pairs], crs=4326
-        )
-    if "id" not in frame:
-        frame["id"] = [f"point-{i + 1}" for i in range(len(frame))]
-    if "name" not in frame:
-        frame["name"] = frame["id"]
-    return frame.reset_index(drop=True)
-
-
-def range_rings(
-    frame_or_points: gpd.GeoDataFrame | gpd.GeoSeries | Iterable[tuple[float, float]],
-    radius_km: float | Iterable[float] | None = None,
-    ranges: pd.DataFrame | str | Mapping[str, Any] | Iterable[Mapping[str, Any]] | None = None,
-    n: int = 256,
-) -> gpd.GeoDataFrame:
-    """Geodesic range rings around bases, assets or bare (lon, lat) points.
-
-    Parameters
-    ----------
-    frame_or_points : GeoDataFrame, GeoSeries or iterable of (lon, lat)
-        Centres. A frame's ``id``/``name``/``type``/``designation`` are used.
-    radius_km : float or iterable of float, optional
-        Draw these radii around every centre. When None, each centre gets a ring
-        per nominal range of its type (:mod:`geo.analysis.ranges`; centres matching none get none).
-    ranges : DataFrame, path, mapping or list, optional
-        Overrides of the nominal range table (see :func:`geo.analysis.ranges.load_ranges`),
-        or a table already loaded.
-    n : int
-        Vertices per ring.
-
-    Returns
-    -------
-    GeoDataFrame
-        Columns ``center_id``, ``name``, ``radius_km``, ``radius_nm``, ``label``,
-        ``source``, ``url``, ``range_key`` and geometry (EPSG:4326, valid,
-        split at the antimeridian).
-    """
-    centres = _centres(frame_or_points)
-    rows: list[dict[str, Any]] = []
-    if radius_km is not None:
-        radii = [float(radius_km)] if np.isscalar(radius_km) else [float(r) for r in radius_km]
-        for _, centre in centres.iterrows():
-            for radius in radii:
-                rows.append(
-                    {
-                        **_ring_row(centre, radius, n),
-                        "label": _label("", radius),
-                        "source": "radius given by the user",
-                        "url": None,
-                        "range_key": None,
-                    }
-                )
-    else:
-        table = ranges if isinstance(ranges, pd.DataFrame) else load_table(ranges)
-        for _, centre in centres.iterrows():
-            for key in range_table.match_ranges(centre.to_dict(), table):
-                entry = table.loc[key]
-                radius = float(entry["radius_km"])
-                rows.append(
-                    {
-                        **_ring_row(centre, radius, n),
-                        "label": _label(entry["label"], radius),
-                        "source": entry["source"],
-                        "url": entry["url"],
-                        "range_key": key,
-                    }
-                )
-    columns = ["center_id", "name", "radius_km", "radius_nm", "label", "source", "url", "range_key"]
-    if not rows:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=4326)
-    frame = pd.DataFrame(rows)
-    return gpd.GeoDataFrame(frame[columns], geometry=frame["geometry"].tolist(), crs=4326)
-
-
-def load_table(overrides: Any = None) -> pd.DataFrame:
-    """The nominal range table with overrides (see :func:`geo.analysis.ranges.load_ranges`)."""
-    return range_table.load_ranges(overrides)
-
-
-def _ring_row(centre: pd.Series, radius: float, n: int) -> dict[str, Any]:
-    point = centre.geometry
-    return {
-        "center_id": centre["id"],
-        "name": centre["name"],
-        "radius_km": radius,
-        "radius_nm": radius / geodesy.KM_PER_NM,
-        "geometry": geodesy.geodesic_circle(point.x, point.y, radius, n=n),
-    }
-
-
-def _label(text: str, radius: float) -> str:
-    figures = f"{radius:,.0f} km ({radius / geodesy.KM_PER_NM:,.0f} nm)"
-    return f"{text}: {figures}" if text else figures

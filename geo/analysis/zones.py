@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -213,12 +212,3 @@ def _labels(values: pd.Series, rows: np.ndarray) -> pd.Categorical:
         np.where(rows >= 0, codes[np.maximum(rows, 0)], -1), categories
     )
 
-
-def classify_frame(frame: gpd.GeoDataFrame) -> pd.DataFrame:
-    """:func:`classify` for the representative points of a GeoDataFrame (index kept)."""
-    if len(frame) == 0:
-        return classify(np.empty(0), np.empty(0)).set_index(frame.index)
-    geoms = frame.to_crs(4326).geometry if frame.crs else frame.geometry
-    points = geoms.representative_point()
-    result = classify(points.x.to_numpy(), points.y.to_numpy())
-    return result.set_index(frame.index)

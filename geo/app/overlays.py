@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.analysis import geodesy, joins, zonebands, zones
+from geo.analysis import geodesy, joins, rings, zonebands, zones
 from geo.app.view import all_features
 from geo.data import selection
 from geo.data.reading import Dataset
@@ -152,7 +152,7 @@ def rings_for(view: Dataset, origin: str, ring_nm: float | None) -> gpd.GeoDataF
         (``geo.analysis.ranges``), which may be none.
     """
     radius_km = ring_nm * geodesy.KM_PER_NM if ring_nm is not None else None
-    return joins.range_rings(ring_centre(view, origin), radius_km=radius_km)
+    return rings.range_rings(ring_centre(view, origin), radius_km=radius_km)
 
 
 def zones_for(iso_a3: str) -> gpd.GeoDataFrame | None:

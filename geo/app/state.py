@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from geo.analysis.joins import DEFAULT_PLACE
 from geo.data import schema, selection
 from geo.data.schema import LAYERS
 from geo.web.basemaps import BASEMAPS
@@ -28,7 +29,6 @@ NONE = ""
 WINDOW_CHOICES: tuple[int, ...] = tuple(w or 0 for w in WINDOWS)
 """The window widget's options: 0 stands for no window."""
 
-DEFAULT_PLACE = "caracas"
 """The place distances are measured to unless the user picks another."""
 
 LAYER_LABELS = {
@@ -295,24 +295,6 @@ def encode_query(state: ViewState) -> dict[str, str]:
 
 
 # --- widgets ---------------------------------------------------------------------------
-
-WIDGET_KEYS = (
-    "as_of",
-    "window",
-    "layers",
-    "categories",
-    "affiliations",
-    "confidences",
-    "basemap",
-    "uncertainty",
-    "timeline",
-    "ring_origin",
-    "ring_mode",
-    "ring_nm",
-    "zone_state",
-    "to",
-)
-"""Session-state keys of the app's widgets, one per choice (``ring_mode`` picks nominal/custom)."""
 
 DEFAULT_RING_NM = 500.0
 

@@ -9,6 +9,7 @@ shapes of our own, so strikes and bases are distinct at a glance on any basemap.
 from __future__ import annotations
 
 import base64
+import re
 from functools import lru_cache
 
 from milsymbol import Symbol
@@ -86,12 +87,15 @@ def strike_symbol() -> str:
     return _data_url(STRIKE_SVG)
 
 
+# Whole words only: "air" inside "repair yard" or "fairground" is no airfield.
+_AIRFIELD = re.compile(r"\b(air ?(port|field|strip|base|station)|aerodrome|air)\b")
+
+
 def place_symbol(kind: str | None) -> str:
-    """SVG data URL for a place: city, airport, or historical operation (anything else: city)."""
-    text = (kind or "").lower()
-    if "histor" in text or "operation" in text:
+    """SVG data URL for a place: city, airfield, or historical operation (anything else: city)."""
+    if is_historical(kind):
         return _data_url(HISTORICAL_SVG)
-    if "airport" in text or "air" in text:
+    if _AIRFIELD.search((kind or "").lower()):
         return _data_url(AIRPORT_SVG)
     return _data_url(CITY_SVG)
 
