@@ -239,6 +239,7 @@ def tracks_import(
 
     from geo.tracks import importer, legs
     from geo.tracks import pings as ping_files
+    from geo.tracks.layouts import PingError
 
     if out_file.name != "tracks.geojson":
         raise fail(f"--out must be a file named tracks.geojson (got {out_file.name})", 2)
@@ -281,7 +282,7 @@ def tracks_import(
                 on_bytes=lambda n: bar.advance(reading, n),
                 stage=stage,
             )
-        except ping_files.PingError as error:
+        except PingError as error:
             raise fail(str(error)) from None
         except importer.SourceError as error:
             raise fail(str(error), 2) from None

@@ -16,7 +16,7 @@ import pandas as pd
 from pyproj import Geod
 
 from geo.tracks import legs as T
-from geo.tracks import pings as P
+from geo.tracks.layouts import EXTRA_ROLES
 
 GEOD = Geod(ellps="WGS84")
 T0 = 1_760_529_600  # 2025-10-15T12:00:00Z
@@ -61,7 +61,7 @@ def ping_frame(
     frame["layout"] = "plain"
     frame["file"] = "test"
     frame["row"] = np.arange(1, len(frame) + 1)
-    for role in P.EXTRA_ROLES:
+    for role in EXTRA_ROLES:
         frame[role] = pd.Series(np.nan, index=frame.index, dtype="str")
     return frame
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from geo.tracks import layouts
 from geo.tracks import legs as T
 from geo.tracks import pings as P
 from geo.tracks import readers as F
@@ -82,19 +83,19 @@ def test_ais_times_without_offset_are_utc_and_ids_keep_no_decimal(tmp_path):
     ],
 )
 def test_detect_layout_from_header(header, expected):
-    assert P.detect_layout(header).name == expected
+    assert layouts.detect_layout(header).name == expected
 
 
 def test_unknown_header_is_refused_with_the_columns_named():
-    with pytest.raises(P.PingError, match=r"cannot tell the layout.*\(a, b, c\)"):
-        P.detect_layout(["a", "b", "c"])
+    with pytest.raises(layouts.PingError, match=r"cannot tell the layout.*\(a, b, c\)"):
+        layouts.detect_layout(["a", "b", "c"])
 
 
 def test_asset_id_column_overrides_the_layout(tmp_path):
     frame = plain_rows(5).rename(columns={"id": "hex"})
     path = tmp_path / "p.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(P.PingError):
+    with pytest.raises(layouts.PingError):
         F.read_file(path)
     pings = F.read_file(path, id_column="hex")
     assert set(pings.frame["id"]) == {"mq9-1"}
@@ -134,7 +135,7 @@ def test_xml_with_a_doctype_is_refused(tmp_path, run_cli, suffix):
         f"<{root}>&x;</{root}>",
         encoding="utf-8",
     )
-    with pytest.raises(P.PingError, match="DOCTYPE"):
+    with pytest.raises(layouts.PingError, match="DOCTYPE"):
         F.read_file(path)
     code, _, stderr = run_cli(
         "tracks", "import", str(path), "--out", str(tmp_path / "d" / "tracks.geojson")
@@ -180,5 +181,5 @@ def test_utf16_xml_with_a_doctype_is_refused_too(tmp_path):
     path = tmp_path / "evil16.kml"
     text = '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE kml [<!ENTITY a "b">]><kml>&a;</kml>'
     path.write_bytes(text.encode("utf-16"))
-    with pytest.raises(P.PingError, match="DOCTYPE"):
+    with pytest.raises(layouts.PingError, match="DOCTYPE"):
         F.read_file(path)

@@ -211,4 +211,3 @@ def _labels(values: pd.Series, rows: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(
         np.where(rows >= 0, codes[np.maximum(rows, 0)], -1), categories
     )
-

@@ -16,7 +16,7 @@ import shapely
 
 from geo.data.gaps import iso_seconds
 from geo.data.reading import CRS, empty_layer
-from geo.tracks.pings import EXTRA_ROLES
+from geo.tracks.layouts import EXTRA_ROLES
 
 ID_FIELDS = ("id", "icao24", "mmsi", "callsign")
 """Asset properties a ping id (or callsign) is matched against, case-insensitively."""

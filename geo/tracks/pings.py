@@ -1,7 +1,7 @@
-"""The ping table: layouts, bad-row accounting, times to UTC, one flat frame of pings.
+"""The ping table: bad-row accounting, times to UTC, one flat frame of pings.
 
 A ping is one reported position of one aircraft or vessel: an id, a time, a latitude and a
-longitude. Tables are recognised from their header (:func:`detect_layout`). Every row that
+longitude. Tables are recognised from their header (:mod:`geo.tracks.layouts`). Every row that
 cannot be used is counted under a reason (:class:`BadPings`), never dropped silently
 (:func:`clean`). Times become UTC (:func:`to_utc`). The result is one flat DataFrame
 (:class:`Pings`) that :mod:`geo.tracks.legs` turns into tracks. Reading files is
@@ -10,13 +10,14 @@ cannot be used is counted under a reason (:class:`BadPings`), never dropped sile
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from geo.tracks.layouts import EXTRA_ROLES, Layout, header_key
 
 CATEGORIES = ("aircraft", "ship")
 """Ping categories; each has its own gap and speed thresholds in :mod:`geo.tracks.legs`."""
@@ -33,137 +34,6 @@ BAD_LON = "longitude out of range -180..180"
 
 _EPOCH_MIN = 315_532_800  # 1980-01-01T00:00:00Z
 _EPOCH_MAX = 4_102_444_800  # 2100-01-01T00:00:00Z
-
-
-class PingError(Exception):
-    """A ping file that cannot be read at all (unknown layout, unsafe XML, not a table)."""
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How one ping file is laid out.
-
-    Attributes
-    ----------
-    name : str
-        ``opensky``, ``ais``, ``plain``, ``kml`` or ``gpx``.
-    description : str
-        What was recognised, for the user.
-    category : str or None
-        ``aircraft`` or ``ship``: implied by the layout (AIS, ADS-B), or, once a file is
-        read, the category its pings were given.
-    columns : dict of str to str
-        Role (``id``, ``time``, ``lat``, ``lon``, and extras such as ``callsign``,
-        ``vessel_name``) to the column name in the file.
-    """
-
-    name: str
-    description: str
-    category: str | None
-    columns: dict[str, str] = field(default_factory=dict)
-
-
-# Each table layout: roles -> accepted header names (compared lower-case, without punctuation).
-_LAT = ("lat", "latitude")
-_LON = ("lon", "lng", "long", "longitude")
-_TABLE_LAYOUTS: tuple[tuple[str, str, str | None, dict[str, tuple[str, ...]]], ...] = (
-    (
-        "ais",
-        "AIS position reports (MMSI, BaseDateTime, LAT, LON)",
-        "ship",
-        {
-            "id": ("mmsi",),
-            "time": ("basedatetime", "timestamp", "datetime", "time"),
-            "lat": _LAT,
-            "lon": _LON,
-            "vessel_name": ("vesselname", "shipname"),
-            "callsign": ("callsign",),
-        },
-    ),
-    (
-        "opensky",
-        "ADS-B state vectors, OpenSky style (time, icao24, lat, lon)",
-        "aircraft",
-        {
-            "id": ("icao24",),
-            "time": ("time", "timestamp", "datetime"),
-            "lat": _LAT,
-            "lon": _LON,
-            "callsign": ("callsign", "flight"),
-        },
-    ),
-    (
-        "plain",
-        "plain pings (id, time, lat, lon)",
-        None,
-        {
-            "id": ("id", "assetid", "trackid"),
-            "time": ("time", "timestamp", "datetime"),
-            "lat": _LAT,
-            "lon": _LON,
-            "name": ("name",),
-            "callsign": ("callsign",),
-        },
-    ),
-)
-EXTRA_ROLES = ("callsign", "vessel_name", "name")
-"""Optional per-ping text kept on the tracks (first non-empty value of a leg)."""
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", str(name).lower())
-
-
-def detect_layout(columns: Iterable[str], id_column: str | None = None) -> Layout:
-    """Recognise a table layout from its header.
-
-    Parameters
-    ----------
-    columns : iterable of str
-        The header.
-    id_column : str, optional
-        Column holding the aircraft or vessel id, overriding the layout's own
-        (``--asset-id-col``); matched exactly, then ignoring case and punctuation.
-
-    Returns
-    -------
-    Layout
-
-    Raises
-    ------
-    PingError
-        When no layout fits, naming the columns found and the layouts expected.
-    """
-    header = [str(c) for c in columns]
-    by_norm: dict[str, str] = {}
-    for column in header:
-        by_norm.setdefault(_norm(column), column)
-    if id_column is not None:
-        chosen = id_column if id_column in header else by_norm.get(_norm(id_column))
-        if chosen is None:
-            raise PingError(
-                f"--asset-id-col {id_column!r} is not a column (found: {', '.join(header)})"
-            )
-        id_column = chosen
-    for name, description, category, roles in _TABLE_LAYOUTS:
-        found: dict[str, str] = {}
-        for role, names in roles.items():
-            if role == "id" and id_column is not None:
-                found[role] = id_column
-                continue
-            hit = next((by_norm[n] for n in names if n in by_norm), None)
-            if hit is not None:
-                found[role] = hit
-        if all(role in found for role in ("id", "time", "lat", "lon")):
-            if id_column is not None and name == "plain":
-                description = f"plain pings ({id_column}, time, lat, lon)"
-            return Layout(name, description, category, found)
-    expected = "; ".join(description for _, description, _, _ in _TABLE_LAYOUTS)
-    shown = ", ".join("".join(c if c.isprintable() else "?" for c in name) for name in header)
-    raise PingError(
-        f"cannot tell the layout from the header ({shown or 'empty'}); expected one of: "
-        f"{expected}; or name the id column with --asset-id-col"
-    )
 
 
 # --- bad rows ---------------------------------------------------------------------
@@ -367,7 +237,7 @@ def clean(
         # A numeric id read as float (MMSI in Parquet, or with gaps) must not gain a ".0".
         raw_ids = raw_ids.astype("Int64")
     ids = _text(raw_ids)
-    if _norm(layout.columns.get("id", "")) == "icao24":
+    if header_key(layout.columns.get("id", "")) == "icao24":
         ids = ids.str.lower()  # ICAO 24-bit addresses are hex: case carries no meaning
     times, time_range = to_utc(raw["time"])
     lat = pd.to_numeric(raw["lat"], errors="coerce").astype("float64").to_numpy()

@@ -20,17 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.tracks.pings import (
-    CATEGORIES,
-    BadPings,
-    Chunk,
-    Layout,
-    PingError,
-    Pings,
-    clean,
-    detect_layout,
-    empty_frame,
-)
+from geo.tracks.layouts import Layout, PingError, detect_layout
+from geo.tracks.pings import CATEGORIES, BadPings, Chunk, Pings, clean, empty_frame
 from geo.tracks.xmlreaders import read_gpx, read_kml
 
 _CHUNK_ROWS = 250_000

@@ -15,7 +15,8 @@ from xml.parsers import expat
 
 import pandas as pd
 
-from geo.tracks.pings import Chunk, Layout, PingError
+from geo.tracks.layouts import Layout, PingError
+from geo.tracks.pings import Chunk
 
 
 def _local(tag: str) -> str:
