@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 import pytest
 
 import geo
+from tests.factories import tiny_files, valid_layers, write_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
@@ -37,147 +38,6 @@ def default_dataset() -> geo.Dataset:
     return geo.load(DATA_DIR)
 
 
-SOURCES = [
-    {
-        "id": "src-a",
-        "title": "Test report",
-        "publisher": "Test Wire",
-        "published": "2025-10-01",
-        "url": "https://example.org/report",
-        "kind": "news",
-    }
-]
-
-
-def feature(geometry: dict[str, Any] | None, **props: Any) -> dict[str, Any]:
-    """Build one GeoJSON Feature."""
-    return {"type": "Feature", "geometry": geometry, "properties": props}
-
-
-def point(lon: float, lat: float) -> dict[str, Any]:
-    """Build a GeoJSON Point."""
-    return {"type": "Point", "coordinates": [lon, lat]}
-
-
-def ship(fid: str, lon: float, lat: float, **props: Any) -> dict[str, Any]:
-    """A valid asset report of one ship (``name`` defaults to ``fid``); ``props`` override."""
-    fields = {
-        "id": fid,
-        "name": fid,
-        "category": "ship",
-        "type": "patrol vessel",
-        "count": 1,
-        "observed": "2025-10-01",
-        "uncertainty_km": 5,
-        "sources": ["src-a"],
-        "confidence": "reported",
-    }
-    return feature(point(lon, lat), **{**fields, **props})
-
-
-def collection(*features: dict[str, Any]) -> dict[str, Any]:
-    """Build a GeoJSON FeatureCollection."""
-    return {"type": "FeatureCollection", "features": list(features)}
-
-
-def valid_layers() -> dict[str, dict[str, Any]]:
-    """A tiny valid data set covering every layer, as dicts (layer name -> FeatureCollection)."""
-    common = {"sources": ["src-a"], "confidence": "reported"}
-    return {
-        "bases": collection(
-            feature(
-                point(-65.643, 18.255),
-                id="b1",
-                name="Base One",
-                kind="naval base",
-                country="United States",
-                uncertainty_km=0,
-                **common,
-            )
-        ),
-        "assets": collection(
-            feature(
-                point(-66.5, 13.0),
-                id="a1",
-                name="Ship One",
-                category="ship",
-                type="guided-missile destroyer",
-                count=1,
-                base="b1",
-                observed="2025-09-01",
-                uncertainty_km=300,
-                **common,
-            ),
-            feature(
-                point(-66.0, 12.5),
-                id="a1-later",
-                entity="a1",
-                name="Ship One",
-                category="ship",
-                type="guided-missile destroyer",
-                count=1,
-                observed="2025-10-01",
-                uncertainty_km=300,
-                **common,
-            ),
-        ),
-        "tracks": collection(
-            feature(
-                {"type": "LineString", "coordinates": [[-93.6, 32.5], [-67.0, 11.5]]},
-                id="t1",
-                name="Flight",
-                asset="a1",
-                observed="2025-10-15",
-                times=["2025-10-15T12:00:00Z", "2025-10-15T18:00:00Z"],
-                **common,
-            )
-        ),
-        "strikes": collection(
-            feature(
-                point(-66.9, 11.8),
-                id="s1",
-                name="Strike",
-                killed=3,
-                target="boat",
-                observed="2025-09-02",
-                uncertainty_km=200,
-                **common,
-            ),
-            feature(
-                point(-67.5, 12.1),
-                id="s2",
-                name="Strike two",
-                killed=None,
-                observed="2025-10-02",
-                uncertainty_km=200,
-                **common,
-            ),
-        ),
-        "places": collection(
-            feature(
-                point(-66.904, 10.481),
-                id="caracas",
-                name="Caracas",
-                kind="city",
-                uncertainty_km=0,
-                **common,
-            )
-        ),
-    }
-
-
-def write_dataset(directory: Path, layers: dict[str, Any], sources: Any = None) -> Path:
-    """Write layer dicts (and sources) as a data directory; return it."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, content in layers.items():
-        text = content if isinstance(content, str) else json.dumps(content)
-        (directory / f"{name}.geojson").write_text(text, encoding="utf-8")
-    (directory / "sources.json").write_text(
-        json.dumps(SOURCES if sources is None else sources), encoding="utf-8"
-    )
-    return directory
-
-
 def page_payload(page: str) -> dict[str, Any]:
     """The data a map page draws from: the ``JSON.parse('...')`` of ``geo.web.script.MapData``.
 
@@ -187,16 +47,6 @@ def page_payload(page: str) -> dict[str, Any]:
     match = re.search(r"var D = JSON\.parse\('((?:[^'\\]|\\.)*)'\);", page)
     assert match, "the map's payload is in the page"
     return json.loads(re.sub(r"\\(.)", r"\1", match.group(1)))
-
-
-def tiny_files(layers: dict | None = None, sources: list | None = None) -> dict[str, bytes]:
-    """The tiny data set (or ``layers``/``sources``) as uploaded files: name -> bytes."""
-    files = {
-        f"{name}.geojson": json.dumps(fc).encode()
-        for name, fc in (layers or valid_layers()).items()
-    }
-    files["sources.json"] = json.dumps(SOURCES if sources is None else sources).encode()
-    return files
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from shapely.geometry import Point
 import geo
 from geo.analysis import geodesy, joins, ranges, rings, zones
 from geo.data import selection
-from tests.conftest import collection, feature, point, valid_layers, write_dataset
+from tests.factories import collection, feature, point, valid_layers, write_dataset
 
 COMMON = {"sources": ["src-a"], "confidence": "reported", "uncertainty_km": 0}
 

@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 
 import geo
 from geo.data import selection
-from tests.conftest import SOURCES, collection, page_payload, ship, valid_layers
+from tests.conftest import page_payload
+from tests.factories import SOURCES, collection, ship, valid_layers
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")

@@ -242,7 +242,7 @@ PAYLOADS = {
 
 def hostile_files() -> list[dict[str, Any]]:
     """The tiny valid data set with script in every text field a page might show."""
-    from tests.conftest import SOURCES, valid_layers
+    from tests.factories import SOURCES, valid_layers
 
     layers = valid_layers()
     for collection_ in layers.values():

@@ -10,7 +10,7 @@ from geo.app import details as app_details
 from geo.app import overlays, view
 from geo.data import reading
 from geo.web import escape
-from tests.conftest import SOURCES
+from tests.factories import SOURCES
 
 
 def test_details_of_an_asset(tiny: reading.Dataset) -> None:

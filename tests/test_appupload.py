@@ -11,7 +11,7 @@ from geo.app import uploads
 from geo.app import view as app_view
 from geo.app.state import ViewState
 from geo.data import reading
-from tests.conftest import collection, ship, tiny_files, valid_layers
+from tests.factories import collection, ship, tiny_files, valid_layers
 
 
 def zipped(files: dict[str, bytes]) -> bytes:

@@ -8,7 +8,7 @@ import pytest
 
 import geo
 from geo.web import export, maps
-from tests.conftest import valid_layers, write_dataset
+from tests.factories import valid_layers, write_dataset
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ import pytest
 
 import geo
 from geo.data import files as data_files
-from tests.conftest import valid_layers, write_dataset
+from tests.factories import valid_layers, write_dataset
 
 
 def test_layers_are_geodataframes_with_joined_sources(tiny_dir: Path) -> None:

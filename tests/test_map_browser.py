@@ -16,7 +16,7 @@ import pytest
 import geo
 from geo.data import selection
 from geo.web import export, maps
-from tests.conftest import SOURCES, collection, feature, point, ship, valid_layers, write_dataset
+from tests.factories import SOURCES, collection, feature, point, ship, valid_layers, write_dataset
 
 pytestmark = pytest.mark.browser
 

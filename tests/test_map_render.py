@@ -11,7 +11,8 @@ import pytest
 import geo
 from geo.data import selection
 from geo.web import assets, escape, export, legend, maps
-from tests.conftest import page_payload, valid_layers, write_dataset
+from tests.conftest import page_payload
+from tests.factories import valid_layers, write_dataset
 
 
 @pytest.fixture(scope="module")

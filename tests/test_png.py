@@ -274,7 +274,7 @@ SEA = (0xC9, 0xDC, 0xEE)  # geo.web.basemaps.SEA_COLOUR["offline"]
 @pytest.fixture(scope="module")
 def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Any:
     import geo
-    from tests.conftest import valid_layers, write_dataset
+    from tests.factories import valid_layers, write_dataset
 
     return geo.load(write_dataset(tmp_path_factory.mktemp("png") / "tiny", valid_layers()))
 

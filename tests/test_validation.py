@@ -12,7 +12,7 @@ import pytest
 
 import geo
 from geo.data.schema import MAX_FILE_BYTES
-from tests.conftest import SOURCES, valid_layers, write_dataset
+from tests.factories import SOURCES, valid_layers, write_dataset
 
 Mutation = Callable[[dict[str, Any]], Any]
 
