@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.analysis import geodesy, zones
+from geo.analysis import geodesy, uncertainty, zones
 from geo.data.reading import Dataset
 
 POINT_LAYERS = ("bases", "assets", "strikes", "places")
@@ -31,14 +31,22 @@ ANALYSIS_COLUMNS = [
     "name",
     "lon",
     "lat",
+    "uncertainty_km",
     "country",
     "zone",
+    "zones_possible",
+    "zone_certain",
+    "states_possible",
     "coastal_state",
     "coastal_iso_a3",
     "coast_nm",
+    "coast_nm_min",
+    "coast_nm_max",
     "nearest_base",
     "nearest_base_nm",
     "nearest_base_km",
+    "nearest_base_nm_min",
+    "nearest_base_nm_max",
     "nearest_asset",
     "nearest_asset_nm",
     "home_base",
@@ -46,7 +54,11 @@ ANALYSIS_COLUMNS = [
     "to",
     "to_nm",
     "to_km",
+    "to_nm_min",
+    "to_nm_max",
 ]
+"""Columns of :func:`analyze`. Each ``_min``/``_max`` pair is the range of that distance over
+the feature's uncertainty circle (:mod:`geo.analysis.uncertainty`)."""
 
 
 # --- nearest joins ---------------------------------------------------------------------------
@@ -162,7 +174,9 @@ def point_features(dataset: Dataset) -> gpd.GeoDataFrame:
             continue
         frame = frame[frame.geometry.geom_type == "Point"]
         keep = [
-            c for c in ("id", "layer", "name", "type", "category", "base", "killed") if c in frame
+            c
+            for c in ("id", "layer", "name", "type", "category", "base", "killed", "uncertainty_km")
+            if c in frame
         ]
         frames.append(frame[[*keep, "geometry"]].assign(layer=layer))
     if not frames:
@@ -248,10 +262,19 @@ def analyze(dataset: Dataset, to: str | None = DEFAULT_PLACE) -> gpd.GeoDataFram
     frame = points[["id", "layer", "name", "geometry"]].copy()
     frame["lon"] = points.geometry.x
     frame["lat"] = points.geometry.y
-    where = zones.classify(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    radius = (
+        pd.to_numeric(points["uncertainty_km"], errors="coerce").fillna(0.0).to_numpy()
+        if "uncertainty_km" in points
+        else np.zeros(len(points))
+    )
+    frame["uncertainty_km"] = radius
+    where = uncertainty.zone_ranges(frame["lon"].to_numpy(), frame["lat"].to_numpy(), radius)
     for column in ("country", "zone", "coastal_state", "coastal_iso_a3"):
         frame[column] = where[column].astype(object).where(where[column].notna(), None).to_numpy()
-    frame["coast_nm"] = where["coast_nm"].to_numpy()
+    for column in ("coast_nm", "coast_nm_min", "coast_nm_max"):
+        frame[column] = where[column].to_numpy(dtype=float)
+    for column in ("zones_possible", "states_possible", "zone_certain"):
+        frame[column] = where[column].to_numpy()
 
     bases = dataset["bases"]
     frame["nearest_base"] = None
@@ -264,6 +287,10 @@ def analyze(dataset: Dataset, to: str | None = DEFAULT_PLACE) -> gpd.GeoDataFram
         frame["nearest_base"] = found["nearest_id"]
         frame["nearest_base_nm"] = found["nearest_nm"].astype(float)
         frame["nearest_base_km"] = found["nearest_km"].astype(float)
+        low, high = _nearest_range(points, bases, radius, frame["nearest_base_nm"].to_numpy())
+        frame["nearest_base_nm_min"], frame["nearest_base_nm_max"] = low, high
+    else:
+        frame["nearest_base_nm_min"] = frame["nearest_base_nm_max"] = np.nan
 
     frame["nearest_asset"] = None
     frame["nearest_asset_nm"] = np.nan
@@ -290,10 +317,30 @@ def analyze(dataset: Dataset, to: str | None = DEFAULT_PLACE) -> gpd.GeoDataFram
         )
         frame["to_km"] = km
         frame["to_nm"] = km / geodesy.KM_PER_NM
+        frame["to_nm_min"], frame["to_nm_max"] = uncertainty.distance_range(frame["to_nm"], radius)
     else:
-        frame["to_km"] = np.nan
-        frame["to_nm"] = np.nan
+        frame["to_km"] = frame["to_nm"] = frame["to_nm_min"] = frame["to_nm_max"] = np.nan
     return gpd.GeoDataFrame(frame[[*ANALYSIS_COLUMNS, "geometry"]], geometry="geometry", crs=4326)
+
+
+def _nearest_range(
+    points: gpd.GeoDataFrame, bases: gpd.GeoDataFrame, radius_km: np.ndarray, centre_nm: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Range of the distance to the nearest base (another base, for a base) over each circle."""
+    lon, lat = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
+    xs, ys, owner = uncertainty.circle_samples(lon, lat, radius_km)
+    samples = gpd.GeoDataFrame(
+        {"id": points["id"].to_numpy()[owner], "layer": points["layer"].to_numpy()[owner]},
+        geometry=shapely.points(xs, ys),
+        crs=4326,
+    )
+    found = nearest(samples, bases)["nearest_nm"].to_numpy(dtype=float, copy=True)
+    own = (samples["layer"] == "bases").to_numpy()
+    if own.any():
+        found[own] = nearest(samples[own], bases, exclude_same_id=True)["nearest_nm"].to_numpy(
+            dtype=float
+        )
+    return uncertainty.sampled_range(centre_nm, radius_km, found, owner)
 
 
 def strikes_by_zone(dataset: Dataset) -> pd.DataFrame:
