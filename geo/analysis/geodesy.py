@@ -79,6 +79,37 @@ def destination(
     return np.asarray(lon2).reshape(lon.shape), np.asarray(lat2).reshape(lon.shape)
 
 
+def densify(lons: object, lats: object, max_km: float) -> tuple[np.ndarray, np.ndarray]:
+    """A polyline with points added along each geodesic segment, at most ``max_km`` apart.
+
+    Parameters
+    ----------
+    lons, lats : array_like
+        The vertices (degrees), in order.
+    max_km : float
+        Largest distance between consecutive points of the result.
+
+    Returns
+    -------
+    tuple of ndarray
+        Longitudes and latitudes: the vertices, with geodesic intermediate points between.
+    """
+    lon, lat = _floats(lons, lats)
+    if len(lon) < 2:
+        return lon.copy(), lat.copy()
+    out_lon, out_lat = [lon[:1]], [lat[:1]]
+    for i in range(len(lon) - 1):
+        length_km = float(distance_km(lon[i], lat[i], lon[i + 1], lat[i + 1]))
+        extra = int(np.ceil(length_km / max_km)) - 1
+        if extra > 0:
+            between = np.asarray(GEOD.npts(lon[i], lat[i], lon[i + 1], lat[i + 1], extra))
+            out_lon.append(wrap_longitude(between[:, 0]))
+            out_lat.append(between[:, 1])
+        out_lon.append(lon[i + 1 : i + 2])
+        out_lat.append(lat[i + 1 : i + 2])
+    return np.concatenate(out_lon), np.concatenate(out_lat)
+
+
 # --- antimeridian ---------------------------------------------------------------------------
 
 
