@@ -9,7 +9,11 @@ contents is :mod:`geo.data.reading`'s job.
 from __future__ import annotations
 
 import io as _io
+import lzma
+import os
+import stat
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
@@ -17,6 +21,10 @@ from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 """Largest total uncompressed size accepted from a zip upload (200 MiB)."""
+_CHUNK = 1024 * 1024
+# What a damaged or hostile zip member raises while it is read.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 
 
 def layer_for_file(name: str) -> str | None:
@@ -73,16 +81,32 @@ def read_directory(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
     return files, problems
 
 
+def _too_large(size: float) -> str:
+    return f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
+
+
 def _read_limited(path: Path, label: str) -> tuple[bytes, Problem | None]:
+    """Read a regular file of at most :data:`MAX_FILE_BYTES`, never more than that plus one byte.
+
+    A FIFO, a device (a link to ``/dev/zero``), a socket or a directory is refused without
+    reading: opening is non-blocking and the type is checked on the open file itself.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return b"", Problem(
-                label, f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
-            )
-        return path.read_bytes(), None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
         return b"", Problem(label, f"cannot be read: {error.strerror or error}")
+    with os.fdopen(fd, "rb") as stream:
+        try:
+            mode = os.fstat(stream.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return b"", Problem(label, "not a regular file; refused")
+            content = stream.read(MAX_FILE_BYTES + 1)
+            if len(content) > MAX_FILE_BYTES:
+                size = max(os.fstat(stream.fileno()).st_size, len(content))
+                return b"", Problem(label, _too_large(size))
+        except OSError as error:
+            return b"", Problem(label, f"cannot be read: {error.strerror or error}")
+    return content, None
 
 
 def read_files(paths: Iterable[Path]) -> tuple[dict[str, bytes], list[Problem]]:
@@ -138,25 +162,68 @@ def read_zip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
         ``name/member`` to content, for layer files and ``sources.json`` only (in any
         folder of the zip); other members are skipped.
     problems : list of Problem
-        A bad zip, or members refused for their unpacked size.
+        A bad zip; members refused: too large once unpacked (counted while unpacking, never
+        from the sizes the zip states), encrypted, of an unknown method, damaged, or a second
+        member of the same name.
     """
     try:
         archive = zipfile.ZipFile(_io.BytesIO(data))
-    except zipfile.BadZipFile:
+        members = archive.infolist()
+    except _ZIP_ERRORS:
         return {}, [Problem(name, "not a valid zip file")]
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    total = 0
-    for info in archive.infolist():
+    seen: dict[str, str] = {}
+    budget = MAX_ZIP_BYTES
+    for info in members:
         base = PurePosixPath(info.filename).name
         if info.is_dir() or (layer_for_file(base) is None and base != SOURCES_FILE):
             continue
         label = f"{name}/{info.filename}"
-        total += info.file_size
-        if info.file_size > MAX_FILE_BYTES or total > MAX_ZIP_BYTES:
-            problems.append(Problem(label, "too large once unpacked; refused"))
+        if base.lower() in seen:
+            problems.append(
+                Problem(
+                    label,
+                    f"a second {base} in the zip (the first is {seen[base.lower()]}); refused",
+                )
+            )
             continue
-        files[label] = archive.read(info)
+        seen[base.lower()] = info.filename
+        content, problem = _read_member(archive, info, label, budget)
+        if problem:
+            problems.append(problem)
+            continue
+        budget -= len(content)
+        files[label] = content
     if not files and not problems:
         problems.append(Problem(name, "the zip holds no layer files or sources.json"))
     return files, problems
+
+
+def _read_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: int
+) -> tuple[bytes, Problem | None]:
+    """Unpack one member, counting the bytes as they come: a zip's stated sizes are not trusted."""
+    if info.flag_bits & 0x1:
+        return b"", Problem(label, "encrypted; refused")
+    if info.compress_type not in _ZIP_METHODS:
+        return b"", Problem(label, f"unknown compression method {info.compress_type}; refused")
+    limit = min(MAX_FILE_BYTES, budget)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(min(_CHUNK, limit + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    if limit < MAX_FILE_BYTES:
+                        message = f"the zip unpacks to more than {MAX_ZIP_BYTES / 1e6:.0f} MB"
+                        return b"", Problem(label, message + "; refused")
+                    limit_mb = MAX_FILE_BYTES / 1e6
+                    return b"", Problem(
+                        label, f"more than {limit_mb:.0f} MB once unpacked; refused"
+                    )
+    except _ZIP_ERRORS as error:
+        return b"", Problem(label, f"damaged in the zip ({type(error).__name__}); refused")
+    return b"".join(chunks), None

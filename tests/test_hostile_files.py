@@ -1,0 +1,117 @@
+"""Hostile files and zips: nothing hangs, nothing is read past its limit, every refusal located."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import struct
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from geo.data import files as data_files
+from tests.factories import valid_layers, write_dataset
+
+
+def _zip(*members: tuple[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+        for name, content in members:
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _patch_central(data: bytes, offset: int, fmt: str, value: int) -> bytes:
+    """Change a field of the (first) central directory record, as a hostile tool would."""
+    at = data.index(b"PK\x01\x02") + offset
+    return data[:at] + struct.pack(fmt, value) + data[at + struct.calcsize(fmt) :]
+
+
+ASSETS = json.dumps(valid_layers()["assets"]).encode()
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    directory = write_dataset(tmp_path / "d", valid_layers())
+    (directory / "assets.geojson").unlink()
+    os.mkfifo(directory / "assets.geojson")
+    files, problems = data_files.read_directory(directory)
+    assert [str(p) for p in problems] == [
+        f"{directory / 'assets.geojson'}: not a regular file; refused"
+    ]
+    assert str(directory / "bases.geojson") in files
+
+
+def test_a_link_to_a_device_is_refused(tmp_path: Path) -> None:
+    directory = write_dataset(tmp_path / "d", valid_layers())
+    (directory / "bases.geojson").unlink()
+    (directory / "bases.geojson").symlink_to("/dev/zero")
+    _, problems = data_files.read_directory(directory)
+    assert [p.message for p in problems] == ["not a regular file; refused"]
+
+
+def test_a_file_is_read_to_its_limit_and_no_further(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(data_files, "MAX_FILE_BYTES", 1000)
+    path = tmp_path / "assets.geojson"
+    path.write_bytes(b" " * 5000)
+    monkeypatch.setattr(data_files, "_too_large", lambda size: f"{size} bytes")
+    files, problems = data_files.read_files([path])
+    assert files == {}
+    assert problems[0].message == "5000 bytes"
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA])
+def test_a_bomb_is_counted_while_it_unpacks(monkeypatch, method) -> None:
+    monkeypatch.setattr(data_files, "MAX_FILE_BYTES", 10_000)
+    data = _zip(("d/assets.geojson", b"0" * 1_000_000), method=method)
+    assert len(data) < 5_000
+    # the zip lies about the unpacked size: it says 100 bytes
+    data = _patch_central(data, 24, "<I", 100)
+    files, problems = data_files.read_zip("up.zip", data)
+    assert files == {}
+    assert len(problems) == 1 and problems[0].file == "up.zip/d/assets.geojson"
+    assert "refused" in problems[0].message
+
+
+def test_the_total_is_counted_across_members(monkeypatch) -> None:
+    monkeypatch.setattr(data_files, "MAX_ZIP_BYTES", 1500)
+    data = _zip(("bases.geojson", b" " * 1000), ("assets.geojson", b" " * 1000))
+    files, problems = data_files.read_zip("up.zip", data)
+    assert list(files) == ["up.zip/bases.geojson"]
+    assert [p.file for p in problems] == ["up.zip/assets.geojson"]
+    assert problems[0].message == "the zip unpacks to more than 0 MB; refused"
+
+
+@pytest.mark.parametrize(
+    ("offset", "fmt", "value", "message"),
+    [
+        (8, "<H", 0x1, "encrypted; refused"),
+        (10, "<H", 99, "unknown compression method 99; refused"),
+        (16, "<I", 0xDEADBEEF, "damaged in the zip (BadZipFile); refused"),
+    ],
+)
+def test_damaged_and_unsupported_members(offset, fmt, value, message) -> None:
+    data = _patch_central(_zip(("assets.geojson", ASSETS)), offset, fmt, value)
+    files, problems = data_files.read_zip("up.zip", data)
+    assert files == {}
+    assert [str(p) for p in problems] == [f"up.zip/assets.geojson: {message}"]
+
+
+def test_broken_deflate_stream() -> None:
+    data = bytearray(_zip(("assets.geojson", ASSETS * 20)))
+    start = data.index(b"assets.geojson") + len("assets.geojson")
+    data[start + 10 : start + 40] = b"\xff" * 30
+    files, problems = data_files.read_zip("up.zip", bytes(data))
+    assert files == {}
+    assert problems[0].message.startswith("damaged in the zip")
+
+
+def test_a_second_member_of_the_same_name_is_reported() -> None:
+    data = _zip(("a/assets.geojson", ASSETS), ("b/assets.geojson", ASSETS))
+    files, problems = data_files.read_zip("up.zip", data)
+    assert list(files) == ["up.zip/a/assets.geojson"]
+    assert [str(p) for p in problems] == [
+        "up.zip/b/assets.geojson: a second assets.geojson in the zip "
+        "(the first is a/assets.geojson); refused"
+    ]
