@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import geo
@@ -59,3 +60,14 @@ def test_summary_counts_unknown_tolls_apart(tiny_dir: Path) -> None:
 def test_history(tiny_dir: Path) -> None:
     reports = geo.history(geo.load(tiny_dir), "a1-later")
     assert list(reports["id"]) == ["a1", "a1-later"]
+
+
+def test_summary_sums_never_wrap(tiny) -> None:
+    """int64 sums of huge counts wrap to negative numbers; figures are exact integers."""
+    assets = tiny.layers["assets"].copy()
+    assets["count"] = pd.array([2**62] * len(assets), dtype="int64")
+    assets["personnel"] = pd.array([2**62] * len(assets), dtype="int64")
+    tiny.layers["assets"] = assets
+    figures = geo.summary(tiny)
+    assert figures["ships"] == len(assets) * 2**62
+    assert figures["personnel"] == len(assets) * 2**62

@@ -147,10 +147,16 @@ def filter_layers(
     return replace(dataset, layers=out)
 
 
+def _exact_sum(values: pd.Series) -> int:
+    """Sum as Python integers: int64 sums of large counts would wrap to negative numbers."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    return sum(int(v) for v in numbers)
+
+
 def _total(frame: pd.DataFrame, column: str) -> int:
     if column not in frame or frame.empty:
         return 0
-    return int(pd.to_numeric(frame[column], errors="coerce").fillna(0).sum())
+    return _exact_sum(frame[column])
 
 
 def summary(dataset: Dataset) -> dict[str, Any]:
@@ -168,7 +174,7 @@ def summary(dataset: Dataset) -> dict[str, Any]:
     strikes = dataset["strikes"]
     by_category: dict[str, int] = {}
     if len(assets):
-        counts = assets.groupby("category")["count"].sum()
+        counts = assets.groupby("category")["count"].agg(_exact_sum)
         by_category = {str(k): int(v) for k, v in counts.items()}
     killed = pd.to_numeric(strikes["killed"], errors="coerce") if len(strikes) else pd.Series([])
     return {
@@ -179,6 +185,6 @@ def summary(dataset: Dataset) -> dict[str, Any]:
         "aircraft": sum(by_category.get(c, 0) for c in AIR_CATEGORIES),
         "personnel": _total(assets, "personnel"),
         "strikes": len(strikes),
-        "killed": int(killed.fillna(0).sum()),
+        "killed": _exact_sum(killed),
         "strikes_killed_unknown": int(killed.isna().sum()),
     }
