@@ -8,9 +8,12 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 import shapely
 
 import geo
+from geo.data import writing
+from geo.tracks import importer
 from geo.tracks import legs as T
 from geo.tracks import pings as P
 from tests.synthetic_pings import BAD_CSV, import_args, sha, straight, write_layout
@@ -159,3 +162,44 @@ def test_cli_names_a_broken_sources_json(tmp_path, run_cli):
     assert code == 2
     assert "'adsb' is not in sources.json" in stderr and "title: missing" in stderr
     assert not (data / "tracks.geojson").exists()
+
+
+def test_a_failed_write_leaves_the_directory_as_it_was(tmp_path, monkeypatch) -> None:
+    """tracks import --force: if the tracks cannot be written, the new sources.json goes too."""
+    out = tmp_path / "d" / "tracks.geojson"
+    out.parent.mkdir()
+    out.write_text("old tracks")
+    pings = tmp_path / "pings.csv"
+    pings.write_text(
+        "id,time,lat,lon\na,2025-01-01T00:00:00Z,10,10\na,2025-01-01T00:01:00Z,10,10.01\n"
+    )
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writing, "write_geojson", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        importer.import_tracks([pings], out, source="feed", force=True)
+    assert out.read_text() == "old tracks"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["tracks.geojson"]
+
+
+def test_tracks_are_untouched_when_sources_json_cannot_be_written(tmp_path, monkeypatch) -> None:
+    out = tmp_path / "d" / "tracks.geojson"
+    out.parent.mkdir()
+    out.write_text("old tracks")
+    pings = tmp_path / "pings.csv"
+    pings.write_text(
+        "id,time,lat,lon\na,2025-01-01T00:00:00Z,10,10\na,2025-01-01T00:01:00Z,10,10.01\n"
+    )
+    real = writing.atomic_write_text
+
+    def no_sources(target, text, overwrite=True):
+        if target.name == "sources.json":
+            raise PermissionError(13, "Permission denied", str(target))
+        return real(target, text, overwrite)
+
+    monkeypatch.setattr(writing, "atomic_write_text", no_sources)
+    with pytest.raises(PermissionError):
+        importer.import_tracks([pings], out, source="feed", force=True)
+    assert out.read_text() == "old tracks"

@@ -6,9 +6,12 @@ timestamps become ISO 8601 in UTC, and a file is never overwritten unless asked.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import tempfile
+import uuid
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -100,40 +103,107 @@ def write_geojson(
     """
     target = Path(path)
     if target.exists() and not overwrite:
-        raise FileExistsError(str(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
+        raise FileExistsError(str(target))  # early, before the work of serialising
     # Indented output reads well in review, but json's indenting encoder is pure Python and
     # ten times slower: big layers (track imports) are written compact.
     indent = 1 if len(frame) <= 2000 else None
     text = json.dumps(to_feature_collection(frame), ensure_ascii=False, indent=indent)
-    return atomic_write_text(target, text + "\n")
+    return atomic_write_text(target, text + "\n", overwrite=overwrite)
 
 
-def atomic_write_text(target: Path, text: str) -> Path:
-    """Write ``text`` to ``target`` through a temporary file beside it and a rename.
+def atomic_write_text(target: Path, text: str, overwrite: bool = True) -> Path:
+    """Write ``text`` to ``target`` all at once: readers see the old file or the new, never half.
 
-    An interrupted write never leaves half a file, and the file gets the permissions any
-    newly created file gets (the temporary file's 0600 is not kept).
+    The content goes to an unnamed temporary file in the target's folder (Linux
+    ``O_TMPFILE``), which is then linked in: a process killed while writing leaves nothing
+    behind. Without ``overwrite`` the link itself fails when ``target`` exists, so two
+    writers racing for one path cannot both succeed. Where ``O_TMPFILE`` is missing a named
+    temporary file is used and removed on any error. The file gets the permissions a newly
+    created file gets (not a temporary file's 0600).
 
     Parameters
     ----------
     target : Path
-        Destination file; its folder is created if missing. An existing file is replaced.
+        Destination file; its folder is created if missing.
     text : str
         Content, written as UTF-8.
+    overwrite : bool
+        Replace an existing ``target``; without it an existing file is never touched.
 
     Returns
     -------
     Path
         ``target``.
+
+    Raises
+    ------
+    FileExistsError
+        When ``target`` exists and ``overwrite`` is False.
     """
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
-    ) as handle:
-        handle.write(text)
+    data = text.encode("utf-8")
     umask = os.umask(0)
     os.umask(umask)
-    os.chmod(handle.name, 0o666 & ~umask)
-    os.replace(handle.name, target)
+    mode = 0o666 & ~umask
+    if hasattr(os, "O_TMPFILE"):
+        try:
+            fd = os.open(target.parent, os.O_TMPFILE | os.O_WRONLY, mode)
+        except OSError:
+            fd = None  # a file system without unnamed temporary files
+        if fd is not None:
+            try:
+                _write_all(fd, data)
+                os.fchmod(fd, mode)
+                _link_in(f"/proc/self/fd/{fd}", target, overwrite)
+            finally:
+                os.close(fd)
+            return target
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        _write_all(handle, data)
+        os.fchmod(handle, mode)
+        os.close(handle)
+        handle = -1
+        _link_in(name, target, overwrite)
+    finally:
+        if handle >= 0:
+            os.close(handle)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
     return target
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.fsync(fd)
+
+
+def _link(source: str, target: Path) -> None:
+    # With a directory fd os.link calls linkat(AT_SYMLINK_FOLLOW), which follows the
+    # /proc/self/fd link to the unnamed file; plain link() would not.
+    folder = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.link(source, target.name, src_dir_fd=folder, dst_dir_fd=folder)
+    finally:
+        os.close(folder)
+
+
+def _link_in(source: str, target: Path, overwrite: bool) -> None:
+    """Give the written file its name: a hard link fails on an existing name, a rename replaces."""
+    if not overwrite:
+        try:
+            _link(source, target)  # fails when target exists: nothing is replaced
+        except FileExistsError:
+            raise FileExistsError(errno.EEXIST, "file exists", str(target)) from None
+        return
+    scratch = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    _link(source, scratch)
+    try:
+        os.replace(scratch, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(scratch)
+        raise

@@ -235,11 +235,18 @@ def import_tracks(
         return ImportResult(tracks, report, pings, bad, source_id, None, problems, written=False)
     if stage is not None:
         stage("writing")
-    writing.write_geojson(tracks, out, overwrite=force)
     created = None
     if record is not None:
-        # "x": a sources.json that appeared meanwhile is never overwritten.
-        with sources_file.open("x", encoding="utf-8") as handle:
-            handle.write(json.dumps([record], indent=2) + "\n")
+        # First, and never over a sources.json that appeared meanwhile: if it cannot be
+        # written, the tracks file is still as it was.
+        writing.atomic_write_text(
+            sources_file, json.dumps([record], indent=2) + "\n", overwrite=False
+        )
         created = sources_file
+    try:
+        writing.write_geojson(tracks, out, overwrite=force)
+    except BaseException:
+        if created is not None:  # leave the directory as it was
+            created.unlink(missing_ok=True)
+        raise
     return ImportResult(tracks, report, pings, bad, source_id, created, problems, written=True)
