@@ -12,7 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from geo.analysis import coastindex, geodesy, zonebands, zones
+from geo.analysis import coastindex, geodesy, naturalearth, zonebands, zones
 
 LA_GUAIRA = (-66.93, 10.60)  # Venezuela's coast near La Guaira
 
@@ -161,3 +161,33 @@ def test_landlocked_state_has_no_bands_and_unknown_code_is_refused() -> None:
     assert len(zonebands.zone_bands("CHE")) == 0
     with pytest.raises(ValueError, match="unknown state"):
         zonebands.zone_bands("XXX")
+
+
+@pytest.mark.parametrize(
+    ("iso_a3", "lon", "lat", "expected"),
+    [
+        ("VEN", -71.6, 9.8, None),  # Lake Maracaibo: internal water, no band
+        ("VEN", -67.0, 11.0, "contiguous zone (24 nm)"),  # off Maiquetía
+        ("LVA", 23.9, 57.2, "territorial sea (12 nm)"),  # Gulf of Riga: two states' sea
+        ("YEM", 42.0, 15.0, "EEZ, approximate (200 nm)"),  # the Red Sea stays sea
+        ("YEM", 46.5, 15.8, None),  # inland Yemen: no sliver of sea
+    ],
+)
+def test_bands_lie_at_sea(iso_a3: str, lon: float, lat: float, expected: str | None) -> None:
+    bands = zonebands.zone_bands(iso_a3)
+    found = [
+        z
+        for z, g in zip(bands["zone"], bands.geometry, strict=True)
+        if g.contains(shapely.Point(lon, lat))
+    ]
+    assert found == ([expected] if expected else [])
+
+
+def test_no_band_over_land() -> None:
+    countries = naturalearth.countries()
+    for iso_a3 in ("YEM", "VEN"):
+        bands = zonebands.zone_bands(iso_a3)
+        near = countries[countries.intersects(shapely.box(*bands.total_bounds))]
+        land = shapely.union_all(near.geometry.values)
+        for geometry in bands.geometry:
+            assert geometry.intersection(land).area < 1e-5  # coast precision only

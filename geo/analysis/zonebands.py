@@ -28,6 +28,7 @@ BAND_EEZ = "EEZ, approximate (200 nm)"
 
 BAND_SIMPLIFY_M = 100.0  # coast simplified before buffering: moves band edges by <= 0.06 nm
 MEDIAN_SPACING_M = 2000.0  # coast sampling for the median line between neighbours
+LAND_EDGE_DEG = 0.1  # longest land edge before projecting (about 11 km)
 CLUSTER_DEG = 10.0  # a state's coast is banded per 10-degree cell, each in its own projection
 
 SLIVER_DEG2 = 1e-3
@@ -85,11 +86,16 @@ def _cluster_bands(
     reach = shapely.buffer(shapely.simplify(b200, 5000.0), EEZ_NM * metres, quad_segs=4)
     reach_ll = _to_lonlat(reach, transformer, lon0)
     near_land = index.land_tree.query(reach_ll, predicate="intersects")
-    land = shapely.union_all(shapely.make_valid(_project_geoms(index.land[near_land], transformer)))
+    # The land pieces are quadtree cells: a large cell's straight edge meets two small ones at
+    # a vertex it lacks, and once projected the edges part, leaving slivers of "sea" inland.
+    # Edges cut into short steps follow each other closely enough to union without gaps.
+    pieces = shapely.segmentize(index.land[near_land], LAND_EDGE_DEG)
+    land = shapely.union_all(shapely.make_valid(_project_geoms(pieces, transformer)))
     near_coast = index.chunk_tree.query(reach_ll, predicate="intersects")
     others = near_coast[~np.isin(index.chunk_owner[near_coast], rows)]
     own_near = near_coast[np.isin(index.chunk_owner[near_coast], rows)]
 
+    internal = _internal_waters(reach, land, index, rows, near_coast, transformer)
     mine = None
     if len(others):
         # Median line: the sea nearer this state's coast than any other's, from the
@@ -111,10 +117,44 @@ def _cluster_bands(
     pieces = []
     for ring in outer:
         band = shapely.difference(ring, land)
+        if internal is not None:
+            band = shapely.difference(band, internal)
         if mine is not None:
             band = shapely.intersection(band, mine)
         pieces.append(_to_lonlat(band, transformer, lon0))
     return pieces
+
+
+def _internal_waters(
+    window: shapely.Geometry,
+    land: shapely.Geometry,
+    index: CoastIndex,
+    rows: np.ndarray,
+    near_coast: np.ndarray,
+    transformer: Transformer,
+) -> shapely.Geometry | None:
+    """Water in ``window`` that is no sea of this state's zones (projected metres), or None.
+
+    Lakes (water that does not reach the window's edge) are not sea at all. A basin whose
+    mouth is narrower than 24 nm and whose shores are all this state's (Lake Maracaibo) is
+    internal water, as a bay closed by a 24 nm line is under UNCLOS art. 10: it is found by
+    eroding the water by 12 nm, which closes such mouths, and growing each enclosed part back.
+    """
+    water = shapely.difference(window, land)
+    edge = shapely.buffer(shapely.boundary(window), 1000.0, quad_segs=2)
+    out = [part for part in shapely.get_parts(water) if not part.intersects(edge)]  # lakes
+    closing = TERRITORIAL_NM * geodesy.KM_PER_NM * 1000.0
+    core = shapely.buffer(water, -closing, quad_segs=4)
+    parts = [p for p in shapely.get_parts(core) if not p.intersects(edge)]
+    if parts:
+        coast = _project_geoms(index.chunks[near_coast], transformer)
+        owners = index.chunk_owner[near_coast]
+        for part in parts:
+            basin = shapely.intersection(shapely.buffer(part, closing * 1.05, quad_segs=8), water)
+            shore = shapely.intersects(coast, shapely.buffer(basin, 2000.0, quad_segs=2))
+            if shore.any() and np.isin(owners[shore], rows).all():
+                out.append(basin)
+    return shapely.union_all(out) if out else None
 
 
 @lru_cache(maxsize=16)
