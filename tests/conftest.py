@@ -39,14 +39,15 @@ def default_dataset() -> geo.Dataset:
 
 
 def page_payload(page: str) -> dict[str, Any]:
-    """The data a map page draws from: the ``JSON.parse('...')`` of ``geo.web.script.MapData``.
+    """The data a map page draws from: its data island (``geo.web.script.MapData``).
 
-    The literal is single-quoted JSON in which only backslashes and quotes are escaped
-    (``geo.web.escape.script_json_string``); undoing that gives the JSON back.
+    The island is ``<script type="application/json" id="pm-data-...">`` holding plain JSON
+    (``geo.web.escape.json_island``), exactly one per page.
     """
-    match = re.search(r"var D = JSON\.parse\('((?:[^'\\]|\\.)*)'\);", page)
-    assert match, "the map's payload is in the page"
-    return json.loads(re.sub(r"\\(.)", r"\1", match.group(1)))
+    island = r'<script type="application/json" id="pm-data-\w+">(.*?)</script>'
+    islands = re.findall(island, page, re.S)
+    assert len(islands) == 1, "the map's payload is in the page, once"
+    return json.loads(islands[0])
 
 
 @pytest.fixture

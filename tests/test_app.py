@@ -314,7 +314,7 @@ def test_rings_zones_and_distances(default_dataset: geo.Dataset) -> None:
 
 def map_payload(at: AppTest) -> dict[str, Any]:
     """The data the map's script draws from (``geo.web.script.MapData``)."""
-    return page_payload(map_args(at)["script"])
+    return page_payload(map_args(at)["html"])
 
 
 def end_of_day(day: date) -> int:

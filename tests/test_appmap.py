@@ -32,6 +32,7 @@ def test_publish_assets_copies_once(tmp_path: Path) -> None:
         if p.is_file()
     }
     assert copied == set(assets.vendor_files())
+    assert {"leaflet.js", *assets.PAGE_SCRIPTS, *assets.PAGE_STYLES} <= copied
     leaflet = tmp_path / "static" / "vendor" / "leaflet.js"
     stamp = leaflet.stat().st_mtime_ns
     webmap.publish_assets(tmp_path / "static")  # unchanged files are left alone
@@ -43,6 +44,10 @@ def test_app_map_links_local_assets_only(view: geo.Dataset) -> None:
     fmap = webmap.view_map(view, ViewState(), None, assets_url="/app/static/vendor")
     links = [url for _, url in fmap.default_js + fmap.default_css]
     assert links and all(url.startswith("/app/static/vendor/") for url in links)
+    names = [url.rsplit("/", 1)[1] for url in links]
+    # Leaflet first, then the page's scripts in order, and the app's own style last.
+    assert names[: 1 + len(assets.PAGE_SCRIPTS)] == ["leaflet.js", *assets.PAGE_SCRIPTS]
+    assert names[-1] == webmap.APP_STYLE
 
 
 def test_html_parts_agree_on_element_ids(view: geo.Dataset) -> None:
@@ -51,9 +56,11 @@ def test_html_parts_agree_on_element_ids(view: geo.Dataset) -> None:
     fmap.render()
     html = sf._get_html(fmap)
     script = sf._get_map_string(fmap)
-    boxes = re.findall(r'<div id="([^"]+)"', html)
-    looked_up = re.findall(r"getElementById\('([^']+)'\)", script)
-    assert looked_up, "the legend looks its box up by id"
+    boxes = re.findall(r'<(?:div|script type="application/json") id="([^"]+)"', html)
+    # The legend's box and the payload's data island, as the page's calls name them.
+    looked_up = re.findall(r'"(?:box|data)": "([^"]+)"', script)
+    assert any(k.startswith("pm-legend-") for k in looked_up), "the legend finds its box by id"
+    assert any(k.startswith("pm-data-") for k in looked_up), "the map finds its data by id"
     assert set(looked_up) <= set(boxes)
 
 
@@ -63,8 +70,8 @@ def test_highlight_is_a_separate_inert_group(default_dataset: geo.Dataset) -> No
     group = webmap.highlight(default_dataset, "uss-gravely-2025-10-23")
     assert isinstance(group, folium.FeatureGroup)
     script = sf._get_feature_group_string(group, folium.Map())
-    assert "interactive: false" in script
-    assert '"type":"Point"' in script
+    assert "posturemap.halo(" in script  # geo/web/static/map.js: interactive false
+    assert '"type":"Point"' in script  # the geometry, through geo.web.escape.script_json
 
 
 def test_html_download_is_self_contained(view: geo.Dataset) -> None:

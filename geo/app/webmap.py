@@ -4,9 +4,10 @@ The Streamlit app (``app.py``) draws the map of ``geo.web.maps.build_map`` with
 ``streamlit-folium``. Three things here make that work offline and keep the view
 steady while the user explores:
 
-- :func:`publish_assets` copies the installed Leaflet files under ``static/`` (served by
-  Streamlit at ``/app/static/``) and :func:`view_map` points the map's script and style
-  links there, so the component iframe needs no network;
+- :func:`publish_assets` copies Leaflet and the page's own scripts and styles
+  (:func:`geo.web.assets.vendor_files`) under ``static/`` (served by Streamlit at
+  ``/app/static/``) and :func:`view_map` points the map's script and style links there, so
+  the component iframe needs no network;
 - :func:`highlight` draws the selected feature as a separate feature group, which
   ``st_folium`` adds to the map in place (``feature_group_to_add``): a click does not
   reload the map;
@@ -51,6 +52,8 @@ CAVEAT_LINE = CAVEAT
 """The maps' caveat ("open sources; positions approximate"), shown above the app's map."""
 HIGHLIGHT_COLOUR = "#fab005"  # yellow: no symbol, zone or ring uses it
 VENDOR = "vendor"
+APP_STYLE = "app.css"
+"""The app's smaller map: the legend folds to its title until hovered."""
 
 
 def publish_assets(static_dir: Path, base_url_path: str = "") -> str:
@@ -141,35 +144,14 @@ def view_map(
         timeline=state.timeline,
     )
     if in_app:
-        fmap.add_child(AppStyle())
+        assets.require(fmap, APP_STYLE)
     if assets_url:
         assets.use_local_assets(fmap, assets_url)
     return fmap
 
 
-class AppStyle(MacroElement):
-    """Map style for the app's smaller map: the legend folds to its title until hovered."""
-
-    _template = Template(
-        """
-{% macro header(this, kwargs) %}<style>
-.pm-legend .pm-row { display: none; }
-.pm-legend:hover .pm-row { display: flex; }
-.pm-legend h2 { margin: 0; cursor: default; }
-.pm-legend:hover h2 { margin-bottom: 4px; }
-.pm-legend h2::after { content: " \\25B8"; }
-.pm-legend:hover h2::after { content: ""; }
-</style>{% endmacro %}
-"""
-    )
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._name = "AppStyle"
-
-
 class _Halo(MacroElement):
-    """A non-interactive outline around one geometry (GeoJSON), drawn by Leaflet.
+    """A non-interactive outline around one geometry (GeoJSON): ``posturemap.halo``.
 
     ``interactive: false`` lets clicks through to the feature underneath; folium's
     vector layers cannot set that option, hence this element.
@@ -178,13 +160,8 @@ class _Halo(MacroElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.geoJSON({{ this.geometry }}, {
-    interactive: false,
-    style: function () { return {{ this.line_style }}; },
-    pointToLayer: function (feature, latlng) {
-        return L.circleMarker(latlng, {{ this.point_style }});
-    }
-}).addTo({{ this._parent.get_name() }});
+var {{ this.get_name() }} = posturemap.halo({{ this.geometry }}, {{ this.options|tojson }})
+  .addTo({{ this._parent.get_name() }});
 {% endmacro %}
 """
     )
@@ -194,11 +171,9 @@ var {{ this.get_name() }} = L.geoJSON({{ this.geometry }}, {
         self._name = "Halo"
         # Serialised by geo.web.escape, like every value that reaches the page.
         self.geometry = script_json(geometry)
-        self.line_style = script_json(
-            {"color": HIGHLIGHT_COLOUR, "weight": 9, "opacity": 0.6, "fill": False}
-        )
-        self.point_style = script_json(
-            {
+        self.options = {
+            "line": {"color": HIGHLIGHT_COLOUR, "weight": 9, "opacity": 0.6, "fill": False},
+            "point": {
                 "radius": 20,
                 "color": HIGHLIGHT_COLOUR,
                 "weight": 5,
@@ -206,9 +181,8 @@ var {{ this.get_name() }} = L.geoJSON({{ this.geometry }}, {
                 "fill": True,
                 "fillColor": HIGHLIGHT_COLOUR,
                 "fillOpacity": 0.18,
-                "interactive": False,
-            }
-        )
+            },
+        }
 
 
 def highlight(dataset: Dataset, fid: str | None) -> folium.FeatureGroup | None:

@@ -1,8 +1,9 @@
 """Briefing-slide decorations for a map: title and as-of date, caveat banners, source line,
 north arrow, slide styling and a fit to the features that leaves room for all of them.
 
-Each decoration is a folium ``MacroElement`` with a Jinja ``_template``. Sizes scale
-with the slide (one unit is a pixel of a 1920x1080 slide), so the text stays
+Each decoration is a folium ``MacroElement`` whose template is a little HTML or one call;
+their style and the fit are ``slides.css`` and ``slides.js`` in ``geo/web/static``. Sizes
+scale with the slide (one unit is a pixel of a 1920x1080 slide), so the text stays
 readable when projected at any size. Every text that reaches the page is escaped
 here, once, before it enters a template.
 """
@@ -22,6 +23,7 @@ from jinja2 import Template
 from geo.data import selection
 from geo.data.reading import Dataset
 from geo.slides.options import SlideOptions
+from geo.web import assets
 from geo.web.escape import html_text
 from geo.web.export import html_document
 from geo.web.legend import as_of_text
@@ -33,15 +35,20 @@ if TYPE_CHECKING:
 
 
 DEFAULT_TITLE = "Military posture"
-FONT = "'Liberation Sans', Arial, 'Helvetica Neue', Helvetica, sans-serif"
 MIN_SPAN_DEG = 2.0
 MARGIN = 0.04
 SOURCE_LINE_CHARS = 170
+SLIDE_FILES = ("slides.css", "slides.js")
+"""The slide's style and fit, in ``geo/web/static`` (inlined like the map's own files)."""
 
 
 @dataclass(frozen=True)
 class SlideLayout:
-    """Pixel sizes of the decorations for a slide of ``width`` x ``height`` CSS pixels."""
+    """The scale of a slide of ``width`` x ``height`` CSS pixels.
+
+    ``slides.css`` sizes everything in pixels of a 1920x1080 slide times ``--slide-unit``,
+    so the text stays readable when projected at any size.
+    """
 
     width: int
     height: int
@@ -55,27 +62,16 @@ class SlideLayout:
         """``value`` 1920x1080-pixels at this size, at least 1."""
         return max(1, round(value * self.unit))
 
-    @property
-    def banner(self) -> int:
-        """Height of each caveat banner."""
-        return self.px(46)
-
-    @property
-    def footer(self) -> int:
-        """Height of the source band above the bottom banner (two lines of source text)."""
-        return self.px(72)
-
 
 class _SlideElement(MacroElement):
     def __init__(self, layout: SlideLayout) -> None:
         super().__init__()
         self._name = type(self).__name__
         self.layout = layout
-        self.font = FONT
 
 
 class SlideStyle(_SlideElement):
-    """Slide styling: no zoom buttons or layer control, big scale bar and legend text.
+    """The slide's scale for ``slides.css``: no zoom buttons or layer control, big text.
 
     Leaflet's control corners are moved inside the banners and the source band so
     the scale bar and the legend never sit under them.
@@ -84,40 +80,14 @@ class SlideStyle(_SlideElement):
     _template = Template(
         """
 {% macro header(this, kwargs) %}
-<style>
-  html, body { margin: 0; padding: 0; overflow: hidden; background: #d9dee3; }
-  .leaflet-container { font-family: {{ this.font }}; }
-  .leaflet-control-zoom, .leaflet-control-layers { display: none !important; }
-  .leaflet-top { top: {{ this.layout.banner }}px; }
-  .leaflet-bottom { bottom: {{ this.layout.banner + this.layout.footer }}px; }
-  .leaflet-control-scale-line {
-    font-size: {{ this.layout.px(22) }}px; line-height: 1.3;
-    border-width: 0 {{ this.layout.px(3) }}px {{ this.layout.px(3) }}px;
-    padding: 0 {{ this.layout.px(6) }}px; background: rgba(255, 255, 255, 0.85);
-    color: #111; border-color: #111;
-  }
-  .leaflet-control-scale-line:not(:first-child) {
-    border-width: {{ this.layout.px(3) }}px {{ this.layout.px(3) }}px 0;
-  }
-  .leaflet-bottom.leaflet-left .leaflet-control {
-    margin-left: {{ this.layout.px(28) }}px; margin-bottom: {{ this.layout.px(18) }}px;
-  }
-  .leaflet-bottom.leaflet-right .leaflet-control,
-  .leaflet-top.leaflet-right .leaflet-control { margin-right: {{ this.layout.px(28) }}px; }
-  .leaflet-control-attribution {
-    font-size: {{ this.layout.px(14) }}px; background: rgba(255, 255, 255, 0.75) !important;
-  }
-  .leaflet-control-attribution, .leaflet-bottom.leaflet-right .leaflet-control-attribution {
-    margin: 0 !important;
-  }
-  .pm-legend, .pm-scale { zoom: {{ this.legend_zoom }}; max-height: none !important; }
-</style>
+<style>:root { --slide-unit: {{ this.unit }}; --slide-legend-zoom: {{ this.legend_zoom }}; }</style>
 {% endmacro %}
 """
     )
 
     def __init__(self, layout: SlideLayout) -> None:
         super().__init__(layout)
+        self.unit = round(layout.unit, 6)
         # Map legends are sized for a screen (about 12 px text); this makes them
         # about 22 px on a 1920x1080 slide.
         self.legend_zoom = round(1.45 * layout.unit, 3)
@@ -128,18 +98,6 @@ class CaveatBanner(_SlideElement):
 
     _template = Template(
         """
-{% macro header(this, kwargs) %}
-<style>
-  .slide-banner {
-    position: fixed; left: 0; right: 0; z-index: 1200; height: {{ this.layout.banner }}px;
-    line-height: {{ this.layout.banner }}px; background: #1d2b36; color: #fff;
-    font: bold {{ this.layout.px(24) }}px/{{ this.layout.banner }}px {{ this.font }};
-    letter-spacing: 0.12em; text-align: center; white-space: nowrap; overflow: hidden;
-  }
-  .slide-banner-top { top: 0; }
-  .slide-banner-bottom { bottom: 0; }
-</style>
-{% endmacro %}
 {% macro html(this, kwargs) %}
 <div class="slide-banner slide-banner-top" data-slide-edge="top">{{ this.text_html }}</div>
 <div class="slide-banner slide-banner-bottom" data-slide-edge="bottom">{{ this.text_html }}</div>
@@ -157,27 +115,6 @@ class SlideTitle(_SlideElement):
 
     _template = Template(
         """
-{% macro header(this, kwargs) %}
-<style>
-  .slide-title {
-    position: fixed; z-index: 1100; top: {{ this.layout.banner + this.layout.px(22) }}px;
-    left: {{ this.layout.px(28) }}px; max-width: 62%;
-    padding: {{ this.layout.px(16) }}px {{ this.layout.px(26) }}px;
-    background: rgba(255, 255, 255, 0.92); color: #111; font-family: {{ this.font }};
-    border-left: {{ this.layout.px(10) }}px solid #1d2b36;
-    box-shadow: 0 {{ this.layout.px(2) }}px {{ this.layout.px(10) }}px rgba(0, 0, 0, 0.25);
-  }
-  .slide-title h1 {
-    margin: 0; font-size: {{ this.layout.px(52) }}px; line-height: 1.1; font-weight: bold;
-  }
-  .slide-title .slide-as-of {
-    margin-top: {{ this.layout.px(6) }}px; font-size: {{ this.layout.px(30) }}px;
-  }
-  .slide-title .slide-figures {
-    margin-top: {{ this.layout.px(4) }}px; font-size: {{ this.layout.px(24) }}px; color: #333;
-  }
-</style>
-{% endmacro %}
 {% macro html(this, kwargs) %}
 <div class="slide-title" data-slide-edge="top">
   <h1>{{ this.title_html }}</h1>
@@ -201,15 +138,13 @@ class NorthArrow(_SlideElement):
     _template = Template(
         """
 {% macro html(this, kwargs) %}
-<div class="slide-north" data-slide-edge="top" style="position: fixed; z-index: 1100;
-     top: {{ this.layout.banner + this.layout.px(22) }}px; right: {{ this.layout.px(28) }}px;
-     width: {{ this.layout.px(70) }}px; height: {{ this.layout.px(104) }}px;">
+<div class="slide-north" data-slide-edge="top">
   <svg viewBox="0 0 70 104" width="100%" height="100%" role="img" aria-label="North">
     <circle cx="35" cy="65" r="33" fill="rgba(255,255,255,0.9)" stroke="#1d2b36" stroke-width="2"/>
     <polygon points="35,38 47,84 35,74 23,84" fill="#1d2b36"/>
     <polygon points="35,38 35,74 23,84" fill="#6b7b88"/>
     <text x="35" y="28" text-anchor="middle" font-size="28" font-weight="bold"
-          font-family="{{ this.font }}" fill="#1d2b36">N</text>
+          fill="#1d2b36">N</text>
   </svg>
 </div>
 {% endmacro %}
@@ -222,19 +157,6 @@ class SourceLine(_SlideElement):
 
     _template = Template(
         """
-{% macro header(this, kwargs) %}
-<style>
-  .slide-sources {
-    position: fixed; z-index: 1100; left: 0; right: 0; bottom: {{ this.layout.banner }}px;
-    height: {{ this.layout.footer }}px; box-sizing: border-box;
-    padding: {{ this.layout.px(6) }}px {{ this.layout.px(28) }}px;
-    background: rgba(255, 255, 255, 0.92); color: #222; font-family: {{ this.font }};
-    font-size: {{ this.layout.px(22) }}px; line-height: 1.35; overflow: hidden;
-    border-top: 1px solid #9aa5ae;
-    display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2;
-  }
-</style>
-{% endmacro %}
 {% macro html(this, kwargs) %}
 <div class="slide-sources" data-slide-edge="bottom">{{ this.text_html }}</div>
 {% endmacro %}
@@ -249,30 +171,14 @@ class SourceLine(_SlideElement):
 class SlideFit(_SlideElement):
     """Fit the map to ``bounds`` inside the area the decorations leave free.
 
-    The padding is measured in the page (the banners, title and source band as
-    laid out), and a fine zoom step lets the features fill the frame.
+    ``posturemap.slideFit`` (``slides.js``) measures the padding in the page (the banners,
+    title and source band as laid out) and zooms in fine steps so the features fill the frame.
     """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var width = window.innerWidth, height = window.innerHeight;
-  var top = 0, bottom = 0;
-  document.querySelectorAll('[data-slide-edge]').forEach(function (el) {
-    var box = el.getBoundingClientRect();
-    if (el.getAttribute('data-slide-edge') === 'top') top = Math.max(top, box.bottom);
-    else bottom = Math.max(bottom, height - box.top);
-  });
-  var margin = {{ this.margin }};
-  map.options.zoomSnap = 0.1;
-  map.fitBounds({{ this.bounds_json }}, {
-    paddingTopLeft: [margin, top + margin],
-    paddingBottomRight: [margin, bottom + margin],
-    animate: false
-  });
-})();
+posturemap.slideFit({{ this._parent.get_name() }}, {{ this.options|tojson }});
 {% endmacro %}
 """
     )
@@ -280,8 +186,7 @@ class SlideFit(_SlideElement):
     def __init__(self, bounds: tuple[float, float, float, float], layout: SlideLayout) -> None:
         super().__init__(layout)
         west, south, east, north = (float(v) for v in bounds)
-        self.bounds_json = f"[[{south!r}, {west!r}], [{north!r}, {east!r}]]"
-        self.margin = layout.px(24)
+        self.options = {"bounds": [[south, west], [north, east]], "margin": layout.px(24)}
 
 
 # --- text built from the data ---------------------------------------------------
@@ -343,7 +248,8 @@ def source_line(shown: Dataset, limit: int = SOURCE_LINE_CHARS) -> str:
 
     ``Sources: USNI News (8), Reuters (5) and 6 more publishers; 31 open-source
     reports published 14 Aug - 23 Oct 2025``. Publishers that do not fit in about
-    ``limit`` characters are counted, not named.
+    ``limit`` characters are counted, not named. (The map's title block names the most cited
+    reports instead: :func:`geo.web.legend.source_line`.)
     """
     records: dict[str, dict[str, Any]] = {}
     for frame in shown.layers.values():
@@ -393,6 +299,7 @@ def decorate(
 ) -> folium.Map:
     """Add the slide decorations (and the fit to ``bounds``) to a map; return it."""
     layout = SlideLayout(*size)
+    assets.require(m, *SLIDE_FILES)
     m.add_child(SlideStyle(layout))
     m.add_child(CaveatBanner(caveat, layout))
     m.add_child(SlideTitle(title, as_of_line(as_of, since), figures_line(shown), layout))

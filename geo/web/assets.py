@@ -1,21 +1,35 @@
-"""The one place that knows where Leaflet comes from: the installed ``xstatic-leaflet`` package.
+"""The one place that knows where the page's front-end files come from.
 
-Exports inline Leaflet's JavaScript and CSS (with its images as data URLs) so the file
-opens with no network; the Streamlit app serves the same files itself
-(:func:`use_local_assets`). Nothing refers to a CDN.
+Two sources, both installed with posturemap: Leaflet from the ``xstatic-leaflet`` package,
+and our own JavaScript and CSS, package data under ``geo/web/static/``. A map lists the
+files it needs by name in folium's ``default_js`` and ``default_css`` (:func:`link_page`,
+:func:`require`); then either
+
+- an export inlines every one of them (:func:`inline_assets`; Leaflet's images become data
+  URLs), so the file opens with no network, or
+- the Streamlit app serves them itself (:func:`vendor_files` are published under its static
+  folder) and :func:`use_local_assets` points the links there.
+
+Nothing refers to a CDN.
 """
 
 from __future__ import annotations
 
 import base64
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import folium
 from branca.element import Element
 
 LEAFLET_FILES = ("leaflet.js", "leaflet.css")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+"""Our own JavaScript and CSS (package data)."""
+PAGE_SCRIPTS = ("posturemap.js", "popups.js", "canvas.js", "map.js", "panels.js")
+"""The map page's scripts, in the order they must run: ``posturemap.js`` defines the
+namespace (and its pure functions) that the others add to."""
+PAGE_STYLES = ("posturemap.css",)
 
 
 def leaflet_dir() -> Path:
@@ -26,17 +40,20 @@ def leaflet_dir() -> Path:
 
 
 def vendor_files() -> dict[str, Path]:
-    """Map every file the map page needs (relative name) to its installed path.
+    """Map every file a map page may need (relative name) to its installed path.
 
     Returns
     -------
     dict of str to Path
-        ``leaflet.js``, ``leaflet.css`` and the images the CSS refers to.
+        ``leaflet.js``, ``leaflet.css``, the images the CSS refers to, and our own
+        ``.js`` and ``.css`` files.
     """
     base = leaflet_dir()
     files = {name: base / name for name in LEAFLET_FILES}
     for image in sorted((base / "images").glob("*.png")):
         files[f"images/{image.name}"] = image
+    for own in sorted([*STATIC_DIR.glob("*.js"), *STATIC_DIR.glob("*.css")]):
+        files[own.name] = own
     return files
 
 
@@ -57,12 +74,58 @@ def inline_css() -> str:
 @lru_cache(maxsize=1)
 def inline_js() -> str:
     """Leaflet's JavaScript, safe to place inside a ``<script>`` element."""
-    text = (leaflet_dir() / "leaflet.js").read_text(encoding="utf-8")
-    return text.replace("</script", "<\\/script")
+    return _file_text("leaflet.js")
+
+
+@cache
+def _file_text(name: str) -> str:
+    """A known file's text, safe inside its ``<script>`` or ``<style>`` element."""
+    files = vendor_files()
+    if name not in files:
+        raise ValueError(f"not a front-end file of posturemap: {name!r}")
+    text = files[name].read_text(encoding="utf-8")
+    return re.sub(r"</(script|style)", r"<\\/\1", text, flags=re.I)
+
+
+def link_page(fmap: folium.Map) -> folium.Map:
+    """Make Leaflet and the map page's own scripts and styles the only files ``fmap`` loads.
+
+    The links are relative names, made self-contained by :func:`inline_assets` or served
+    by the app (:func:`use_local_assets`). folium's own defaults (jQuery, Bootstrap, icon
+    fonts) are dropped.
+    """
+    fmap.default_js = [("leaflet", "leaflet.js")]
+    fmap.default_css = [("leaflet_css", "leaflet.css")]
+    return require(fmap, *PAGE_SCRIPTS, *PAGE_STYLES)
+
+
+def require(fmap: folium.Map, *names: str) -> folium.Map:
+    """Add files of ``geo/web/static`` to what ``fmap`` loads, after those it has.
+
+    Parameters
+    ----------
+    fmap : folium.Map
+    *names : str
+        File names such as ``slides.css``; ``.js`` files run in the order given, after
+        :data:`PAGE_SCRIPTS`.
+
+    Returns
+    -------
+    folium.Map
+        The same map, changed in place.
+    """
+    for name in names:
+        if not (STATIC_DIR / name).is_file():
+            raise ValueError(f"not a front-end file of posturemap: {name!r}")
+        links = fmap.default_js if name.endswith(".js") else fmap.default_css
+        entry = (f"posturemap_{name.replace('.', '_')}", name)
+        if entry not in links:
+            links.append(entry)
+    return fmap
 
 
 def inline_assets(fmap: folium.Map) -> folium.Map:
-    """Make ``fmap`` self-contained: no external script or style link, Leaflet inlined.
+    """Make ``fmap`` self-contained: every file it links to is inlined, in the same order.
 
     Parameters
     ----------
@@ -74,17 +137,30 @@ def inline_assets(fmap: folium.Map) -> folium.Map:
     -------
     folium.Map
         The same map, changed in place.
+
+    Raises
+    ------
+    ValueError
+        For a link to a file that is not one of :func:`vendor_files`.
     """
+    header = fmap.get_root().header
+    for name, url in fmap.default_css:
+        css = inline_css() if url == "leaflet.css" else _file_text(url)
+        header.add_child(_verbatim(f"<style>{css}</style>"), name=f"inline_{name}")
+    for name, url in fmap.default_js:
+        header.add_child(_verbatim(f"<script>{_file_text(url)}</script>"), name=f"inline_{name}")
     fmap.default_js = []
     fmap.default_css = []
-    header = fmap.get_root().header
-    header.add_child(Element(f"<style>{inline_css()}</style>"), name="posturemap_leaflet_css")
-    header.add_child(Element(f"<script>{inline_js()}</script>"), name="posturemap_leaflet_js")
     return fmap
 
 
+def _verbatim(text: str) -> Element:
+    # An Element's text is a Jinja template: a raw block keeps "{{" or "{%" in code as code.
+    return Element("{% raw %}" + text + "{% endraw %}")
+
+
 def use_local_assets(fmap: folium.Map, base_url: str) -> folium.Map:
-    """Point ``fmap``'s Leaflet links at ``base_url`` (files served by the app itself).
+    """Point ``fmap``'s script and style links at ``base_url`` (files served by the app itself).
 
     Parameters
     ----------
@@ -98,6 +174,6 @@ def use_local_assets(fmap: folium.Map, base_url: str) -> folium.Map:
         The same map, changed in place.
     """
     base = base_url.rstrip("/")
-    fmap.default_js = [("leaflet", f"{base}/leaflet.js")]
-    fmap.default_css = [("leaflet_css", f"{base}/leaflet.css")]
+    fmap.default_js = [(name, f"{base}/{url}") for name, url in fmap.default_js]
+    fmap.default_css = [(name, f"{base}/{url}") for name, url in fmap.default_css]
     return fmap

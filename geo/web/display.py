@@ -197,6 +197,17 @@ def field_texts(frame: pd.DataFrame, layer: str) -> dict[str, list[str | None]]:
     return texts
 
 
+def is_faded(frame: pd.DataFrame) -> np.ndarray:
+    """Which features are drawn faded and dashed: estimated, or with a reconstructed geometry.
+
+    The map (``faded`` in the payload) and its legend use this one rule.
+    """
+    faded = (frame["confidence"] == "estimated").to_numpy(bool, copy=True)
+    if "reconstructed" in frame:
+        faded |= np.array([v is True for v in frame["reconstructed"].tolist()], dtype=bool)
+    return faded
+
+
 def is_historical(frame: pd.DataFrame) -> np.ndarray:
     kinds = frame["kind"] if "kind" in frame else pd.Series([None] * len(frame))
     return np.array([symbols.is_historical(k) for k in kinds], dtype=bool)

@@ -16,7 +16,8 @@ from geo.data.gaps import gap_lines
 from geo.data.reading import Dataset
 from geo.data.schema import CATEGORIES
 from geo.web import symbols
-from geo.web.display import CATEGORY_LABELS, LAYER_COLOUR, ZONE_COLOUR
+from geo.web.contract import GAP_COLOUR, RING_COLOUR
+from geo.web.display import CATEGORY_LABELS, LAYER_COLOUR, ZONE_COLOUR, is_faded
 from geo.web.escape import html_text
 
 
@@ -75,7 +76,7 @@ def legend_entries(
             entries.append((label, _img(url)))
     tracks = dataset["tracks"]
     if not tracks.empty:
-        faded = (tracks["confidence"] == "estimated") | (tracks.get("reconstructed") == True)  # noqa: E712
+        faded = is_faded(tracks)
         if (~faded).any():
             entries.append(("Track (direction arrows)", _line_key(LAYER_COLOUR["tracks"])))
         if faded.any():
@@ -86,13 +87,13 @@ def legend_entries(
                 )
             )
     if not gap_lines(tracks).empty:
-        entries.append(("Track gap: no signal, path unknown", _line_key("#868e96", dashed=True)))
+        entries.append(("Track gap: no signal, path unknown", _line_key(GAP_COLOUR, dashed=True)))
     points = [f for f in dataset.layers.values() if "uncertainty_km" in f and not f.empty]
     if show_uncertainty and any((pd.to_numeric(f["uncertainty_km"]) > 0).any() for f in points):
         entries.append(("Uncertainty circle (geodesic radius)", _circle_key("#1c7ed6")))
         entries.append(("Estimated: faded, dashed", _circle_key("#1c7ed6", dashed=True)))
     if rings is not None and not rings.empty:
-        entries.append(("Range ring (nominal range)", _line_key("#d6336c", dashed=True)))
+        entries.append(("Range ring (nominal range)", _line_key(RING_COLOUR, dashed=True)))
     if zones is not None and not zones.empty:
         for i, zone in enumerate(dict.fromkeys(zones["zone"])):
             entries.append((html_text(str(zone)), _circle_key(ZONE_COLOUR[i % len(ZONE_COLOUR)])))
@@ -100,7 +101,11 @@ def legend_entries(
 
 
 def source_line(dataset: Dataset, limit: int = 3) -> str:
-    """'Sources: publisher, title (date); ...' for the sources the shown features cite."""
+    """'Sources: title (publisher, date); ...' for the sources the shown features cite most.
+
+    The map's title block names the reports themselves; a briefing slide names publishers
+    with counts instead (:func:`geo.slides.decorations.source_line`), so the two differ.
+    """
     cited: dict[str, int] = {}
     for frame in dataset.layers.values():
         for refs in frame.get("sources", pd.Series(dtype=object)):

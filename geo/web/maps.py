@@ -15,9 +15,11 @@ import folium
 import geopandas as gpd
 
 from geo.data.reading import Dataset
+from geo.web import assets
+from geo.web.contract import DAY_S
 from geo.web.escape import html_text
 from geo.web.legend import as_of_text, legend_entries, source_line
-from geo.web.panels import Legend, PageStyle, ScaleBar, Timeline, TitleBlock
+from geo.web.panels import Legend, ScaleBar, Timeline, TitleBlock
 from geo.web.payload import build_payload
 from geo.web.script import MapData
 
@@ -95,9 +97,7 @@ def build_map(
     fmap = folium.Map(
         location=[15, -70], zoom_start=4, tiles=None, prefer_canvas=True, control_scale=False
     )
-    fmap.default_js = [("leaflet", "leaflet.js")]
-    fmap.default_css = [("leaflet_css", "leaflet.css")]
-    fmap.add_child(PageStyle())
+    assets.link_page(fmap)
     fmap.add_child(MapData(payload))
     if timeline_spec is not None:
         fmap.add_child(Timeline())
@@ -115,15 +115,14 @@ def build_map(
     if legend:
         fmap.add_child(Legend(legend_entries(dataset, rings, zones, show_uncertainty)))
     fmap.add_child(ScaleBar())
-    fmap.posturemap_bounds = payload["bounds"]  # for callers that frame a view (PNG export)
     return fmap
 
 
 def _timeline_text(spec: dict[str, int | None] | None) -> str:
     if spec is None:
         return "Timeline: no dated features"
-    first = datetime.fromtimestamp(spec["start"] - 86400, tz=timezone.utc).date()
-    last = datetime.fromtimestamp(spec["end"] - 86400, tz=timezone.utc).date()
+    first = datetime.fromtimestamp(spec["start"] - DAY_S, tz=timezone.utc).date()
+    last = datetime.fromtimestamp(spec["end"] - DAY_S, tz=timezone.utc).date()
     window = spec.get("window_days")
     shown = f"; strikes and tracks of the last {window} days" if window else ""
     return (
@@ -151,7 +150,7 @@ def _timeline_spec(
     first, last = min(stamps).date(), max(stamps).date()
 
     def end_of(day: date) -> int:
-        return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) + 86400
+        return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) + DAY_S
 
     now = as_of or last
     window = (as_of - since).days + 1 if as_of and since and since <= as_of else None

@@ -1,0 +1,221 @@
+/*
+ * posturemap.start(map, options): draw the payload of geo/web/payload.py on a Leaflet map.
+ *
+ * The payload is read from its data island, <script type="application/json"
+ * id=options.data>, with JSON.parse: it is never run. Points, uncertainty circles and track
+ * arrows are drawn by posturemap.pointCanvas (canvas.js); lines and areas (tracks, places,
+ * rings, zones) are few, and stay Leaflet vector layers on Leaflet's canvas. Popups and
+ * tooltips are DOM text only (popups.js).
+ *
+ * The script interface, window.posturemap (tests, the app, the PNG export): map, data,
+ * groups, ready, fit(), shown(key), drawn(), popup(i), tooltip(i), show(mask, t),
+ * observed(i), until(i), entity(i); panels.js adds setTime(t) and now with the timeline.
+ */
+(function (PM) {
+  'use strict';
+
+  PM.start = function (map, options) {
+    var D = JSON.parse(document.getElementById(options.data).textContent);
+    var C = D.contract, ST = C.style, R = PM.reader(D), n = D.kind.length;
+    Object.assign(PM, {map: map, data: D, groups: {}, ready: false});
+    map.getContainer().style.background = D.sea;
+
+    function latLngOf(i) { return L.latLng(R.position(i)); }
+    // What is shown: the timeline's choice per feature, the layer control's per group.
+    var state = {shown: new Uint8Array(n).fill(1), groupOn: new Uint8Array(D.groups.length),
+                 circlesOn: false};
+    var points = PM.pointCanvas(map, D, R, state);
+    var members = D.groups.map(function () { return []; });  // feature indices per group
+    var lineFeatures = [], lineLayers = {};
+    for (var i = 0; i < n; i++) {
+      members[D.group[i]].push(i);
+      if (D.kind[i] !== C.kind.point) { lineFeatures.push(i); }
+    }
+
+    // --- groups: one toggle each in the layer control ------------------------------------------
+    var overlays = {};
+    D.groups.forEach(function (spec, g) {
+      var group = L.featureGroup();
+      group.on('add remove', function (e) {  // points and circles are drawn by the point canvas
+        state.groupOn[g] = e.type === 'add' ? 1 : 0;
+        if (spec.key === C.circles) { state.circlesOn = e.type === 'add'; }
+        points.redraw();
+      });
+      group.on('click', function (e) {
+        var i = e.layer.options.feature;
+        if (i !== undefined) {
+          L.popup({maxWidth: 360}).setLatLng(e.latlng).setContent(PM.popupFor(D, R, i)).openOn(map);
+        }
+      });
+      group.on('mouseover', function (e) {
+        var i = e.layer.options.feature;
+        if (i !== undefined) {
+          e.layer.bindTooltip(PM.tooltipFor(R, i), {sticky: true}).openTooltip(e.latlng);
+        }
+      });
+      PM.groups[spec.key] = group;
+      overlays[spec.label] = group;
+    });
+
+    // Lines and areas: Leaflet vector layers, tagged with the feature's id (a click reports it).
+    var ids = D.columns.id, lineCanvas = L.canvas({padding: 0.3, tolerance: 3});
+    lineFeatures.forEach(function (i) {
+      var faded = D.faded[i] === 1, S = ST.line;
+      var parts = D.shape[i].map(function (flat) { return PM.decodeLine(flat, C.scale); });
+      var style = {renderer: lineCanvas, color: D.palette[D.colour[i]], weight: S.weight,
+                   opacity: faded ? S.faded_opacity : S.opacity,
+                   dashArray: faded ? S.faded_dash : null, feature: i};
+      var line = D.kind[i] === C.kind.line ? L.polyline(parts, style)
+        : L.polygon(parts, Object.assign({fillOpacity: S.area_fill_opacity}, style));
+      line._pmParts = parts;
+      line._pmTimes = PM.decodeTimes(D.times[i]);
+      if (D.arrows[i]) { points.addArrows(i, D.arrows[i]); }
+      if (ids) { line.feature = {type: 'Feature', properties: {id: R.str(ids[i])}}; }
+      PM.groups[D.groups[D.group[i]].key].addLayer(line);
+      lineLayers[i] = [line];
+    });
+
+    // Track gaps, range rings and maritime zones: GeoJSON with a text label (and a colour) each.
+    C.overlays.forEach(function (key) {
+      if (!PM.groups[key] || !D[key]) { return; }
+      L.geoJSON(D[key], {renderer: lineCanvas, style: function (f) {
+        var colour = f.properties.colour;
+        return Object.assign(colour ? {color: colour, fillColor: colour} : {}, ST[key]);
+      }, onEachFeature: function (f, layer) {
+        layer.bindTooltip(PM.textTip(f.properties.label), {sticky: true});
+      }}).eachLayer(function (l) { PM.groups[key].addLayer(l); });
+    });
+
+    D.groups.forEach(function (spec) { if (spec.visible) { PM.groups[spec.key].addTo(map); } });
+
+    // --- mouse: tooltips and popups of points ---------------------------------------------------
+    var tip = L.tooltip({direction: 'top', offset: [0, -12], opacity: 0.95}), hovered = -1;
+    function hover(i) {
+      if (i === hovered) { return; }
+      hovered = i;
+      L.DomUtil[i >= 0 ? 'addClass' : 'removeClass'](map.getContainer(), 'pm-pointer');
+      if (i < 0) { map.closeTooltip(tip); return; }
+      tip.setLatLng(latLngOf(i)).setContent(PM.tooltipFor(R, i));
+      map.openTooltip(tip);
+    }
+    function openPopup(i, latlng) {
+      L.popup({maxWidth: 360, offset: [0, -8]}).setLatLng(latlng)
+        .setContent(PM.popupFor(D, R, i)).openOn(map);
+    }
+    // What a click reports to a host page (streamlit-folium reads layer.toGeoJSON()).
+    function reference(i) {
+      return {toGeoJSON: function () {
+        var ll = R.position(i);
+        return {type: 'Feature', properties: {id: ids ? R.str(ids[i]) : null},
+                geometry: {type: 'Point', coordinates: [ll[1], ll[0]]}};
+      }};
+    }
+    map.on('mousemove', function (e) { hover(points.hit(e.layerPoint)); });
+    map.on('mouseout movestart zoomstart', function () { hover(-1); });
+    map.on('click', function (e) {
+      var i = points.hit(e.layerPoint);
+      if (i < 0) { return; }
+      openPopup(i, latLngOf(i));
+      points.layer.fire('click', {latlng: latLngOf(i), layer: reference(i)});
+    });
+
+    // --- basemaps: online tiles (the one network exception) and the offline land ---------------
+    var bases = {};
+    if (D.land) {
+      map.createPane('pmLand').style.zIndex = 150;
+      var land = L.geoJSON(D.land, {pane: 'pmLand', interactive: false, style: ST.land});
+      land.on('add', function () { map.getContainer().style.background = D.offline_sea; });
+      bases[D.land_label] = land;
+    }
+    if (D.tiles) {
+      var tiles = L.tileLayer(D.tiles.url, {attribution: D.tiles.attribution,
+                                            maxZoom: D.tiles.max_zoom,
+                                            subdomains: D.tiles.subdomains});
+      tiles.on('add', function () { map.getContainer().style.background = D.sea; });
+      bases[D.tiles_label] = tiles;
+      tiles.addTo(map);
+    } else if (D.land) {
+      bases[D.land_label].addTo(map);
+    }
+    L.control.layers(bases, overlays, {collapsed: D.collapsed, position: 'topright'}).addTo(map);
+
+    // Frame the features in the part of the map the panels leave free.
+    PM.fit = function () {
+      if (!D.bounds) { return; }
+      function size(sel) {
+        var e = map.getContainer().querySelector(sel);
+        return e ? [e.offsetWidth, e.offsetHeight] : [0, 0];
+      }
+      var title = size('.pm-title'), legend = size('.pm-legend');
+      var ctl = size('.leaflet-control-layers');
+      var sideBySide = legend[0] + title[0] + 200 < map.getSize().x;
+      map.fitBounds(D.bounds, {maxZoom: 9, animate: false,
+        paddingTopLeft: [20, sideBySide ? 20 : title[1] + 20],
+        paddingBottomRight: [Math.max(legend[0], ctl[0]) + 20, 20]});
+    };
+    PM.fit();
+
+    // --- what is shown: all features, or those the timeline (panels.js) picks -------------------
+    // mask[i] is 1 for a feature to show; a track with times per vertex is cut at moment t.
+    PM.show = function (mask, t) {
+      state.shown = mask;
+      lineFeatures.forEach(function (i) {
+        var on = mask[i] === 1, group = PM.groups[D.groups[D.group[i]].key];
+        lineLayers[i].forEach(function (layer) {
+          if (layer._pmTimes && on) {
+            var k = 0, kept = layer._pmParts.map(function (part) {
+              return part.filter(function () { var ok = layer._pmTimes[k] < t; k += 1; return ok; });
+            });
+            layer.setLatLngs(kept);
+          }
+          if (on && !group.hasLayer(layer)) { group.addLayer(layer); }
+          if (!on && group.hasLayer(layer)) { group.removeLayer(layer); }
+        });
+      });
+      points.redraw();
+    };
+    PM.observed = R.observed;
+    PM.until = R.until;
+    PM.entity = R.entity;
+
+    // --- the script interface -------------------------------------------------------------------
+    PM.shown = function (key) {
+      var g = D.groups.findIndex(function (spec) { return spec.key === key; });
+      if (g < 0 || !map.hasLayer(PM.groups[key])) { return 0; }
+      if (key === C.circles) { return points.circlesShown(); }
+      if (!members[g].length) { return PM.groups[key].getLayers().length; }  // rings, zones, gaps
+      return members[g].filter(function (i) {
+        return state.shown[i] === 1 && state.groupOn[D.group[i]] === 1;
+      }).length;
+    };
+    PM.drawn = function () {
+      var o = map.layerPointToContainerPoint([0, 0]);
+      return points.drawn().map(function (d) { return [d[0], d[1] + o.x, d[2] + o.y]; });
+    };
+    function anchor(i) {
+      if (D.kind[i] === C.kind.point) { return latLngOf(i); }
+      var first = lineLayers[i][0]._pmParts[0];
+      return L.latLng(first[Math.floor(first.length / 2)]);
+    }
+    PM.popup = function (i) { openPopup(i, anchor(i)); return document.querySelector('.pm-popup'); };
+    PM.tooltip = function (i) {
+      map.openTooltip(L.tooltip().setLatLng(anchor(i)).setContent(PM.tooltipFor(R, i)));
+      return document.querySelector('.leaflet-tooltip:last-child');
+    };
+    points.loaded.then(function () {
+      points.start();
+      L.Util.requestAnimFrame(function () { PM.ready = true; });
+    });
+  };
+
+  // An inert outline of one geometry (the app's selection): clicks go through to the feature.
+  PM.halo = function (geometry, options) {
+    return L.geoJSON(geometry, {
+      interactive: false,
+      style: function () { return options.line; },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, Object.assign({interactive: false}, options.point));
+      }
+    });
+  };
+}(window.posturemap));

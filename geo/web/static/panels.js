@@ -1,0 +1,101 @@
+/*
+ * The map's panels (geo/web/panels.py starts them): the title block and the legend (HTML
+ * boxes made in Python, placed as Leaflet controls), the scale bar and the time slider.
+ */
+(function (PM) {
+  'use strict';
+
+  // Place the box with id options.box as a Leaflet control at options.position; with
+  // options.scroll the wheel scrolls the box, not the map; with options.fit the map frames
+  // its features again, now that the box takes its room.
+  PM.control = function (map, options) {
+    var box = document.getElementById(options.box);
+    var ctl = L.control({position: options.position});
+    ctl.onAdd = function () {
+      L.DomEvent.disableClickPropagation(box);
+      if (options.scroll) { L.DomEvent.disableScrollPropagation(box); }
+      return box;
+    };
+    ctl.addTo(map);
+    if (options.fit && PM.fit) { PM.fit(); }
+  };
+
+  // A scale bar in nautical miles and kilometres, measured at the map's centre.
+  PM.scaleBar = function (map) {
+    var ctl = L.control({position: 'bottomleft'}), box;
+    function row(metres, unit, maxPx, metresPerPx) {
+      var len = PM.niceLength(maxPx * metresPerPx / metres), div = document.createElement('div');
+      var bar = document.createElement('div');
+      bar.className = 'pm-bar';
+      bar.style.width = Math.round(len * metres / metresPerPx) + 'px';
+      div.appendChild(document.createTextNode(len + ' ' + unit));
+      div.appendChild(bar);
+      return div;
+    }
+    function update() {
+      var size = map.getSize(), y = size.y / 2;
+      var metresPerPx = map.distance(map.containerPointToLatLng([size.x / 2 - 50, y]),
+                                     map.containerPointToLatLng([size.x / 2 + 50, y])) / 100;
+      box.textContent = '';
+      box.appendChild(row(1852, 'nm', 140, metresPerPx));
+      box.appendChild(row(1000, 'km', 140, metresPerPx));
+    }
+    ctl.onAdd = function () {
+      box = document.createElement('div');
+      box.className = 'pm-panel pm-scale';
+      return box;
+    };
+    ctl.addTo(map);
+    map.on('zoomend moveend resize', update);
+    update();
+  };
+
+  // A time slider with a play button: the map shows its state at the slider's date, by the
+  // rule of PM.visibleAt (geo.data.selection.as_of). Range, start, step and window come from
+  // the payload's `timeline`; PM.start must have run.
+  PM.timeline = function (map) {
+    var D = PM.data, T = D.timeline, day = D.contract.day_s;
+    if (!T) { return; }
+    var ctl = L.control({position: 'bottomleft'}), slider, label, button, timer = null;
+    function apply(t) {
+      PM.show(PM.visibleAt(D, t, T.window_days), t);
+      label.textContent = PM.dayLabel(t);
+      PM.now = t;
+    }
+    function stop() {
+      clearInterval(timer);
+      timer = null;
+      button.textContent = '\u25b6';
+    }
+    ctl.onAdd = function () {
+      var box = L.DomUtil.create('div', 'pm-panel pm-timeline');
+      button = L.DomUtil.create('button', 'pm-play', box);
+      button.textContent = '\u25b6';
+      button.setAttribute('title', 'Play');
+      slider = L.DomUtil.create('input', 'pm-slider', box);
+      slider.type = 'range';
+      slider.min = T.start;
+      slider.max = T.end;
+      slider.step = day;
+      slider.value = T.now;
+      label = L.DomUtil.create('span', 'pm-now', box);
+      L.DomEvent.disableClickPropagation(box);
+      slider.addEventListener('input', function () { apply(+slider.value); });
+      button.addEventListener('click', function () {
+        if (timer) { stop(); return; }
+        if (+slider.value >= T.end) { slider.value = T.start; }
+        button.textContent = '\u275a\u275a';
+        timer = setInterval(function () {
+          var next = +slider.value + day;
+          if (next > T.end) { stop(); return; }
+          slider.value = next;
+          apply(next);
+        }, T.step_ms);
+      });
+      return box;
+    };
+    ctl.addTo(map);
+    apply(T.now);
+    PM.setTime = function (t) { slider.value = t; apply(t); };
+  };
+}(window.posturemap));
