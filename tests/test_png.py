@@ -208,6 +208,45 @@ def test_capture_without_tiles_is_complete(renderer: slides_browser.SlideRendere
     assert (0x8B, 0xC3, 0x4A) in colours
 
 
+# A map page that draws late, as one whose symbols are still loading: red once ready. Its
+# empty map pane has no tiles to wait for, so only the wait for `ready` can see the red.
+LATE_MAP = """<!DOCTYPE html><html><body style="margin: 0; background: #ffffff">
+<div class="leaflet-container"><div class="leaflet-map-pane"></div></div>
+<script>
+window.posturemap = {ready: false};
+setTimeout(function () {
+  document.body.style.background = '#ff0000';
+  requestAnimationFrame(function () { window.posturemap.ready = true; });
+}, {{ delay_ms }});
+{{ extra }}
+</script></body></html>"""
+
+
+def late_map(delay_ms: int, extra: str = "") -> str:
+    return Template(LATE_MAP).render(delay_ms=delay_ms, extra=extra)
+
+
+def test_capture_waits_for_the_map_to_be_ready(renderer: slides_browser.SlideRenderer) -> None:
+    capture = renderer.capture(late_map(600), (320, 200))
+    assert image_of(capture.png).getpixel((160, 100)) == (255, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ("", r"within 0\.5 s \(window\.posturemap\.ready never became true\)$"),
+        ("throw new Error('symbols broke');", "the page failed: .*symbols broke"),
+    ],
+)
+def test_capture_of_a_map_never_ready_fails_clearly(
+    renderer: slides_browser.SlideRenderer, monkeypatch: pytest.MonkeyPatch, extra: str, said: str
+) -> None:
+    monkeypatch.setattr(renderer, "ready_timeout", 0.5)
+    page = late_map(60_000, extra)  # ready only after a minute: never, for the renderer
+    with pytest.raises(errors.MapNotReady, match=said):
+        renderer.capture(page, (320, 200))
+
+
 def test_fallback_to_offline_basemap(
     renderer: slides_browser.SlideRenderer,
     tile_server: str,

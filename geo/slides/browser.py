@@ -2,11 +2,12 @@
 
 One :class:`SlideRenderer` holds one browser (Playwright driving a system
 Chromium) for as many pages as needed, so a batch of slides pays for the browser
-start once. Each page is loaded from a temporary file, the renderer waits for the
-map to be drawn and every visible tile to be loaded (Leaflet marks loaded tiles
-with ``leaflet-tile-loaded``), then takes the screenshot and reports the tiles
-that did not load (:class:`TileStatus`), so that the caller (``geo.slides.render``) can
-draw the slide again on the offline basemap.
+start once. Each page is loaded from a temporary file; the renderer waits for the
+map to be drawn (``window.posturemap.ready``: its symbols loaded and drawn, bounded by
+:data:`READY_TIMEOUT_S`, else :class:`~geo.slides.errors.MapNotReady`) and every visible
+tile to be loaded (Leaflet marks loaded tiles with ``leaflet-tile-loaded``), then takes
+the screenshot and reports the tiles that did not load (:class:`TileStatus`), so that the
+caller (``geo.slides.render``) can draw the slide again on the offline basemap.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.slides.errors import BrowserNotFound, PngError
+from geo.slides.errors import BrowserNotFound, MapNotReady, PngError
 from geo.slides.options import DEFAULT_SIZE
 
 LAUNCH_ARGS = (
@@ -37,6 +38,8 @@ INSTALL_HINT = (
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 TILE_TIMEOUT_S = 8.0
 LOAD_TIMEOUT_S = 30.0
+READY_TIMEOUT_S = 20.0
+"""Seconds a map page has to draw its symbols (``window.posturemap.ready``)."""
 
 # Marks a tile image whose download failed. Image errors do not bubble, but a
 # capturing listener on window sees them; it is installed before any page script runs.
@@ -70,6 +73,9 @@ _TILE_STATUS_JS = """
   return {map: true, total: total, loaded: loaded, failed: failed};
 }
 """
+# A page with the map's script waits for it to have drawn everything (symbols load late, as
+# images); any other page (no window.posturemap) is ready at once.
+_READY_JS = "() => !window.posturemap || window.posturemap.ready === true"
 _TWO_FRAMES_JS = (
     "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
 )
@@ -149,11 +155,19 @@ class SlideRenderer:
         Chromium to use; default :func:`find_chromium`.
     tile_timeout : float
         Seconds to wait for the visible tiles of a page.
+    ready_timeout : float
+        Seconds to wait for a map page to report that it has drawn everything.
     """
 
-    def __init__(self, executable: str | None = None, tile_timeout: float = TILE_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        executable: str | None = None,
+        tile_timeout: float = TILE_TIMEOUT_S,
+        ready_timeout: float = READY_TIMEOUT_S,
+    ) -> None:
         self.executable = executable
         self.tile_timeout = tile_timeout
+        self.ready_timeout = ready_timeout
         self._worker: ThreadPoolExecutor | None = None
         self._playwright: Any = None
         self._browser: Any = None
@@ -255,6 +269,13 @@ class SlideRenderer:
         Capture
             The PNG and the page's visible text; ``tiles`` says whether every
             visible tile loaded (the caller decides what to do when not).
+
+        Raises
+        ------
+        MapNotReady
+            When the map's script never reports ``window.posturemap.ready``.
+        PngError
+            When the page cannot be loaded or photographed.
         """
         if self._worker is None:
             raise PngError("the renderer is not started (use it in a `with` block)")
@@ -276,12 +297,15 @@ class SlideRenderer:
         try:
             context.add_init_script(_TILE_ERROR_SCRIPT)
             page = context.new_page()
+            page_errors: list[str] = []
+            page.on("pageerror", lambda error: page_errors.append(_first_line(error)))
             # DOMContentLoaded comes after the map's inline scripts ran, but before
             # the tiles arrive: "load" would wait for them with no timeout of ours.
             page.goto(
                 page_file.as_uri(), wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_S * 1000
             )
             page.add_style_tag(content=_NO_FADE_CSS)
+            self._wait_ready(page, page_errors)
             try:
                 found = page.wait_for_function(
                     _TILE_STATUS_JS, arg=False, timeout=self.tile_timeout * 1000, polling=50
@@ -301,6 +325,19 @@ class SlideRenderer:
             context.close()
             page_file.unlink(missing_ok=True)
         return Capture(png=png, text=text, tiles=tiles, size=size, scale=scale)
+
+    def _wait_ready(self, page: Any, page_errors: list[str]) -> None:
+        """Wait until the map has drawn its symbols; raise :class:`MapNotReady` if it never does."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            page.wait_for_function(_READY_JS, timeout=self.ready_timeout * 1000, polling=50)
+        except PlaywrightTimeout:
+            cause = f"; the page failed: {page_errors[0]}" if page_errors else ""
+            raise MapNotReady(
+                f"the map did not finish drawing within {self.ready_timeout:g} s "
+                f"(window.posturemap.ready never became true){cause}"
+            ) from None
 
 
 def _first_line(error: BaseException) -> str:

@@ -15,3 +15,7 @@ class BrowserNotFound(PngError):
 
 class OutputExists(PngError):
     """An output file exists and overwriting was not asked for."""
+
+
+class MapNotReady(PngError):
+    """The map page never said it had drawn everything (``window.posturemap.ready``)."""
