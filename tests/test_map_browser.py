@@ -1,7 +1,8 @@
 """The exported map in real headless Chromium with the network blocked.
 
 The map draws, layers toggle, popups show the sources, the timeline selects by date, and a
-data set with script in every field stays inert.
+data set with script in every field stays inert. (The pure parts of the page's script, such
+as the timeline's rule and the hit grid, are unit-tested with node in ``tests/js``.)
 """
 
 from __future__ import annotations
@@ -93,6 +94,14 @@ def test_default_map_draws_offline(offline_page, tmp_path: Path, default_dataset
     image = Image.open(BytesIO(page.screenshot())).convert("RGB")
     assert len(image.getcolors(maxcolors=1 << 20) or []) > 200
     assert page.locator(".pm-legend").inner_text().count("Strike site") == 1
+
+
+def test_whole_default_data_draws_offline(offline_page, tmp_path: Path, default_dataset) -> None:
+    """Every report of the default data, not only those of one date (no time slider)."""
+    page, log = offline_page
+    open_map(page, tmp_path, maps.build_map(default_dataset, basemap="offline"))
+    assert log.blocked == [] and log.page_errors == [] and log.console_errors == []
+    assert page.evaluate("window.posturemap.data.kind.length") == default_dataset.feature_count > 0
 
 
 def test_rings_and_zones_draw_with_their_labels(offline_page, tmp_path: Path, tiny_dir) -> None:
@@ -415,3 +424,52 @@ def test_hostile_data_stays_inert(offline_page, tmp_path: Path, hostile_dataset)
     title = page.locator(".pm-title h1").text_content()
     assert title == XSS[1]
     assert page.locator(".pm-legend img[onerror], svg[onload]").count() == 0
+
+
+# Each alone in every text of the data, and in the title: the page's own code opens every
+# feature's tooltip and popup, points and lines alike.
+HOSTILE_TEXTS = [
+    '<img src=x onerror="window.__pwned=1;alert(1)">',
+    "</script><script>window.__pwned=1</script>",
+    "${window.__pwned=1}",
+    '"><svg onload=window.__pwned=1>',
+    "'; window.__pwned=1; '",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXTS)
+def test_hostile_text_is_shown_never_run(offline_page, tmp_path: Path, text: str) -> None:
+    layers = valid_layers()
+    for layer in layers.values():
+        for feat in layer["features"]:
+            props = feat["properties"]
+            for key in ("name", "notes", "type", "designation", "target", "country"):
+                if key in props or key in ("name", "notes"):
+                    props[key] = text
+            props[text] = text  # an extra property, key and value
+    sources = [
+        {
+            "id": "src-a",
+            "title": text,
+            "publisher": text,
+            "published": "2025-10-01",
+            "url": "https://example.org/report",
+            "kind": "news",
+        }
+    ]
+    dataset = geo.load(write_dataset(tmp_path / "hostile", layers, sources))
+    assert dataset.problems == []
+    page, log = offline_page
+    open_map(page, tmp_path, maps.build_map(dataset, title=text, basemap="offline"))
+    texts = page.evaluate(
+        """() => { const PM = window.posturemap, out = [];
+        for (let i = 0; i < PM.data.kind.length; i++) {
+          const tip = PM.tooltip(i), popup = PM.popup(i);
+          out.push([tip ? tip.textContent : '', popup ? popup.textContent : '']);
+        }
+        return out; }"""
+    )
+    assert page.evaluate("window.__pwned") is None
+    assert log.dialogs == [] and log.page_errors == []
+    assert texts and all(text in tip and text in popup for tip, popup in texts)
+    assert text in page.inner_text(".pm-title h1")
