@@ -26,7 +26,17 @@ from branca.element import Element
 LEAFLET_FILES = ("leaflet.js", "leaflet.css")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 """Our own JavaScript and CSS (package data)."""
-PAGE_SCRIPTS = ("posturemap.js", "popups.js", "canvas.js", "map.js", "panels.js")
+PAGE_SCRIPTS = (
+    "posturemap.js",
+    "labels.js",
+    "layout.js",
+    "popups.js",
+    "scene.js",
+    "draw.js",
+    "canvas.js",
+    "map.js",
+    "panels.js",
+)
 """The map page's scripts, in the order they must run: ``posturemap.js`` defines the
 namespace (and its pure functions) that the others add to."""
 PAGE_STYLES = ("posturemap.css",)

@@ -15,7 +15,12 @@ windows or the way estimated features are faded can change here, and only here.
 - ``circles``: the group of the uncertainty circles (drawn by the point canvas);
 - ``overlays``: the groups drawn from labelled GeoJSON (track gaps, range rings, zones);
 - ``style``: how features are drawn, normal and faded (``faded[i]`` is 1 for an
-  estimated or reconstructed feature: :func:`geo.web.display.is_faded`);
+  estimated or reconstructed feature: :func:`geo.web.display.is_faded`), and how labels,
+  true-position dots, leader lines, groups and basemap names look;
+- ``roles``: what a layer-control group's points are, in label priority (units first);
+  each group of the payload names its ``role``;
+- ``label``: the label text rules (ship prefixes dropped beside a hull number, the longest
+  label, how many members a group's roster names);
 - ``keys``: every payload entry, so that the page's use of them can be checked
   (``tests/js/contract.test.js``).
 """
@@ -38,6 +43,37 @@ WINDOWED = ("strikes", "tracks")
 selects strikes and tracks; every other dated feature is an asset report."""
 CIRCLES = "uncertainty"
 """The group of the uncertainty circles."""
+ROLES = ("unit", "base", "place", "strike")
+"""What a group's points are, in label priority: units, then bases, places, strikes."""
+STALE_DAYS = 14
+"""A unit report older than this many days (before the map's date) is drawn faded, with
+"last seen DATE" in its label."""
+LABEL: dict[str, Any] = {
+    # Dropped before the name when a hull number or designation is there: "DDG-107 Gravely".
+    "prefixes": [
+        "USS",
+        "USNS",
+        "HMS",
+        "HMCS",
+        "HMAS",
+        "HMNZS",
+        "INS",
+        "FS",
+        "ARA",
+        "BNS",
+        "HNLMS",
+        "ESPS",
+        "ITS",
+        "TCG",
+        "JS",
+        "ROKS",
+        "RFS",
+        "PNS",
+        "KRI",
+    ],
+    "max_chars": 36,
+    "roster_max": 6,
+}
 OVERLAYS = ("gaps", "rings", "zones")
 """Groups drawn from labelled GeoJSON in the payload entry of the same name, styled by the
 :data:`STYLE` entry of that name (and a feature's own ``colour``)."""
@@ -48,13 +84,41 @@ RING_COLOUR = "#d6336c"
 STYLE: dict[str, dict[str, Any]] = {
     # Estimated or reconstructed features are drawn fainter and dashed, everywhere.
     "symbol": {"opacity": 1, "faded_opacity": 0.55},
+    # Uncertainty circles: a faint outline; filled, and stronger, while their feature is
+    # hovered or its popup open ("focus"). They never take the mouse.
     "circle": {
-        "width": 1.2,
-        "opacity": 0.8,
-        "fill_opacity": 0.08,
-        "faded_opacity": 0.5,
-        "faded_fill_opacity": 0.05,
+        "width": 1,
+        "opacity": 0.4,
+        "faded_opacity": 0.3,
         "faded_dash": [5, 5],
+        "focus_width": 2,
+        "focus_opacity": 0.9,
+        "focus_fill_opacity": 0.16,
+    },
+    # Labels: halo text, dark on light basemaps and light on dark ones.
+    "label": {
+        "font": "'Liberation Sans', 'DejaVu Sans', Arial, sans-serif",
+        "size": 13,
+        "small": 11.5,
+        "line": 1.25,
+        "weight": {"unit": 700, "base": 700, "place": 600, "strike": 400},
+        "halo": 3.5,
+        "light": {"ink": "#15191e", "halo": "rgba(255, 255, 255, 0.92)", "stale": "#5c636a"},
+        "dark": {"ink": "#f8f9fa", "halo": "rgba(10, 12, 16, 0.85)", "stale": "#ced4da"},
+    },
+    # The offset location indicator: a dot at the true position, a line to the symbol.
+    "dot": {"radius": 3.5, "stroke": "#ffffff", "width": 1.5},
+    "leader": {"colour": "#343a40", "width": 1.2, "opacity": 0.85},
+    # A group drawn as one symbol: its lead's symbol on a second, offset frame.
+    "stack": {"offset": 4, "opacity": 0.55},
+    # Many points in one cell: one disc with their number.
+    "aggregate": {"fill": "#495057", "ink": "#ffffff", "stroke": "#ffffff", "size": 26},
+    # Basemap names (offline basemap): grey, lighter than data labels.
+    "names": {
+        "country": {"size": 14, "weight": 400, "ink": "#6c6a64", "spacing": 2.5},
+        "capital": {"size": 12, "weight": 600, "ink": "#4a4843", "spacing": 0},
+        "city": {"size": 11.5, "weight": 400, "ink": "#5b5953", "spacing": 0},
+        "halo": "rgba(243, 241, 234, 0.9)",
     },
     "line": {
         "weight": 2.6,
@@ -85,7 +149,16 @@ PER_FEATURE_KEYS = (
     "entity",
 )
 """Payload columns with one value per feature."""
-SPARSE_KEYS = ("circle_rings", "shape", "times", "arrows", "extras", "until")
+SPARSE_KEYS = (
+    "circle_rings",
+    "shape",
+    "times",
+    "arrows",
+    "extras",
+    "until",
+    "label",
+    "task_group",
+)
 """Payload entries ``{feature index: value}`` for the features that have one."""
 PAGE_KEYS = (
     "contract",
@@ -110,6 +183,9 @@ PAGE_KEYS = (
     "bounds",
     "collapsed",
     "timeline",
+    "task_groups",
+    "placenames",
+    "freshness",
 )
 """Payload entries about the whole page."""
 
@@ -121,7 +197,8 @@ def contract() -> dict[str, Any]:
     -------
     dict
         JSON-ready: ``kind``, ``none``, ``same_as_id``, ``scale``, ``day_s``, ``windowed``,
-        ``circles``, ``overlays``, ``style`` and ``keys`` (``page``, ``feature``, ``sparse``).
+        ``circles``, ``overlays``, ``roles``, ``label``, ``style`` and ``keys`` (``page``,
+        ``feature``, ``sparse``).
     """
     return {
         "kind": {"point": POINT, "line": LINE, "area": AREA},
@@ -132,6 +209,8 @@ def contract() -> dict[str, Any]:
         "windowed": list(WINDOWED),
         "circles": CIRCLES,
         "overlays": list(OVERLAYS),
+        "roles": list(ROLES),
+        "label": LABEL,
         "style": STYLE,
         "keys": {
             "page": list(PAGE_KEYS),

@@ -39,6 +39,7 @@ FIELDS: list[tuple[str, str]] = [
     ("category", "Category"),
     ("type", "Type"),
     ("designation", "Designation"),
+    ("group", "Group"),
     ("count", "Count"),
     ("affiliation", "Affiliation"),
     ("personnel", "Personnel"),
@@ -227,6 +228,16 @@ def group_order() -> list[str]:
         "rings",
         "zones",
     ]
+
+
+def group_role(key: str) -> str | None:
+    """What the points of a layer-control group are (:data:`geo.web.contract.ROLES`), or None.
+
+    Labels are placed in the order of the roles: units, bases, places, strikes.
+    """
+    if key.startswith("assets:"):
+        return "unit"
+    return {"bases": "base", "places": "place", "historical": "place", "strikes": "strike"}.get(key)
 
 
 def group_label(key: str, count: int) -> str:

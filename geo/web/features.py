@@ -25,7 +25,7 @@ import shapely
 
 from geo.analysis import geodesy
 from geo.data.schema import known_fields
-from geo.web import symbols
+from geo.web import sidc, symbols
 from geo.web.contract import AREA, LINE, NONE, PER_FEATURE_KEYS, POINT, SAME_AS_ID, SPARSE_KEYS
 from geo.web.display import (
     AFFILIATION_COLOUR,
@@ -84,6 +84,9 @@ def _group_keys(frame: pd.DataFrame, layer: str) -> list[str]:
 
 
 def _colours(frame: pd.DataFrame, layer: str) -> list[str]:
+    if layer == "bases" and "affiliation" in frame:
+        colour = frame["affiliation"].map(AFFILIATION_COLOUR)
+        return colour.fillna(LAYER_COLOUR["bases"]).tolist()
     if layer == "assets":
         colour = frame["affiliation"].map(AFFILIATION_COLOUR)
         return colour.fillna(AFFILIATION_COLOUR["unknown"]).tolist()
@@ -93,13 +96,46 @@ def _colours(frame: pd.DataFrame, layer: str) -> list[str]:
     return [LAYER_COLOUR[layer]] * len(frame)
 
 
-def _symbol_urls(frame: pd.DataFrame, layer: str) -> list[str]:
+def _texts(frame: pd.DataFrame, column: str) -> list[str | None]:
+    """A text column's values (None where missing or absent)."""
+    if column not in frame:
+        return [None] * len(frame)
+    return [None if is_missing(v) or str(v).strip() == "" else str(v) for v in frame[column]]
+
+
+def symbol_codes(frame: pd.DataFrame, layer: str) -> list[str | None]:
+    """The SIDC of every asset or base (None for other layers): :mod:`geo.web.sidc`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The layer's features.
+    layer : str
+        Its name.
+
+    Returns
+    -------
+    list of str or None
+        Assets: entity from ``type`` (else ``category``), frame from ``affiliation``, or
+        their own ``sidc``; bases: an installation framed by ``affiliation`` (default friend).
+    """
+    affiliation = _texts(frame, "affiliation")
+    override = _texts(frame, "sidc")
     if layer == "assets":
-        affiliation = frame["affiliation"].fillna("friend").astype(str)
-        pairs = zip(frame["category"].astype(str), affiliation, strict=True)
-        return [symbols.asset_symbol(c, a) for c, a in pairs]  # lru-cached per pair
+        rows = zip(
+            _texts(frame, "category"), affiliation, _texts(frame, "type"), override, strict=True
+        )
+        return [sidc.sidc(c, a or "friend", t, s) for c, a, t, s in rows]
     if layer == "bases":
-        return [symbols.base_symbol()] * len(frame)
+        return [
+            sidc.base_sidc(a or "friend", s) for a, s in zip(affiliation, override, strict=True)
+        ]
+    return [None] * len(frame)
+
+
+def _symbol_urls(frame: pd.DataFrame, layer: str) -> list[str]:
+    if layer in ("assets", "bases"):
+        return [symbols.sidc_symbol(code) for code in symbol_codes(frame, layer)]
     if layer == "strikes":
         return [symbols.strike_symbol()] * len(frame)
     kinds = frame["kind"] if "kind" in frame else [None] * len(frame)
@@ -134,6 +170,7 @@ class FeatureColumns:
         self.refsets = _Table()
         self.epochs = _Table()
         self.palette = _Table()
+        self.task_groups = _Table()
         self.columns: dict[str, list[int]] = {field: [] for field, _ in FIELDS}
         self.cols: dict[str, list[Any]] = {k: [] for k in PER_FEATURE_KEYS}
         self.sparse: dict[str, dict[int, Any]] = {k: {} for k in SPARSE_KEYS}
@@ -184,6 +221,13 @@ class FeatureColumns:
             if until is not None:
                 self.sparse["until"][base + offset] = until
         self._entities(frame, layer)
+        for offset, text in enumerate(_texts(frame, "label")):
+            if text is not None:
+                self.sparse["label"][base + offset] = strings(text)
+        if layer == "assets":
+            for offset, name in enumerate(_texts(frame, "group")):
+                if name is not None:
+                    self.sparse["task_group"][base + offset] = self.task_groups(name)
 
         points = (geometry.geom_type == "Point").to_numpy(bool)
         kinds = np.where(points, POINT, LINE if layer == "tracks" else AREA)
@@ -225,6 +269,7 @@ class FeatureColumns:
 
     def _extras(self, frame: pd.DataFrame, layer: str, base: int) -> None:
         known = set(known_fields(layer)) | {"layer", "source_refs", frame.geometry.name}
+        known |= {"label", "sidc", "group"}  # drawn on the map (the group is a popup row too)
         for column in frame.columns:
             if column in known or str(column).startswith("_"):
                 continue

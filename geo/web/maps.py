@@ -16,7 +16,7 @@ import geopandas as gpd
 
 from geo.data.reading import Dataset
 from geo.web import assets
-from geo.web.contract import DAY_S
+from geo.web.contract import DAY_S, STALE_DAYS
 from geo.web.escape import html_text
 from geo.web.legend import as_of_text, legend_entries, source_line
 from geo.web.panels import Legend, ScaleBar, Timeline, TitleBlock
@@ -42,6 +42,7 @@ def build_map(
     caveat: str = CAVEAT,
     legend: bool = True,
     title_block: bool = True,
+    stale_days: int = STALE_DAYS,
 ) -> folium.Map:
     """Build the layered map of ``dataset``.
 
@@ -69,6 +70,9 @@ def build_map(
         The caveat line.
     legend, title_block : bool
         Include the legend and the title block.
+    stale_days : int
+        Unit reports older than this many days before ``as_of`` (default: the latest
+        report's date) are drawn faded, with "last seen DATE" in their label.
 
     Returns
     -------
@@ -93,6 +97,8 @@ def build_map(
         show_uncertainty=show_uncertainty,
         bounds=bounds,
         timeline=timeline_spec,
+        as_of=as_of,
+        stale_days=stale_days,
     )
     fmap = folium.Map(
         location=[15, -70], zoom_start=4, tiles=None, prefer_canvas=True, control_scale=False

@@ -10,6 +10,7 @@ from a data island (:class:`geo.web.script.MapData`). No folium here: data in, d
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, timezone
 from typing import Any
 
 import geopandas as gpd
@@ -19,9 +20,17 @@ import shapely
 
 from geo.data.gaps import gap_lines
 from geo.data.reading import Dataset
-from geo.web import basemaps
-from geo.web.contract import OVERLAYS, PAGE_KEYS, PER_FEATURE_KEYS, SPARSE_KEYS, contract
-from geo.web.display import FIELDS, ZONE_COLOUR, group_label, group_order
+from geo.web import basemaps, placenames
+from geo.web.contract import (
+    DAY_S,
+    OVERLAYS,
+    PAGE_KEYS,
+    PER_FEATURE_KEYS,
+    SPARSE_KEYS,
+    STALE_DAYS,
+    contract,
+)
+from geo.web.display import FIELDS, ZONE_COLOUR, group_label, group_order, group_role
 from geo.web.escape import html_text, safe_url
 from geo.web.features import FeatureColumns
 
@@ -33,6 +42,8 @@ EXTENT_IGNORE_KM = 1000.0
 """Points whose uncertainty is at least this large do not pull the initial view out."""
 LAND_MARGIN_DEG = 25.0
 """The offline land is cut to the features' extent plus this margin."""
+NAMES_MARGIN_DEG = 12.0
+"""Basemap names (countries, cities) are shipped for the features' extent plus this margin."""
 
 
 # --- the payload ---------------------------------------------------------------------------
@@ -128,6 +139,8 @@ def build_payload(
     show_uncertainty: bool = True,
     bounds: tuple[float, float, float, float] | None = None,
     timeline: dict[str, int] | None = None,
+    as_of: date | None = None,
+    stale_days: int = STALE_DAYS,
 ) -> dict[str, Any]:
     """Everything the page draws, as one JSON-ready dict (see :class:`geo.web.script.MapData`).
 
@@ -145,6 +158,11 @@ def build_payload(
         The initial view; default :func:`extent`.
     timeline : dict, optional
         ``start``, ``end``, ``now`` (epoch seconds) and ``step_ms`` of the time slider.
+    as_of : date, optional
+        The map's date: unit reports older than ``stale_days`` before it are drawn faded,
+        "last seen DATE" (default: the latest report's date).
+    stale_days : int
+        See ``as_of``.
 
     Returns
     -------
@@ -158,7 +176,11 @@ def build_payload(
         ``contract.same_as_id``), ``columns[field][i]`` (string index of the popup text).
         ``circle[i]``: uncertainty radius in metres (0: none). Sparse, keyed by feature
         index: ``circle_rings`` (the geodesic circle, when there are few points), ``shape``,
-        ``times``, ``arrows``, ``extras``, ``until``.
+        ``times``, ``arrows``, ``extras``, ``until``, ``label`` (string index of the
+        feature's own label), ``task_group`` (index into ``task_groups``, the names of the
+        data's ``group``s). ``placenames``: basemap names ``[name, kind, lon, lat, min_zoom]``
+        (:mod:`geo.web.placenames`); ``freshness``: ``as_of`` (end of the map's day, epoch
+        seconds) and ``days``.
     """
     point_total = sum(
         int((frame.geometry.geom_type == "Point").sum()) for frame in dataset.layers.values()
@@ -182,7 +204,13 @@ def build_payload(
     counts = {**build.counts, **overlay_counts}
     keys = [key for key in group_order() if key in counts]
     groups = [
-        {"key": k, "label": html_text(group_label(k, counts[k])), "visible": True} for k in keys
+        {
+            "key": k,
+            "label": html_text(group_label(k, counts[k])),
+            "visible": True,
+            "role": group_role(k),
+        }
+        for k in keys
     ]
 
     box = bounds or extent(dataset)
@@ -218,6 +246,9 @@ def build_payload(
         "bounds": [[box[1], box[0]], [box[3], box[2]]] if box else None,
         "collapsed": True,
         "timeline": timeline,
+        "task_groups": build.task_groups.values,
+        "placenames": _placenames(dataset, box),
+        "freshness": {"as_of": _as_of_epoch(dataset, as_of), "days": stale_days},
     }
     payload = {**page, **build.per_feature(keys)}
     # The page reads exactly the keys of the contract (a per-feature column once hid a page
@@ -225,3 +256,36 @@ def build_payload(
     if sorted(payload) != sorted([*PAGE_KEYS, *PER_FEATURE_KEYS, *SPARSE_KEYS]):
         raise AssertionError(f"payload keys differ from the contract's: {sorted(payload)}")
     return payload
+
+
+def _as_of_epoch(dataset: Dataset, as_of: date | None) -> int | None:
+    """The end of the map's day (epoch seconds): ``as_of``, else the latest unit report's day."""
+    if as_of is None:
+        observed = dataset["assets"].get("observed")
+        if observed is None or observed.dropna().empty:
+            return None
+        as_of = pd.Timestamp(observed.dropna().max()).date()
+    midnight = datetime(as_of.year, as_of.month, as_of.day, tzinfo=timezone.utc)
+    return int(midnight.timestamp()) + DAY_S
+
+
+def _placenames(dataset: Dataset, box: tuple[float, float, float, float] | None) -> list[list[Any]]:
+    """Country and city names around the features, except those the data names itself."""
+    if box is None:
+        return []
+    margin = NAMES_MARGIN_DEG
+    names = placenames.place_names(
+        (box[0] - margin, max(box[1] - margin, -85), box[2] + margin, min(box[3] + margin, 85))
+    )
+    own = {
+        str(name).casefold()
+        for layer in ("places", "bases")
+        for name in dataset[layer].get("name", pd.Series(dtype=object)).dropna()
+    }
+    return [
+        [name, kind, round(lon, 3), round(lat, 3), float(zoom)]
+        for name, kind, lon, lat, zoom in zip(
+            names["name"], names["kind"], names["lon"], names["lat"], names["min_zoom"], strict=True
+        )
+        if name.casefold() not in own
+    ]

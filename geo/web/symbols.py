@@ -43,6 +43,24 @@ def _data_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+@lru_cache(maxsize=1024)
+def sidc_symbol(code: str) -> str:
+    """SVG data URL of the APP-6 symbol of a 20-digit SIDC (:mod:`geo.web.sidc` makes them).
+
+    Parameters
+    ----------
+    code : str
+        The symbol code: entity from the asset's type, frame from its affiliation.
+
+    Returns
+    -------
+    str
+        A ``data:image/svg+xml`` URL. No text amplifiers: a designation or a quantity in the
+        symbol would make one image per asset; the map's labels carry them instead.
+    """
+    return _data_url(Symbol(code, size=SIZE).as_svg())
+
+
 @lru_cache(maxsize=64)
 def asset_symbol(category: str, affiliation: str = "friend") -> str:
     """SVG data URL of the APP-6 symbol of an asset category and affiliation."""

@@ -12,9 +12,32 @@
   'use strict';
 
   var CELL = 64;  // hit-grid cell and drawing margin, pixels
-  var FILL_LIMIT = 4000;  // above this many circles in view, outlines only: fills cost most
   var CHUNK = 64;  // shapes per path: a path of thousands of parts draws far slower in Chromium
   var DART = [[0, -7], [5, 5], [0, 2], [-5, 5]];  // a track's direction arrow, 12 px long
+
+  // The box around a sprite's visible pixels, symmetric about its centre (symbols are placed
+  // by their centre): [-half width, -half height, half width, half height], in CSS pixels.
+  function inkBox(c, w, h, ratio) {
+    var hw = w / 2, hh = h / 2;
+    try {
+      var data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      var x0 = c.width, y0 = c.height, x1 = -1, y1 = -1;
+      for (var y = 0; y < c.height; y++) {
+        for (var x = 0; x < c.width; x++) {
+          if (data[4 * (y * c.width + x) + 3] > 24) {
+            x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+          }
+        }
+      }
+      if (x1 >= 0) {
+        hw = Math.max(w / 2 - x0 / ratio, (x1 + 1) / ratio - w / 2);
+        hh = Math.max(h / 2 - y0 / ratio, (y1 + 1) / ratio - h / 2);
+      }
+    } catch (ignored) {  // eslint-disable-line no-unused-vars
+      // a tainted canvas: keep the whole image
+    }
+    return [-hw, -hh, hw, hh];
+  }
 
   // SVG symbols rasterised once into small canvases, quick to stamp.
   function loadSprites(urls) {
@@ -28,7 +51,7 @@
           c.width = Math.ceil(w * ratio);
           c.height = Math.ceil(h * ratio);
           c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
-          sprites[k] = {image: c, w: w, h: h};
+          sprites[k] = {image: c, w: w, h: h, box: inkBox(c, w, h, ratio)};
           resolve();
         };
         img.onerror = function () { resolve(); };
@@ -49,7 +72,7 @@
     var px = new Float64Array(n), py = new Float64Array(n);
     var pointsOf = D.groups.map(function () { return []; });
     var circleStyles = {}, arrowStyles = {};
-    var drawn = {i: [], x: [], y: []}, grid = null, started = false;
+    var started = false, scene = null, current = null, sceneKey = null;
 
     // An uncertainty circle of r metres, as Leaflet's L.circle draws it: an ellipse in
     // Mercator pixels (zoom 0) through the points r north and south of the centre.
@@ -131,38 +154,36 @@
         ctx.ellipse(cx, cy, rx, ry, 0, 0, 2 * Math.PI);
       }
     }
-    function drawCircles(ctx, k, ox, oy, b) {
-      var S = ST.circle, total = 0;
-      var styles = Object.keys(circleStyles).map(function (key) {
-        var style = circleStyles[key], items = style.items.filter(function (s) {
-          return on(s.i) && inView(s, k, ox, oy, b);
-        });
-        total += items.length;
-        return {style: style, items: items};
-      });
-      // Few circles: one path per style, so that overlaps fill as a union. Many: outlines
-      // only, stroked CHUNK circles at a time.
-      var fill = total <= FILL_LIMIT;
-      styles.forEach(function (entry) {
-        if (!entry.items.length) { return; }
-        var style = entry.style, stroke = style.faded ? S.faded_opacity : S.opacity;
-        ctx.fillStyle = ctx.strokeStyle = style.colour;
+    // Faint outlines; the circles of the features in focus (hovered, popup open) filled and
+    // stronger. Circles of features gathered into a crowd's disc are left out.
+    function drawCircles(ctx, k, ox, oy, b, skip) {
+      var S = ST.circle, focus = [];
+      Object.keys(circleStyles).forEach(function (key) {
+        var style = circleStyles[key], count = 0;
+        ctx.strokeStyle = style.colour;
         ctx.lineWidth = S.width;
         ctx.setLineDash(style.faded ? S.faded_dash : []);
+        ctx.globalAlpha = style.faded ? S.faded_opacity : S.opacity;
         ctx.beginPath();
-        entry.items.forEach(function (s, m) {
-          if (!fill && m && m % CHUNK === 0) {
-            ctx.globalAlpha = stroke;
-            ctx.stroke();
-            ctx.beginPath();
-          }
+        style.items.forEach(function (s) {
+          if (!on(s.i) || skip[s.i] || !inView(s, k, ox, oy, b)) { return; }
+          if (state.focus.has(s.i)) { focus.push([style, s]); return; }
           traceCircle(ctx, s, k, ox, oy);
+          count += 1;
+          if (count % CHUNK === 0) { ctx.stroke(); ctx.beginPath(); }
         });
-        if (fill) {
-          ctx.globalAlpha = style.faded ? S.faded_fill_opacity : S.fill_opacity;
-          ctx.fill();
-        }
-        ctx.globalAlpha = stroke;
+        ctx.stroke();
+      });
+      focus.forEach(function (entry) {
+        var style = entry[0];
+        ctx.fillStyle = ctx.strokeStyle = style.colour;
+        ctx.setLineDash(style.faded ? S.faded_dash : []);
+        ctx.lineWidth = S.focus_width;
+        ctx.beginPath();
+        traceCircle(ctx, entry[1], k, ox, oy);
+        ctx.globalAlpha = S.focus_fill_opacity;
+        ctx.fill();
+        ctx.globalAlpha = S.focus_opacity;
         ctx.stroke();
       });
       ctx.setLineDash([]);
@@ -188,34 +209,49 @@
         ctx.fill();
       });
     }
+    // The map's panels (title, legend, controls) as boxes in layer pixels: nothing is placed
+    // under them.
+    function obstacles() {
+      var box = map.getContainer().getBoundingClientRect(), out = [];
+      map.getContainer().querySelectorAll('.leaflet-control').forEach(function (el) {
+        var r = el.getBoundingClientRect();
+        if (!r.width || !r.height) { return; }
+        var p = map.containerPointToLayerPoint([r.left - box.left, r.top - box.top]);
+        out.push([p.x - 2, p.y - 2, p.x + r.width + 2, p.y + r.height + 2]);
+      });
+      return out;
+    }
     function drawPoints(ctx, b) {
       var z = map.getZoom(), k = map.getZoomScale(z, 0), o = map.getPixelOrigin();
       var x0 = b.min.x - CELL, x1 = b.max.x + CELL, y0 = b.min.y - CELL, y1 = b.max.y + CELL;
-      drawn = {i: [], x: [], y: []};
-      grid = null;
       if (!started) { return; }  // nothing until the symbols are ready: one full draw, not several
-      ctx.save();
-      if (state.circlesOn) { drawCircles(ctx, k, o.x, o.y, b); }
-      drawArrows(ctx, k, o.x, o.y, x0, x1, y0, y1);
-      for (var g = 0; g < pointsOf.length; g++) {
-        if (!state.groupOn[g]) { continue; }
-        var list = pointsOf[g];
-        for (var j = 0; j < list.length; j++) {
-          var i = list[j];
-          if (!state.shown[i]) { continue; }
-          var x = px[i] * k - o.x, y = py[i] * k - o.y;
-          if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
-          var s = sprites[D.symbol[i]];
-          if (s) {
-            ctx.globalAlpha = D.faded[i] ? ST.symbol.faded_opacity : ST.symbol.opacity;
-            ctx.drawImage(s.image, Math.round(x - s.w / 2), Math.round(y - s.h / 2), s.w, s.h);
+      var size = map.getSize(), v0 = map.containerPointToLayerPoint([0, 0]);
+      var key = [z, o.x, o.y, b.min.x, b.min.y, b.max.x, b.max.y, size.x, size.y, v0.x, v0.y,
+                 state.version].join(' ');
+      if (key !== sceneKey) {
+        var cand = {i: [], x: [], y: []};
+        for (var g = 0; g < pointsOf.length; g++) {
+          if (!state.groupOn[g]) { continue; }
+          var list = pointsOf[g];
+          for (var j = 0; j < list.length; j++) {
+            var i = list[j];
+            if (!state.shown[i]) { continue; }
+            var x = px[i] * k - o.x, y = py[i] * k - o.y;
+            if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
+            cand.i.push(i);
+            cand.x.push(x);
+            cand.y.push(y);
           }
-          drawn.i.push(i);
-          drawn.x.push(x);
-          drawn.y.push(y);
         }
+        var view = [v0.x, v0.y, v0.x + size.x, v0.y + size.y];
+        current = scene.build(k, o, view, obstacles(), ctx, cand);
+        sceneKey = key;
       }
+      ctx.save();
+      if (state.circlesOn) { drawCircles(ctx, k, o.x, o.y, b, current.aggregated); }
+      drawArrows(ctx, k, o.x, o.y, x0, x1, y0, y1);
       ctx.restore();
+      current.draw(ctx);
     }
 
     map.createPane('pmPoints').style.zIndex = 450;  // above lines (400), below tooltips (650)
@@ -235,14 +271,21 @@
     });
     var layer = new PointCanvas().addTo(map);
 
-    function halfSize(j) {
-      var s = sprites[D.symbol[drawn.i[j]]];
-      return [(s ? s.w : 20) / 2 + 1, (s ? s.h : 20) / 2 + 1];
+    function itemOf(j) {
+      if (j < 0) { return null; }
+      var it = current.items[j], out = current.out;
+      return {kind: it.kind, i: it.i, members: it.members, name: it.name || null,
+              x: out.x[j], y: out.y[j], tx: it.x, ty: it.y, moved: out.moved[j] === 1,
+              box: out.box[j], label: out.label[j], lines: it.lines, stale: !!it.stale};
     }
     return {
       layer: layer,
       loaded: symbols.loaded,
-      start: function () { started = true; layer.redraw(); },
+      start: function () {
+        scene = PM.scene(map, D, R, state, sprites);
+        started = true;
+        layer.redraw();
+      },
       redraw: function () { layer.redraw(); },
       // The direction arrows of line i ([lon, lat, bearing] in payload units), one path per style.
       addArrows: function (i, arrows) {
@@ -255,17 +298,33 @@
           style.items.push({i: i, x: p.x, y: p.y, cos: Math.cos(turn), sin: Math.sin(turn)});
         });
       },
-      // The feature whose symbol is on top (drawn last) under a layer point, or -1.
+      // What is on top under a layer point: {kind (feature, group, aggregate), i (the
+      // feature, or a group's lead), members, ...}, or null.
       hit: function (layerPoint) {
-        if (!drawn.i.length || map._animatingZoom) { return -1; }
-        grid = grid || PM.hitGrid(drawn.x, drawn.y, halfSize, CELL);
-        var top = grid(layerPoint.x, layerPoint.y);
-        return top < 0 ? -1 : drawn.i[top];
+        if (!current || map._animatingZoom) { return null; }
+        return itemOf(current.hit(layerPoint.x, layerPoint.y));
       },
-      // [feature, x, y] of every symbol drawn, in layer pixels.
+      // [feature, x, y] of every single symbol drawn, in layer pixels.
       drawn: function () {
-        return drawn.i.map(function (i, j) { return [i, drawn.x[j], drawn.y[j]]; });
+        if (!current) { return []; }
+        var out = [];
+        current.items.forEach(function (it, j) {
+          if (it.kind === 'feature' && current.out.into[j] < 0) {
+            out.push([it.i, current.out.x[j], current.out.y[j]]);
+          }
+        });
+        return out;
       },
+      // Every item drawn (singles, groups, crowds), with true and drawn positions and labels.
+      items: function () {
+        if (!current) { return []; }
+        return current.items.map(function (it, j) { return itemOf(j); }).filter(function (it, j) {
+          return current.out.into[j] < 0;
+        });
+      },
+      names: function () { return current ? current.names : []; },
+      // Lay out again (panels folded, basemap changed) and draw.
+      relayout: function () { state.version += 1; layer.redraw(); },
       circlesShown: function () {
         return Object.keys(circleStyles).reduce(function (sum, key) {
           return sum + circleStyles[key].items.filter(function (s) { return on(s.i); }).length;

@@ -22,8 +22,12 @@
 
     function latLngOf(i) { return L.latLng(R.position(i)); }
     // What is shown: the timeline's choice per feature, the layer control's per group.
+    // focus: the features whose uncertainty circles are filled (hovered, popup open);
+    // version: bumped whenever the layout must be made again (panels, basemap, timeline).
+    var scale = parseFloat(getComputedStyle(map.getContainer()).getPropertyValue('--pm-label-scale'));
     var state = {shown: new Uint8Array(n).fill(1), groupOn: new Uint8Array(D.groups.length),
-                 circlesOn: false};
+                 circlesOn: false, focus: new Set(), version: 0, dark: false, namesOn: false,
+                 labelScale: scale > 0 ? scale : 1};
     var points = PM.pointCanvas(map, D, R, state);
     var members = D.groups.map(function () { return []; });  // feature indices per group
     var lineFeatures = [], lineLayers = {};
@@ -39,7 +43,7 @@
       group.on('add remove', function (e) {  // points and circles are drawn by the point canvas
         state.groupOn[g] = e.type === 'add' ? 1 : 0;
         if (spec.key === C.circles) { state.circlesOn = e.type === 'add'; }
-        points.redraw();
+        points.relayout();
       });
       group.on('click', function (e) {
         var i = e.layer.options.feature;
@@ -88,20 +92,44 @@
 
     D.groups.forEach(function (spec) { if (spec.visible) { PM.groups[spec.key].addTo(map); } });
 
-    // --- mouse: tooltips and popups of points ---------------------------------------------------
-    var tip = L.tooltip({direction: 'top', offset: [0, -12], opacity: 0.95}), hovered = -1;
-    function hover(i) {
-      if (i === hovered) { return; }
-      hovered = i;
-      L.DomUtil[i >= 0 ? 'addClass' : 'removeClass'](map.getContainer(), 'pm-pointer');
-      if (i < 0) { map.closeTooltip(tip); return; }
-      tip.setLatLng(latLngOf(i)).setContent(PM.tooltipFor(R, i));
+    // --- mouse: tooltips and popups of points, task groups and crowds -------------------------
+    // Each answers at its symbol, at its true-position dot when drawn away from it, and at its
+    // label. A group or a crowd lists its members; a click on one of them opens its popup.
+    var tip = L.tooltip({direction: 'top', offset: [0, -14], opacity: 0.95}), hovered = null;
+    var popupFocus = [];
+    function sameItem(a, b) {
+      return a === b || (a && b && a.kind === b.kind && a.i === b.i && a.members.length === b.members.length);
+    }
+    function setFocus(members) {
+      var next = new Set(members.concat(popupFocus));
+      if (next.size === state.focus.size && members.every(function (i) { return state.focus.has(i); })) {
+        return;
+      }
+      state.focus = next;
+      points.redraw();
+    }
+    function memberNames(item) { return item.members.map(function (i) { return R.value(i, 'name'); }); }
+    function titleOf(item) {
+      return item.kind === 'group' ? item.name : item.members.length + ' features here';
+    }
+    function hover(item) {
+      if (sameItem(item, hovered)) { return; }
+      hovered = item;
+      L.DomUtil[item ? 'addClass' : 'removeClass'](map.getContainer(), 'pm-pointer');
+      setFocus(item ? item.members : []);
+      if (!item) { map.closeTooltip(tip); return; }
+      tip.setLatLng(map.layerPointToLatLng([item.x, item.box[1] + 2]))
+        .setContent(item.kind === 'feature' ? PM.tooltipFor(R, item.i)
+          : PM.rosterTip(titleOf(item), memberNames(item), C.label.roster_max * 2));
       map.openTooltip(tip);
     }
     function openPopup(i, latlng) {
+      popupFocus = [i];
+      setFocus([i]);
       L.popup({maxWidth: 360, offset: [0, -8]}).setLatLng(latlng)
         .setContent(PM.popupFor(D, R, i)).openOn(map);
     }
+    map.on('popupclose', function () { popupFocus = []; setFocus(hovered ? hovered.members : []); });
     // What a click reports to a host page (streamlit-folium reads layer.toGeoJSON()).
     function reference(i) {
       return {toGeoJSON: function () {
@@ -110,13 +138,26 @@
                 geometry: {type: 'Point', coordinates: [ll[1], ll[0]]}};
       }};
     }
-    map.on('mousemove', function (e) { hover(points.hit(e.layerPoint)); });
-    map.on('mouseout movestart zoomstart', function () { hover(-1); });
-    map.on('click', function (e) {
-      var i = points.hit(e.layerPoint);
-      if (i < 0) { return; }
+    function openFeature(i) {
       openPopup(i, latLngOf(i));
       points.layer.fire('click', {latlng: latLngOf(i), layer: reference(i)});
+    }
+    function openRoster(item) {
+      var box = PM.rosterPopup(titleOf(item), item.members.map(function (i) {
+        return {name: R.value(i, 'name'), open: function () { openFeature(i); }};
+      }), function () {
+        map.fitBounds(L.latLngBounds(item.members.map(latLngOf)).pad(0.3), {maxZoom: map.getZoom() + 4});
+      });
+      popupFocus = item.members.slice();
+      L.popup({maxWidth: 360, offset: [0, -8]})
+        .setLatLng(map.layerPointToLatLng([item.x, item.y])).setContent(box).openOn(map);
+    }
+    map.on('mousemove', function (e) { hover(points.hit(e.layerPoint)); });
+    map.on('mouseout movestart zoomstart', function () { hover(null); });
+    map.on('click', function (e) {
+      var item = points.hit(e.layerPoint);
+      if (!item) { return; }
+      if (item.kind === 'feature') { openFeature(item.i); } else { openRoster(item); }
     });
 
     // --- basemaps: online tiles (the one network exception) and the offline land ---------------
@@ -137,21 +178,43 @@
     } else if (D.land) {
       bases[D.land_label].addTo(map);
     }
+    // Labels: dark on light basemaps, light on dark ones; basemap names on the offline map.
+    function basemapChanged() {
+      var onLand = !!(D.land && map.hasLayer(bases[D.land_label]));
+      state.namesOn = onLand;
+      state.dark = !onLand && !!(D.tiles && D.tiles.dark);
+      points.relayout();
+    }
+    basemapChanged();
+    map.on('baselayerchange', basemapChanged);
     L.control.layers(bases, overlays, {collapsed: D.collapsed, position: 'topright'}).addTo(map);
 
-    // Frame the features in the part of the map the panels leave free.
+    // Frame the features in the part of the map the panels leave free: of the ways to keep
+    // clear of the title block (beside it or below it) and of the legend (beside it or
+    // above it), the one that shows them largest.
     PM.fit = function () {
       if (!D.bounds) { return; }
-      function size(sel) {
+      var size = map.getSize(), room = 30;
+      function rect(sel) {
         var e = map.getContainer().querySelector(sel);
-        return e ? [e.offsetWidth, e.offsetHeight] : [0, 0];
+        return e && e.offsetWidth ? [e.offsetWidth, e.offsetHeight] : [0, 0];
       }
-      var title = size('.pm-title'), legend = size('.pm-legend');
-      var ctl = size('.leaflet-control-layers');
-      var sideBySide = legend[0] + title[0] + 200 < map.getSize().x;
-      map.fitBounds(D.bounds, {maxZoom: 9, animate: false,
-        paddingTopLeft: [20, sideBySide ? 20 : title[1] + 20],
-        paddingBottomRight: [Math.max(legend[0], ctl[0]) + 20, 20]});
+      var title = rect('.pm-title'), legend = rect('.pm-legend'), ctl = rect('.leaflet-control-layers');
+      var zoomCtl = rect('.leaflet-control-zoom'), scaleBox = rect('.pm-scale');
+      var top = Math.max(zoomCtl[1], ctl[1]) + 20, best = null;
+      [[title[0] + 20, top], [0, top + title[1] + 10]].forEach(function (tl) {
+        [[legend[0] + 20, scaleBox[1] + 20], [Math.max(ctl[0], 0) + 10, legend[1] + 20]].forEach(function (br) {
+          var options = {paddingTopLeft: [tl[0] + room, tl[1] + room / 2],
+                         paddingBottomRight: [br[0] + room, br[1] + room / 2]};
+          if (options.paddingTopLeft[0] + options.paddingBottomRight[0] > size.x - 100 ||
+              options.paddingTopLeft[1] + options.paddingBottomRight[1] > size.y - 100) { return; }
+          var zoom = map.getBoundsZoom(D.bounds, false,
+            L.point(options.paddingTopLeft).add(options.paddingBottomRight));
+          if (!best || zoom > best.zoom) { best = {zoom: zoom, options: options}; }
+        });
+      });
+      map.fitBounds(D.bounds, Object.assign({maxZoom: 9, animate: false},
+        best ? best.options : {padding: [20, 20]}));
     };
     PM.fit();
 
@@ -172,7 +235,7 @@
           if (!on && group.hasLayer(layer)) { group.removeLayer(layer); }
         });
       });
-      points.redraw();
+      points.relayout();
     };
     PM.observed = R.observed;
     PM.until = R.until;
@@ -192,6 +255,22 @@
       var o = map.layerPointToContainerPoint([0, 0]);
       return points.drawn().map(function (d) { return [d[0], d[1] + o.x, d[2] + o.y]; });
     };
+    // Every item drawn (feature, group, aggregate), positions and boxes in container pixels.
+    PM.items = function () {
+      var o = map.layerPointToContainerPoint([0, 0]);
+      function shift(b) { return b && [b[0] + o.x, b[1] + o.y, b[2] + o.x, b[3] + o.y]; }
+      return points.items().map(function (it) {
+        return Object.assign({}, it, {x: it.x + o.x, y: it.y + o.y, tx: it.tx + o.x,
+          ty: it.ty + o.y, box: shift(it.box), label: shift(it.label)});
+      });
+    };
+    PM.names = function () {
+      var o = map.layerPointToContainerPoint([0, 0]);
+      return points.names().map(function (nm) {
+        return {text: nm.text, box: [nm.box[0] + o.x, nm.box[1] + o.y, nm.box[2] + o.x, nm.box[3] + o.y]};
+      });
+    };
+    PM.relayout = points.relayout;
     function anchor(i) {
       if (D.kind[i] === C.kind.point) { return latLngOf(i); }
       var first = lineLayers[i][0]._pmParts[0];

@@ -67,6 +67,36 @@
     return box;
   };
 
+  // A group's or a crowd's tooltip: its title, then up to `max` member names.
+  PM.rosterTip = function (title, names, max) {
+    var box = el('div', 'pm-tip');
+    box.appendChild(el('b', null, title));
+    names.slice(0, max).forEach(function (name) { box.appendChild(el('div', null, name)); });
+    if (names.length > max) { box.appendChild(el('div', null, '+' + (names.length - max) + ' more')); }
+    return box;
+  };
+
+  // A group's or a crowd's popup: its title, a button per member (up to 40) that opens the
+  // member's own popup, and a button that zooms in until they stand apart.
+  PM.rosterPopup = function (title, members, zoomIn) {
+    var box = el('div', 'pm-popup pm-roster'), list = el('ul');
+    box.appendChild(el('h3', null, title));
+    members.slice(0, 40).forEach(function (m) {
+      var li = el('li'), button = el('button', 'pm-member', m.name);
+      button.type = 'button';
+      button.addEventListener('click', m.open);
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (members.length > 40) { box.appendChild(el('div', 'pm-notes', '+' + (members.length - 40) + ' more')); }
+    var zoom = el('button', 'pm-zoom', 'Zoom in');
+    zoom.type = 'button';
+    zoom.addEventListener('click', zoomIn);
+    box.appendChild(zoom);
+    return box;
+  };
+
   // A tooltip of one line of text (overlays: gaps, rings, zones).
   PM.textTip = function (text) { return el('div', 'pm-tip', text); };
 }(window.posturemap));
