@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 
 from geo.data.gaps import gap_lines
 from geo.data.reading import Dataset
@@ -270,7 +271,14 @@ def _as_of_epoch(dataset: Dataset, as_of: date | None) -> int | None:
 
 
 def _placenames(dataset: Dataset, box: tuple[float, float, float, float] | None) -> list[list[Any]]:
-    """Country and city names around the features, except those the data names itself."""
+    """Country and city names around the features, except those the data names itself.
+
+    Rows are ``[name, kind, lon, lat, min_zoom]``; a country's also lists other points to be
+    named at when its label point lies outside the features' extent but the country reaches
+    into it (a frame of the Caribbean cuts off Natural Earth's point for Venezuela, but not
+    its coast), and whether the data's places and bases lie in it (those are named before
+    the strikes' labels, the other names after everything).
+    """
     if box is None:
         return []
     margin = NAMES_MARGIN_DEG
@@ -282,10 +290,52 @@ def _placenames(dataset: Dataset, box: tuple[float, float, float, float] | None)
         for layer in ("places", "bases")
         for name in dataset[layer].get("name", pd.Series(dtype=object)).dropna()
     }
-    return [
-        [name, kind, round(lon, 3), round(lat, 3), float(zoom)]
-        for name, kind, lon, lat, zoom in zip(
-            names["name"], names["kind"], names["lon"], names["lat"], names["min_zoom"], strict=True
-        )
-        if name.casefold() not in own
-    ]
+    theatre = {
+        str(name).split(" (")[0].casefold()
+        for layer in ("places", "bases")
+        for name in dataset[layer].get("country", pd.Series(dtype=object)).dropna()
+    }
+    rows: list[list[Any]] = []
+    seen: set[str] = set()
+    for name, kind, lon, lat, zoom in zip(
+        names["name"], names["kind"], names["lon"], names["lat"], names["min_zoom"], strict=True
+    ):
+        if name.casefold() in own or (kind, name) in seen:
+            continue
+        seen.add((kind, name))
+        row: list[Any] = [name, kind, round(lon, 3), round(lat, 3), float(zoom)]
+        if kind == "country":
+            inside = box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
+            row.append([] if inside else _points_inside(lon, lat, box))
+            row.append(name.casefold() in theatre)
+        rows.append(row)
+    return rows
+
+
+def _points_inside(
+    lon: float, lat: float, box: tuple[float, float, float, float]
+) -> list[list[float]]:
+    """Up to 40 points inside ``box`` of the country whose label point is (lon, lat), the
+    middle of its largest piece there first."""
+    from geo.analysis.naturalearth import countries
+
+    frame = countries()
+    shapes = frame.geometry[frame.geometry.contains(shapely.Point(lon, lat))]
+    if shapes.empty:
+        return []
+    piece = shapes.iloc[0].intersection(shapely.box(*box))
+    if piece.is_empty or piece.area == 0:
+        return []
+    parts = getattr(piece, "geoms", [piece])
+    largest = max((p for p in parts if p.area > 0), key=lambda p: p.area)
+    centre = shapely.ops.polylabel(largest, tolerance=0.05)
+    west, south, east, north = largest.bounds
+    grid = shapely.points(
+        [
+            (west + (east - west) * (i + 0.5) / 12, south + (north - south) * (j + 0.5) / 6)
+            for i in range(12)
+            for j in range(6)
+        ]
+    )
+    others = sorted((p for p in grid if largest.contains(p)), key=lambda p: p.distance(centre))[:39]
+    return [[round(p.x, 3), round(p.y, 3)] for p in [centre, *others]]

@@ -209,11 +209,11 @@
         ctx.fill();
       });
     }
-    // The map's panels (title, legend, controls) as boxes in layer pixels: nothing is placed
-    // under them.
+    // The map's panels (title, legend, controls) and a slide's decorations (banners, title,
+    // sources: [data-slide-edge]) as boxes in layer pixels: nothing is placed under them.
     function obstacles() {
       var box = map.getContainer().getBoundingClientRect(), out = [];
-      map.getContainer().querySelectorAll('.leaflet-control').forEach(function (el) {
+      document.querySelectorAll('.leaflet-control, [data-slide-edge]').forEach(function (el) {
         var r = el.getBoundingClientRect();
         if (!r.width || !r.height) { return; }
         var p = map.containerPointToLayerPoint([r.left - box.left, r.top - box.top]);

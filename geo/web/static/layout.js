@@ -142,13 +142,14 @@
   // it, and so do moved symbols of items inside it), obstacles (boxes nothing may overlap),
   // gap (between symbols), dot (side of the true-position dot), pad (symbol to label),
   // maxRings (how far a symbol may move), jointRings (how far a symbol may move to find room
-  // for its label too), maxLabels.
+  // for its label too), maxLabels, before ({rank, place(grid)}: called once before the first
+  // item of that rank or lower priority is placed).
   // Returns {x, y (drawn centres), moved (1: drawn away from its true position), box (drawn
   // symbol box), label (box or null), into (-1, or the item a symbol with no room joined),
   // grid (every box placed, for what is placed next: the basemap's names)}.
   function layout(items, options) {
-    var n = items.length, o = Object.assign({gap: 2, dot: 8, pad: 3, maxRings: 8,
-      jointRings: 3, maxLabels: 400, cell: 64, obstacles: []}, options);
+    var n = items.length, o = Object.assign({gap: 2, dot: 8, pad: 3, maxRings: 10,
+      jointRings: 7, maxLabels: 400, cell: 64, obstacles: []}, options);
     var view = o.view, grid = boxGrid(o.cell), trueGrid = boxGrid(o.cell);
     var out = {x: new Float64Array(n), y: new Float64Array(n), moved: new Uint8Array(n),
                box: new Array(n), label: new Array(n).fill(null), into: new Int32Array(n).fill(-1)};
@@ -157,8 +158,8 @@
     var d = o.dot / 2, order = [];
     for (var j = 0; j < n; j++) { order.push(j); }
     order.sort(function (a, b) { return items[a].rank - items[b].rank || a - b; });
-    // 1. By priority, a symbol stays at its true position when it overlaps no symbol that
-    // stays (with half the gap around each) and covers no other item's true position.
+    // 1. The crowds: by priority, the symbols that overlap one that stays (with half the gap
+    // around each), or cover another item's true position.
     var dots = boxGrid(o.cell), dotBox = items.map(function (it) {
       return [it.x - d, it.y - d, it.x + d, it.y + d];
     });
@@ -172,12 +173,12 @@
         trueGrid.add(padded, q);
       }
     });
-    // 2. Reserve the symbols that stay, and the dots of those that move.
+    // 2. Reserve every true position (a dot, where the symbol moves away).
     for (j = 0; j < n; j++) {
       out.x[j] = items[j].x;
       out.y[j] = items[j].y;
       out.box[j] = boxAt(items[j].x, items[j].y, items[j]);
-      grid.add(conflict[j] ? dotBox[j] : out.box[j], j);
+      grid.add(dotBox[j], j);
     }
     // 3. By priority: labels of symbols that stay; a spot (with room for the label, when
     // near enough) for symbols that move.
@@ -216,7 +217,8 @@
       middle.set(root(j), m);
     }
     function crowdAngle(j) {
-      var it = items[j], m = middle.get(root(j)), cx = m.x / m.count, cy = m.y / m.count;
+      var it = items[j], m = middle.get(root(j)) || {x: it.x, y: it.y, count: 1};
+      var cx = m.x / m.count, cy = m.y / m.count;
       if (Math.abs(cx - it.x) < 1 && Math.abs(cy - it.y) < 1) {
         return -Math.PI / 4 + 0.7 * j;  // in the middle: spread the members around
       }
@@ -230,9 +232,20 @@
       return !view || !(it.x >= view[0] && it.x <= view[2] && it.y >= view[1] && it.y <= view[3]) ||
         inside(box, view);
     }
+    // A symbol stays where it is when nothing placed before it (symbols and labels of higher
+    // priority, true positions) is there; else, and when only a move makes room for its
+    // label, it moves to the nearest free spot, away from its crowd.
+    var placed = new Uint8Array(n), before = o.before;
     order.forEach(function (j) {
-      var it = items[j];
-      if (!conflict[j]) { tryLabel(j, out.box[j], true); return; }
+      var it = items[j], stays;
+      if (before && it.rank >= before.rank) { before.place(grid); before = null; }
+      stays = freeFor(j, out.box[j]);
+      if (stays && (!it.lw || tryLabel(j, out.box[j], false))) {
+        grid.add(out.box[j], j);
+        placed[j] = 1;
+        tryLabel(j, out.box[j], true);
+        return;
+      }
       var step = Math.max(it.w, it.h) + o.gap, cands = rings(it.x, it.y, step, o.maxRings,
                                                              crowdAngle(j));
       var joint = it.lw ? Math.min(cands.length, 3 * o.jointRings * (o.jointRings + 1) +
@@ -241,6 +254,11 @@
       for (c = 0; c < joint && spot < 0; c++) {
         box = boxAt(cands[c][0], cands[c][1], it);
         if (freeFor(j, box) && tryLabel(j, box, false)) { spot = c; }
+      }
+      if (spot < 0 && stays) {  // no room for the label anywhere near: stay, unlabelled
+        grid.add(out.box[j], j);
+        placed[j] = 1;
+        return;
       }
       for (c = 0; c < cands.length && spot < 0; c++) {
         if (freeFor(j, boxAt(cands[c][0], cands[c][1], it))) { spot = c; }
@@ -251,17 +269,19 @@
       out.moved[j] = 1;
       out.box[j] = boxAt(out.x[j], out.y[j], it);
       grid.add(out.box[j], j);
+      placed[j] = 1;
       tryLabel(j, out.box[j], true);
     });
     function nearestPlaced(j) {
       var best = -1, gap = Infinity;
       for (var q = 0; q < n; q++) {
-        if (q === j || out.into[q] >= 0 || (conflict[q] && !out.moved[q])) { continue; }
+        if (q === j || out.into[q] >= 0 || !placed[q]) { continue; }
         var g = Math.hypot(out.x[q] - items[j].x, out.y[q] - items[j].y);
         if (g < gap) { gap = g; best = q; }
       }
       return best;
     }
+    if (before) { before.place(grid); }
     out.grid = grid;
     return out;
   }

@@ -17,6 +17,8 @@
   var CROWD_MAX = 4;
   var COLLAPSE = 3;  // a task group is one symbol while its members lie within 3 symbols
   var MAX_NAMES = 80;  // basemap names per view
+  var COUNTRY_SHIFTS = [[0, 0], [0, 1], [0, -1], [0.5, 0], [-0.5, 0], [0, 2], [0, -2], [0.5, 1],
+                        [-0.5, 1], [0.5, -1], [-0.5, -1]];  // label widths, line heights
 
   // scene(map, D, R, state, sprites): build(k, origin, bounds, ctx, candidates) lays out the
   // points `candidates` (feature indices, in drawing order, with their layer pixels) and
@@ -131,8 +133,13 @@
         }))) + 2;
         it.lh = Math.ceil(big * LS.line + (lines.length - 1) * small * LS.line);
       });
-      var out = PM.layout(items, {view: view, obstacles: obstacles,
-                                  dot: 2 * ST.dot.radius + 4, gap: 3});
+      // The names of the countries the data is in go before the strikes' labels; the other
+      // basemap names take what room is left at the end.
+      var theatre = [];
+      var out = PM.layout(items, {view: view, obstacles: obstacles, dot: 2 * ST.dot.radius + 4,
+        gap: 3, before: {rank: C.roles.length - 1, place: function (grid) {
+          theatre = placeNames(k, o, view, grid, ctx, true);
+        }}});
       // A symbol with no room anywhere near joins the nearest one, which becomes a disc.
       items.forEach(function (it, j) {
         var into = out.into[j];
@@ -147,40 +154,44 @@
       items.forEach(function (it) {
         if (it.kind === 'aggregate') { it.members.forEach(function (i) { aggregated[i] = 1; }); }
       });
-      var names = placeNames(k, o, view, out.grid, ctx);
+      var names = theatre.concat(placeNames(k, o, view, out.grid, ctx, false));
       return frame(items, out, names, aggregated);
     }
 
     // Country and city names of the offline basemap, in the room the data left.
-    function placeNames(k, o, view, grid, ctx) {
+    function placeNames(k, o, view, grid, ctx, theatre) {
       var placed = [], zoom = map.getZoom(), NS = ST.names, scale = state.labelScale || 1;
       if (!state.namesOn || !D.placenames) { return placed; }
+      function free(b) { return PM.inside(b, view) && grid.hit(b, -3) < 0; }
+      function layerPoint(lonLat) {
+        var p = map.project([lonLat[1], lonLat[0]], 0);
+        return [p.x * k - o.x, p.y * k - o.y];
+      }
       for (var m = 0; m < D.placenames.length && placed.length < MAX_NAMES; m++) {
         var row = D.placenames[m], kind = row[1], S = NS[kind];
-        if (!S || row[4] > zoom) { continue; }
-        var p = map.project([row[3], row[2]], 0), x = p.x * k - o.x, y = p.y * k - o.y;
-        if (x < view[0] || x > view[2] || y < view[1] || y > view[3]) { continue; }
+        if (!S || row[4] > zoom || !!row[6] !== theatre) { continue; }
         var text = kind === 'country' ? row[0].toUpperCase() : row[0];
         var f = font(S.size * scale, S.weight), w = measure(ctx, text, f) + S.spacing * text.length;
-        var h = S.size * scale * LS.line, box, dot = null;
-        if (kind === 'country') {  // at its label point, or moved a little
-          box = [[0, 0], [0, 1], [0, -1], [0.5, 0], [-0.5, 0], [0, 2], [0, -2], [0.5, 1],
-                 [-0.5, 1], [0.5, -1], [-0.5, -1]].map(function (s) {
-            var cx = x + s[0] * w, cy = y + s[1] * h;
-            return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
-          }).find(function (b) { return PM.inside(b, view) && grid.hit(b, -3) < 0; }) || null;
+        var h = S.size * scale * LS.line, box = null, dot = null, at = layerPoint([row[2], row[3]]);
+        if (kind === 'country') {
+          // At its label point, moved a little; else at points inside the part in the frame.
+          [at].concat((row[5] || []).map(layerPoint)).some(function (p) {
+            box = COUNTRY_SHIFTS.map(function (s) {
+              var cx = p[0] + s[0] * w, cy = p[1] + s[1] * h;
+              return [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
+            }).find(free) || null;
+            return box;
+          });
         } else {
-          dot = [x - 3, y - 3, x + 3, y + 3];
-          if (grid.hit(dot, -3) >= 0) { continue; }
+          dot = [at[0] - 3, at[1] - 3, at[0] + 3, at[1] + 3];
+          if (!free(dot)) { continue; }
           var cands = PM.labelBoxes(dot, w, h, 2);
-          box = [0, 3, 6, 7].map(function (c) { return cands[c]; }).find(function (b) {
-            return PM.inside(b, view) && grid.hit(b, -3) < 0;
-          }) || null;
+          box = [0, 3, 6, 7].map(function (c) { return cands[c]; }).find(free) || null;
         }
         if (!box) { continue; }
         grid.add(box, -1);
         if (dot) { grid.add(dot, -1); }
-        placed.push({text: text, box: box, dot: dot ? [x, y] : null, font: f, style: S});
+        placed.push({text: text, box: box, dot: dot ? at : null, font: f, style: S});
       }
       return placed;
     }
