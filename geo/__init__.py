@@ -1,54 +1,72 @@
 """posturemap: map where military assets are positioned, from open sources.
 
-The public API; data functions take and return GeoDataFrames (inside a
-:class:`Dataset`) and never import folium.
+The public API, one stage of the flow after another (data -> analysis, tracks -> web ->
+slides; the app and the command line sit on top). Data and analysis functions take and
+return GeoDataFrames (inside a :class:`Dataset`) and never import folium.
+
+Names are imported when first used (PEP 562), so ``import geo`` stays light: it loads no
+folium, Streamlit or Playwright until a map or a slide is asked for.
 """
 
 from __future__ import annotations
 
-from geo.analysis.geodesy import distance_km, distance_nm, geodesic_circle
-from geo.analysis.joins import analyze, strikes_by_zone
-from geo.analysis.rings import range_rings
-from geo.analysis.zonebands import zone_bands
-from geo.analysis.zones import classify as classify_zones
-from geo.data.gaps import gap_lines
-from geo.data.paths import default_data_dir
-from geo.data.reading import Dataset, load, load_bytes
-from geo.data.schema import LAYERS, Problem
-from geo.data.selection import as_of, dates_in, filter_layers, history, latest_date, summary
-from geo.data.writing import to_feature_collection, write_geojson
-from geo.slides.browser import SlideRenderer
-from geo.slides.render import render_png, slide_png_bytes
-from geo.tracks.legs import build_tracks
-from geo.tracks.readers import read_pings
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "LAYERS",
-    "Dataset",
-    "Problem",
-    "SlideRenderer",
-    "analyze",
-    "as_of",
-    "build_tracks",
-    "classify_zones",
-    "dates_in",
-    "default_data_dir",
-    "distance_km",
-    "distance_nm",
-    "filter_layers",
-    "gap_lines",
-    "geodesic_circle",
-    "history",
-    "latest_date",
-    "load",
-    "load_bytes",
-    "range_rings",
-    "read_pings",
-    "render_png",
-    "slide_png_bytes",
-    "strikes_by_zone",
-    "summary",
-    "to_feature_collection",
-    "write_geojson",
-    "zone_bands",
-]
+_PUBLIC = {
+    # data: the format, reading, selecting, writing
+    "LAYERS": "geo.data.schema",
+    "Problem": "geo.data.schema",
+    "Dataset": "geo.data.reading",
+    "load": "geo.data.reading",
+    "load_bytes": "geo.data.reading",
+    "default_data_dir": "geo.data.paths",
+    "as_of": "geo.data.selection",
+    "dates_in": "geo.data.selection",
+    "filter_layers": "geo.data.selection",
+    "history": "geo.data.selection",
+    "latest_date": "geo.data.selection",
+    "summary": "geo.data.selection",
+    "gap_lines": "geo.data.gaps",
+    "to_feature_collection": "geo.data.writing",
+    "write_geojson": "geo.data.writing",
+    # analysis
+    "distance_km": "geo.analysis.geodesy",
+    "distance_nm": "geo.analysis.geodesy",
+    "geodesic_circle": "geo.analysis.geodesy",
+    "analyze": "geo.analysis.joins",
+    "strikes_by_zone": "geo.analysis.joins",
+    "range_rings": "geo.analysis.rings",
+    "zone_bands": "geo.analysis.zonebands",
+    "zone_ranges": "geo.analysis.uncertainty",
+    "track_crossings": ("geo.analysis.territory", "crossings"),
+    "classify_zones": ("geo.analysis.zones", "classify"),
+    # tracks
+    "read_pings": "geo.tracks.readers",
+    "build_tracks": "geo.tracks.legs",
+    "import_tracks": "geo.tracks.importer",
+    # web map
+    "build_map": "geo.web.maps",
+    "write_html": "geo.web.export",
+    # slides
+    "SlideRenderer": "geo.slides.browser",
+    "render_png": "geo.slides.render",
+    "slide_png_bytes": "geo.slides.render",
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use."""
+    target = _PUBLIC.get(name)
+    if target is None:
+        raise AttributeError(f"module 'geo' has no attribute {name!r}")
+    module, attribute = target if isinstance(target, tuple) else (target, name)
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
