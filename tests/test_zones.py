@@ -109,6 +109,85 @@ def test_cache_round_trip(index: coastindex.CoastIndex, tmp_path: Path) -> None:
     assert zones.classify([lon], [lat], again).equals(zones.classify([lon], [lat], index))
 
 
+def test_cache_key_is_the_content_not_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = naturalearth.countries_path()
+    key = coastindex.cache_key()
+    copy = tmp_path / "elsewhere" / original.name
+    copy.parent.mkdir()
+    copy.write_bytes(original.read_bytes())  # another install: other path, other mtime
+    monkeypatch.setattr(naturalearth, "countries_path", lambda: copy)
+    assert coastindex.cache_key() == key
+    copy.write_bytes(original.read_bytes() + b"\0")  # other data: another index
+    assert coastindex.cache_key() != key
+
+
+def test_writing_an_index_removes_the_old_ones(
+    index: coastindex.CoastIndex, tmp_path: Path
+) -> None:
+    import os
+    import time
+
+    old = tmp_path / f"{coastindex.CACHE_PREFIX}0123456789abcdef.npz"
+    old.write_bytes(b"an index for other data")
+    killed = tmp_path / f".{coastindex.CACHE_PREFIX}killed.tmp"
+    killed.write_bytes(b"half")
+    hours_ago = time.time() - 2 * coastindex.STALE_TEMP_S
+    os.utime(killed, (hours_ago, hours_ago))
+    writing = tmp_path / f".{coastindex.CACHE_PREFIX}writing.tmp"  # another writer, now
+    writing.write_bytes(b"half")
+    other = tmp_path / "notes.txt"  # not ours: left alone
+    other.write_text("keep")
+    path = tmp_path / f"{coastindex.CACHE_PREFIX}{coastindex.cache_key()}.npz"
+    coastindex._save(index, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [path.name, writing.name, other.name]
+    )
+
+
+def test_concurrent_first_calls_build_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    built: list[int] = []
+
+    def slow_build(path: Path) -> str:
+        built.append(1)
+        time.sleep(0.2)
+        return "index"
+
+    monkeypatch.setattr(coastindex, "_INDEX", None)
+    monkeypatch.setattr(coastindex, "_load_or_build", slow_build)
+    assert not coastindex.is_loaded()
+    results: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(coastindex.coast_index())) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["index"] * 4
+    assert len(built) == 1
+    assert coastindex.is_loaded()
+
+
+def test_an_empty_cache_is_filled_and_then_read(
+    index: coastindex.CoastIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTUREMAP_CACHE_DIR", str(tmp_path / "cache"))
+    built: list[int] = []
+    monkeypatch.setattr(coastindex, "build_index", lambda: built.append(1) or index)
+    first = coastindex._load_or_build(coastindex.cache_path())
+    assert first is index and built == [1]
+    (written,) = (tmp_path / "cache").iterdir()
+    assert written == coastindex.cache_path()
+    again = coastindex._load_or_build(coastindex.cache_path())  # read, not built
+    assert built == [1]
+    assert np.array_equal(again.chunk_owner, index.chunk_owner)
+
+
 @pytest.fixture(scope="module")
 def venezuela() -> object:
     return zonebands.zone_bands("ven")

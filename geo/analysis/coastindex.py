@@ -7,9 +7,12 @@ From Natural Earth 1:10m countries (offline, :func:`geo.analysis.naturalearth.co
 * the countries cut into small pieces by a quadtree (cells wholly inside a country become
   rectangles), so a point-in-country test touches one small piece.
 
-:func:`coast_index` loads it once per process from a cache file keyed by the Natural Earth
-file and these parameters (:func:`cache_dir`), building it on a miss. Used by
-:mod:`geo.analysis.zones` (classifying points) and :mod:`geo.analysis.zonebands` (bands to draw).
+:func:`coast_index` loads it once per process from one cache file in :func:`cache_dir`, named
+by the *content* of the Natural Earth file and these parameters (:func:`cache_key`), so every
+install and every copy of the package share it; writing a new one removes the old ones. On
+a miss it is built (about 5 s) under a lock, so threads that ask at once build it once.
+Used by :mod:`geo.analysis.zones` (classifying points) and :mod:`geo.analysis.zonebands`
+(bands to draw).
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import itertools
 import json
 import os
 import tempfile
+import threading
+import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -34,6 +38,8 @@ from shapely.geometry import box
 INDEX_VERSION = 1
 CHUNK_SEGMENTS = 16  # coast segments per chunk: short chunks keep nearest-chunk tests cheap
 LAND_PIECE_VERTICES = 256  # quadtree split of countries until pieces have at most this many
+CACHE_PREFIX = "coast-index-"
+STALE_TEMP_S = 3600.0  # a temporary file this old was left by a killed writer
 
 
 @dataclass
@@ -100,12 +106,7 @@ def _coast_chunks(
     same_ring = ring[1:] == ring[:-1]
     starts, ends = coords[:-1][same_ring], coords[1:][same_ring]
     seg_ring = ring[:-1][same_ring]
-    # Owner of a segment: the country piece nearest its midpoint (it lies on that boundary).
-    mids = shapely.points((starts + ends) / 2)
-    tree = shapely.STRtree(land)
-    seg_idx, piece_idx = tree.query_nearest(mids, all_matches=False)
-    owner = np.empty(len(mids), dtype=np.int32)
-    owner[seg_idx] = land_owner[piece_idx]
+    owner = _segment_owners(shapely.points((starts + ends) / 2), land, land_owner)
     n = len(owner)
     new_run = np.ones(n, dtype=bool)
     new_run[1:] = (seg_ring[1:] != seg_ring[:-1]) | (owner[1:] != owner[:-1])
@@ -123,8 +124,27 @@ def _coast_chunks(
     return np.asarray(chunks), owner[new_chunk]
 
 
+def _segment_owners(mids: np.ndarray, land: np.ndarray, land_owner: np.ndarray) -> np.ndarray:
+    """Owner of each coast segment: the country piece its midpoint lies on.
+
+    A midpoint lies on its piece's boundary, so an ``intersects`` query finds it for
+    nearly all segments (0.5 s, where a nearest query for all took 6 s); the few that
+    rounding puts just off every piece fall back to the nearest piece.
+    """
+    tree = shapely.STRtree(land)
+    seg_idx, piece_idx = tree.query(mids, predicate="intersects")
+    first = np.unique(seg_idx, return_index=True)[1]  # pieces of one country touch: any will do
+    owner = np.full(len(mids), -1, dtype=np.int32)
+    owner[seg_idx[first]] = land_owner[piece_idx[first]]
+    missing = np.flatnonzero(owner < 0)
+    if len(missing):
+        near_idx, near_piece = tree.query_nearest(mids[missing], all_matches=False)
+        owner[missing[near_idx]] = land_owner[near_piece]
+    return owner
+
+
 def build_index(countries: gpd.GeoDataFrame | None = None) -> CoastIndex:
-    """Build the coast and land index from Natural Earth countries (a few seconds).
+    """Build the coast and land index from Natural Earth countries (about 5 s).
 
     Parameters
     ----------
@@ -173,21 +193,24 @@ def cache_dir() -> Path:
     return Path(base) / "posturemap"
 
 
-def _cache_key() -> str:
+def cache_key() -> str:
+    """Name of the index for this Natural Earth file: a digest of its bytes and the parameters.
+
+    Content, not path or modification time: every install of the same data shares one
+    cache file, and a changed file or parameter gets a new one.
+    """
     from geo.analysis import naturalearth
 
-    path = naturalearth.countries_path()
-    stat = path.stat()
-    parts = (
-        INDEX_VERSION,
-        CHUNK_SEGMENTS,
-        LAND_PIECE_VERTICES,
-        path,
-        stat.st_size,
-        stat.st_mtime_ns,
-    )
-    text = "|".join(map(str, parts))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{INDEX_VERSION}|{CHUNK_SEGMENTS}|{LAND_PIECE_VERTICES}|".encode())
+    with naturalearth.countries_path().open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def cache_path() -> Path:
+    """The cache file of the current index: ``cache_dir() / coast-index-<cache_key()>.npz``."""
+    return cache_dir() / f"{CACHE_PREFIX}{cache_key()}.npz"
 
 
 def _save(index: CoastIndex, path: Path) -> None:
@@ -195,7 +218,7 @@ def _save(index: CoastIndex, path: Path) -> None:
     land_wkb = shapely.to_wkb(index.land)
     lengths = np.fromiter((len(b) for b in land_wkb), dtype=np.int64, count=len(land_wkb))
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{CACHE_PREFIX}", suffix=".tmp")
     with os.fdopen(handle, "wb") as stream:
         np.savez(
             stream,
@@ -208,7 +231,26 @@ def _save(index: CoastIndex, path: Path) -> None:
             states=np.frombuffer(index.states.to_json(orient="split").encode(), dtype=np.uint8),
             info=np.frombuffer(json.dumps(index.info).encode(), dtype=np.uint8),
         )
-    os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
+    try:
+        os.replace(tmp, path)  # atomic: a concurrent reader never sees half a file
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _remove_stale(path)
+
+
+def _remove_stale(keep: Path) -> None:
+    """Remove every other index in ``keep``'s folder, and temporary files of killed writers."""
+    now = time.time()
+    for old in keep.parent.glob(f"{CACHE_PREFIX}*.npz"):
+        if old.name != keep.name:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    for tmp in keep.parent.glob(f".{CACHE_PREFIX}*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > STALE_TEMP_S:  # younger: a writer may be at work
+                tmp.unlink()
 
 
 def _load(path: Path) -> CoastIndex:
@@ -229,14 +271,30 @@ def _load(path: Path) -> CoastIndex:
         )
 
 
-@lru_cache(maxsize=1)
+_LOCK = threading.Lock()
+_INDEX: CoastIndex | None = None
+
+
 def coast_index() -> CoastIndex:
     """The coast and land index, loaded once per process from the on-disk cache (built if absent).
 
-    The cache is keyed by the Natural Earth file and the index parameters; if it
-    cannot be written (read-only home) the index is simply kept in memory.
+    Thread-safe: concurrent first calls wait for one load or build. If the cache cannot
+    be written (read-only home) the index is simply kept in memory.
     """
-    path = cache_dir() / f"coast-index-{_cache_key()}.npz"
+    global _INDEX
+    if _INDEX is None:
+        with _LOCK:
+            if _INDEX is None:
+                _INDEX = _load_or_build(cache_path())
+    return _INDEX
+
+
+def is_loaded() -> bool:
+    """True when :func:`coast_index` will answer at once (the index is in memory)."""
+    return _INDEX is not None
+
+
+def _load_or_build(path: Path) -> CoastIndex:
     if path.exists():
         try:
             return _load(path)
