@@ -72,3 +72,14 @@ def test_every_public_name_resolves() -> None:
 
     for name in geo.__all__:
         assert getattr(geo, name) is not None, name
+
+
+def test_every_package_is_installed() -> None:
+    """A subpackage missing from pyproject.toml would be missing from the wheel."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    config = tomllib.loads((GEO.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(GEO.parent).parts) for p in GEO.rglob("__init__.py")}
+    assert found | {"geo.default_data"} == listed
+    assert (GEO / "default_data" / "sources.json").is_file()

@@ -1,15 +1,22 @@
-"""Where things are on disk: the default data set and the installed front-end files."""
+"""Where the bundled default data set is: package data, found the same way installed or not."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from geo.data.schema import SOURCES_FILE
+
+DEFAULT_DATA_PACKAGE = "geo.default_data"
+"""The top-level ``data/`` folder, installed under this name (see ``pyproject.toml``)."""
 
 
 def default_data_dir() -> Path:
-    """Return ``data/`` in the working directory if there is one, else the bundled data set."""
-    local = Path("data")
-    if (local / "sources.json").exists():
-        return local
-    return REPO_ROOT / "data"
+    """Return the directory of the bundled default data set (the Caribbean, October 2025).
+
+    Read through :mod:`importlib.resources`, so it is found from any working directory,
+    from a source checkout, an editable install or a wheel.
+    """
+    # A namespace package: files() is a multiplexed path, whose files are real paths.
+    sources = resources.files(DEFAULT_DATA_PACKAGE).joinpath(SOURCES_FILE)
+    return Path(str(sources)).parent
