@@ -92,12 +92,12 @@ def test_unknown_header_is_refused_with_the_columns_named():
 
 
 def test_asset_id_column_overrides_the_layout(tmp_path):
-    frame = plain_rows(5).rename(columns={"id": "hex"})
+    frame = plain_rows(5).rename(columns={"id": "tail"})
     path = tmp_path / "p.csv"
     frame.to_csv(path, index=False)
     with pytest.raises(layouts.PingError):
         F.read_file(path)
-    pings = F.read_file(path, id_column="hex")
+    pings = F.read_file(path, id_column="tail")
     assert set(pings.frame["id"]) == {"mq9-1"}
 
 

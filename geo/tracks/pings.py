@@ -3,8 +3,8 @@
 A ping is one reported position of one aircraft or vessel: an id, a time, a latitude and a
 longitude. Tables are recognised from their header (:mod:`geo.tracks.layouts`). Every row that
 cannot be used is counted under a reason (:class:`BadPings`), never dropped silently
-(:func:`clean`). Times become UTC (:func:`to_utc`). The result is one flat DataFrame
-(:class:`Pings`) that :mod:`geo.tracks.legs` turns into tracks. Reading files is
+(:func:`clean`). Times become UTC (:func:`geo.tracks.times.to_utc`). The result is one flat
+DataFrame (:class:`Pings`) that :mod:`geo.tracks.legs` turns into tracks. Reading files is
 :mod:`geo.tracks.readers`; layouts and rules: ``docs/tracks.md``.
 """
 
@@ -17,7 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.tracks.layouts import EXTRA_ROLES, Layout, header_key
+from geo.tracks.layouts import EXTRA_ROLES, ICAO_LAYOUTS, Layout, quote
+from geo.tracks.times import to_utc
+
+__all__ = ["BadPings", "Pings", "clean", "empty_frame", "to_utc"]
 
 CATEGORIES = ("aircraft", "ship")
 """Ping categories; each has its own gap and speed thresholds in :mod:`geo.tracks.legs`."""
@@ -28,12 +31,10 @@ BAD_ID = "missing id"
 BAD_NO_TIME = "missing time"
 BAD_TIME = "unparseable time"
 BAD_TIME_RANGE = "time out of range (before 1980 or after 2100)"
+BAD_AMBIGUOUS = "ambiguous d/m/yyyy or m/d/yyyy date (no day above 12): give --time-format"
 BAD_POSITION = "missing or non-numeric lat/lon"
 BAD_LAT = "latitude out of range -90..90"
 BAD_LON = "longitude out of range -180..180"
-
-_EPOCH_MIN = 315_532_800  # 1980-01-01T00:00:00Z
-_EPOCH_MAX = 4_102_444_800  # 2100-01-01T00:00:00Z
 
 
 # --- bad rows ---------------------------------------------------------------------
@@ -98,12 +99,15 @@ class Pings:
         Each file and the layout found in it.
     rows_read : int
         Rows (or timed points) read over all files, usable or not.
+    warnings : list of str
+        Things the user should check (e.g. an id column with a different id on every row).
     """
 
     frame: pd.DataFrame
     bad: BadPings
     layouts: list[tuple[str, Layout]]
     rows_read: int
+    warnings: list[str] = field(default_factory=list)
 
 
 COLUMNS = ("id", "time", "lat", "lon", "category", "layout", "file", "row", *EXTRA_ROLES)
@@ -129,70 +133,11 @@ def empty_frame() -> pd.DataFrame:
 Chunk = tuple[pd.DataFrame, int, list[int]]
 """Raw rows as a reader hands them to :func:`clean`: role-named columns, the row number of
 the first row, and the row numbers of malformed lines skipped."""
+PROBLEM_SEP = "\x00"
+"""Joins a reason and the quoted line in a raw ``problem`` column (see :func:`clean`)."""
 
 
-# --- values ---------------------------------------------------------------------------
-
-
-def to_utc(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Parse ping times into UTC.
-
-    Numbers (or numeric text) are Unix seconds, or milliseconds when above 1e11;
-    text is ISO 8601, with an offset converted to UTC and none taken as UTC; datetime
-    columns (Parquet) are taken as they are, naive ones as UTC.
-
-    Parameters
-    ----------
-    values : Series
-        The raw time column.
-
-    Returns
-    -------
-    times : Series
-        datetime64[ns, UTC], NaT where the value cannot be read or is out of range.
-    out_of_range : ndarray of bool
-        Rows whose time was read but lies before 1980 or after 2100.
-    """
-    index = values.index
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        times = values.dt.tz_convert("UTC")
-    elif pd.api.types.is_datetime64_dtype(values.dtype):
-        times = values.dt.tz_localize("UTC")
-    else:
-        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
-            numbers = values.astype("float64")
-            is_number = numbers.notna().to_numpy()
-        else:
-            text = values.astype("string").str.strip()
-            numbers = pd.to_numeric(text, errors="coerce").astype("float64")
-            is_number = numbers.notna().to_numpy()
-        seconds = numbers.to_numpy(dtype="float64", na_value=np.nan)
-        seconds = np.where(np.abs(seconds) > 1e11, seconds / 1000.0, seconds)
-        # Clip before converting so absurd numbers give NaT, not an overflow.
-        in_epoch = is_number & (seconds >= _EPOCH_MIN - 1) & (seconds <= _EPOCH_MAX + 1)
-        nanos = np.where(in_epoch, np.round(seconds * 1e9), 0).astype("int64")
-        times = pd.Series(pd.to_datetime(nanos, unit="ns", utc=True), index=index)
-        times = times.where(in_epoch)
-        if not is_number.all():
-            text_rows = ~is_number
-            parsed = pd.to_datetime(
-                values[text_rows].astype("string"), utc=True, errors="coerce", format="ISO8601"
-            )
-            times = times.astype("datetime64[ns, UTC]")
-            times[text_rows] = parsed.astype("datetime64[ns, UTC]")
-        out_of_range_numbers = is_number & ~in_epoch
-        times = times.astype("datetime64[ns, UTC]")
-        too_far = _outside_years(times)
-        return times.where(~too_far), out_of_range_numbers | too_far
-    times = times.astype("datetime64[ns, UTC]")
-    too_far = _outside_years(times)
-    return times.where(~too_far), too_far
-
-
-def _outside_years(times: pd.Series) -> np.ndarray:
-    nanos = times.to_numpy(dtype="datetime64[ns]").astype("int64")
-    valid = times.notna().to_numpy()
-    return valid & ((nanos < _EPOCH_MIN * 10**9) | (nanos > _EPOCH_MAX * 10**9))
+# --- rows ------------------------------------------------------------------------------
 
 
 def clean(
@@ -202,13 +147,21 @@ def clean(
     category: str,
     first_row: int = 1,
     malformed: Iterable[int] = (),
+    time_format: str | None = None,
+    order: str | None = None,
 ) -> tuple[pd.DataFrame, BadPings]:
     """Turn raw rows (role-named columns) into usable pings, counting the others by reason.
 
     Parameters
     ----------
     raw : DataFrame
-        Columns named by role: ``id``, ``time``, ``lat``, ``lon`` and any extra roles.
+        Columns named by role: ``id``, ``time``, ``lat``, ``lon`` and any extra roles;
+        ``position_time`` (the time of the position, when the row's own time is when it
+        was repeated: OpenSky ``lastposupdate``) wins over ``time`` where it is valid;
+        ``position`` (``"lat,lon"`` text, Flightradar24) stands for ``lat`` and ``lon``;
+        ``row`` gives row (line) numbers when they are not consecutive; ``problem``
+        (``reason`` + :data:`PROBLEM_SEP` + quoted text) marks rows a reader could not
+        use, counted under that reason.
     file : str
         File name for examples.
     layout : Layout
@@ -219,6 +172,8 @@ def clean(
         Row number of the first row of ``raw`` (1-based, data rows).
     malformed : iterable of int
         Row numbers already skipped by the reader as malformed lines.
+    time_format, order
+        As for :func:`geo.tracks.times.to_utc`.
 
     Returns
     -------
@@ -231,23 +186,44 @@ def clean(
     if malformed:
         bad.add(BAD_LINE, len(malformed), f"{file} row {malformed[0]}")
     n = len(raw)
-    rows = np.arange(first_row, first_row + n, dtype="int64")
+    if "row" in raw:
+        rows = raw["row"].to_numpy(dtype="int64")
+    else:
+        rows = np.arange(first_row, first_row + n, dtype="int64")
+    remaining = np.ones(n, dtype=bool)
+    if "problem" in raw and raw["problem"].notna().any():
+        split = raw["problem"].astype("string").str.partition(PROBLEM_SEP)
+        for reason in split[0].dropna().unique():
+            hit = (split[0] == reason).to_numpy(dtype=bool, na_value=False)
+            first = int(np.flatnonzero(hit)[0])
+            example = f"{file} line {rows[first]}: {split[2].iloc[first]}"
+            bad.add(str(reason), int(hit.sum()), example)
+            remaining &= ~hit
     raw_ids = raw["id"]
     if pd.api.types.is_float_dtype(raw_ids.dtype):
         # A numeric id read as float (MMSI in Parquet, or with gaps) must not gain a ".0".
         raw_ids = raw_ids.astype("Int64")
     ids = _text(raw_ids)
-    if header_key(layout.columns.get("id", "")) == "icao24":
+    if layout.name in ICAO_LAYOUTS:
         ids = ids.str.lower()  # ICAO 24-bit addresses are hex: case carries no meaning
-    times, time_range = to_utc(raw["time"])
+    times, time_range, ambiguous = to_utc(raw["time"], time_format, order)
+    if "position_time" in raw:
+        # The position's own time: a state vector repeats the last position with a new time.
+        at, at_range, _ = to_utc(raw["position_time"], time_format, order)
+        valid = at.notna().to_numpy()
+        times = at.where(valid, times)
+        time_range = np.where(valid, at_range, time_range)
+    if "position" in raw and "lat" not in raw:
+        parts = raw["position"].astype("string").str.split(",", n=1, expand=True)
+        raw = raw.assign(lat=parts[0], lon=parts[1] if parts.shape[1] > 1 else None)
     lat = pd.to_numeric(raw["lat"], errors="coerce").astype("float64").to_numpy()
     lon = pd.to_numeric(raw["lon"], errors="coerce").astype("float64").to_numpy()
 
-    remaining = np.ones(n, dtype=bool)
     checks = (
         (BAD_ID, ids.isna().to_numpy(), raw["id"]),
         (BAD_NO_TIME, _missing(raw["time"]), raw["time"]),
         (BAD_TIME_RANGE, time_range, raw["time"]),
+        (BAD_AMBIGUOUS, ambiguous, raw["time"]),
         (BAD_TIME, times.isna().to_numpy(), raw["time"]),
         (BAD_POSITION, ~(np.isfinite(lat) & np.isfinite(lon)), None),
         (BAD_LAT, np.abs(lat) > 90, raw["lat"]),
@@ -305,7 +281,7 @@ def _text(values: pd.Series) -> pd.Series:
 def _show(value: Any) -> str:
     """A raw value for a message: text quoted, numbers and missing values plain."""
     if isinstance(value, str):
-        return repr(value)
+        return repr(quote(value))
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return "empty"
-    return str(value)
+    return quote(value)

@@ -15,7 +15,7 @@ from xml.parsers import expat
 
 import pandas as pd
 
-from geo.tracks.layouts import Layout, PingError
+from geo.tracks.layouts import Layout, PingError, quote
 from geo.tracks.pings import Chunk
 
 
@@ -61,12 +61,42 @@ def parse_xml(path: Path) -> ET.Element:
         parser.Parse(path.read_bytes(), True)
     except expat.ExpatError as error:
         raise PingError(
-            f"not well-formed XML: {expat.ErrorString(error.code)} (line {error.lineno})"
+            f"not well-formed XML: {expat.ErrorString(error.code)} (line {error.lineno}, "
+            f"column {error.offset})"
         ) from None
     return builder.close()
 
 
-def read_kml(path: Path) -> tuple[Layout, list[Chunk]]:
+def read_xml(path: Path) -> tuple[Layout, list[Chunk]]:
+    """Read a KML or GPX file, told apart by its root element (never by its name).
+
+    Parameters
+    ----------
+    path : Path
+        The XML file.
+
+    Returns
+    -------
+    layout : Layout
+    chunks : list of Chunk
+
+    Raises
+    ------
+    PingError
+        When the XML is refused or not well-formed, or its root is neither.
+    """
+    root = parse_xml(path)
+    name = _local(root.tag)
+    if name == "gpx":
+        return read_gpx(path)
+    if name != "kml":
+        raise PingError(
+            f"an XML file whose root element is <{quote(name, 40)}>, not <kml> or <gpx>"
+        )
+    return read_kml(path, root)
+
+
+def read_kml(path: Path, root: ET.Element | None = None) -> tuple[Layout, list[Chunk]]:
     """Read the pings of a KML file: ``gx:Track`` points, timestamped Points, LineStrings.
 
     Each placemark is one id (its name, else its ``id`` attribute, else its number). A
@@ -77,6 +107,8 @@ def read_kml(path: Path) -> tuple[Layout, list[Chunk]]:
     ----------
     path : Path
         The KML file.
+    root : Element, optional
+        Its root, when already parsed by :func:`parse_xml`.
 
     Returns
     -------
@@ -90,7 +122,7 @@ def read_kml(path: Path) -> tuple[Layout, list[Chunk]]:
     PingError
         When the XML is refused or not well-formed, or its root is not ``<kml>``.
     """
-    root = parse_xml(path)
+    root = parse_xml(path) if root is None else root
     if _local(root.tag) != "kml":
         raise PingError(f"root element is <{_local(root.tag)}>, not <kml>")
     records: list[tuple[str | None, str | None, str | None, str | None, str | None]] = []
@@ -168,7 +200,7 @@ def read_gpx(path: Path) -> tuple[Layout, list[Chunk]]:
         with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
             document = gpxpy.parse(handle)
     except gpxpy.gpx.GPXException as error:
-        raise PingError(f"not a readable GPX file: {error}") from None
+        raise PingError(f"not a readable GPX file: {quote(error)}") from None
     records: list[tuple[Any, ...]] = []
     for number, track in enumerate(document.tracks):
         track_id = (track.name or "").strip() or f"{path.stem}-track-{number + 1}"
