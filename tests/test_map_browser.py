@@ -461,6 +461,7 @@ def test_hostile_text_is_shown_never_run(offline_page, tmp_path: Path, text: str
     assert dataset.problems == []
     page, log = offline_page
     open_map(page, tmp_path, maps.build_map(dataset, title=text, basemap="offline"))
+    lines = page.evaluate("() => window.posturemap.items().flatMap(it => it.lines)")
     texts = page.evaluate(
         """() => { const PM = window.posturemap, out = [];
         for (let i = 0; i < PM.data.kind.length; i++) {
@@ -473,3 +474,7 @@ def test_hostile_text_is_shown_never_run(offline_page, tmp_path: Path, text: str
     assert log.dialogs == [] and log.page_errors == []
     assert texts and all(text in tip and text in popup for tip, popup in texts)
     assert text in page.inner_text(".pm-title h1")
+    # Labels on the map are canvas text: the name is drawn as it is, never parsed as HTML.
+    assert any(line.startswith(text[:30]) for line in lines), lines
+    injected = ".leaflet-container img[src='x'], .leaflet-container svg[onload]"
+    assert page.locator(injected).count() == 0

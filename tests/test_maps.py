@@ -114,7 +114,7 @@ def test_layers_counted_in_payload_and_labels(tiny_dir: Path) -> None:
 
 def test_legend_only_for_what_is_on_the_map(tiny_dir: Path) -> None:
     labels = [label for label, _ in legend.legend_entries(geo.load(tiny_dir))]
-    assert "Ships (friend)" in labels and "Strike site" in labels
+    assert "Destroyer (friend)" in labels and "Strike site" in labels  # by type: geo.web.sidc
     assert not any(label.startswith("Aircraft") for label in labels)
     assert "Historical operation" not in labels
 

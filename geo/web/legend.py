@@ -14,11 +14,14 @@ import pandas as pd
 
 from geo.data.gaps import gap_lines
 from geo.data.reading import Dataset
-from geo.data.schema import CATEGORIES
-from geo.web import symbols
+from geo.web import sidc, symbols
 from geo.web.contract import GAP_COLOUR, RING_COLOUR
-from geo.web.display import CATEGORY_LABELS, LAYER_COLOUR, ZONE_COLOUR, is_faded
+from geo.web.display import LAYER_COLOUR, ZONE_COLOUR, is_faded
 from geo.web.escape import html_text
+from geo.web.features import symbol_codes
+
+_SET_ORDER = {"20": 0, "30": 1, "35": 2, "01": 3, "10": 4}
+"""Legend order of symbol sets: bases, ships, submarines, aircraft, land units."""
 
 
 def _img(url: str) -> str:
@@ -45,19 +48,25 @@ def _circle_key(colour: str, dashed: bool = False) -> str:
 def legend_entries(
     dataset: Dataset, rings: Any = None, zones: Any = None, show_uncertainty: bool = True
 ) -> list[tuple[str, str]]:
-    """(escaped label, key HTML) for every kind of symbol and style actually on the map."""
+    """(escaped label, key HTML) for every kind of symbol and style actually on the map.
+
+    Assets and bases are listed by what their symbols show (:func:`geo.web.sidc.describe`):
+    "Destroyer (friend)", "Base", one row per symbol drawn.
+    """
     entries: list[tuple[str, str]] = []
-    if not dataset["bases"].empty:
-        entries.append(("Base", _img(symbols.base_symbol())))
-    assets = dataset["assets"]
-    if not assets.empty:
-        pairs = assets[["category", "affiliation"]].drop_duplicates()
-        order = {c: i for i, c in enumerate(CATEGORIES)}
-        for category, affiliation in sorted(
-            pairs.itertuples(index=False), key=lambda p: (order.get(p[0], 99), str(p[1]))
-        ):
-            label = f"{CATEGORY_LABELS.get(category, category).capitalize()} ({affiliation})"
-            entries.append((html_text(label), _img(symbols.asset_symbol(category, affiliation))))
+    for layer in ("bases", "assets"):
+        frame = dataset[layer]
+        if frame.empty:
+            continue
+        codes = dict.fromkeys(code for code in symbol_codes(frame, layer) if code)
+        described = {code: sidc.describe(code) for code in codes}
+        one_side = len({side for _, side in described.values()}) == 1
+        for code in sorted(codes, key=lambda c: (_SET_ORDER.get(c[4:6], 9), c[10:16], c[3])):
+            name, side = described[code]
+            label = (
+                name if one_side and side == "friend" and layer == "bases" else f"{name} ({side})"
+            )
+            entries.append((html_text(label), _img(symbols.sidc_symbol(code))))
     if not dataset["strikes"].empty:
         entries.append(("Strike site", _img(symbols.strike_symbol())))
     places = dataset["places"]

@@ -133,3 +133,59 @@ def base_sidc(affiliation: str | None = "friend", override: str | None = None) -
 def _code(symbol_set: str, entity: str, affiliation: str | None) -> str:
     identity = IDENTITY.get(affiliation or "unknown", IDENTITY["unknown"])
     return f"100{identity}{symbol_set}0000{entity}0000"
+
+
+ENTITY_NAMES = {
+    (SEA_SURFACE, "120000"): "Surface combatant",
+    (SEA_SURFACE, "120100"): "Aircraft carrier",
+    (SEA_SURFACE, "120201"): "Battleship",
+    (SEA_SURFACE, "120202"): "Cruiser",
+    (SEA_SURFACE, "120203"): "Destroyer",
+    (SEA_SURFACE, "120204"): "Frigate",
+    (SEA_SURFACE, "120205"): "Corvette",
+    (SEA_SURFACE, "120206"): "Littoral combat ship",
+    (SEA_SURFACE, "120303"): "Amphibious assault ship",
+    (SEA_SURFACE, "120306"): "Amphibious transport dock",
+    (SEA_SURFACE, "120307"): "Dock landing ship",
+    (SEA_SURFACE, "120308"): "Landing craft",
+    (SEA_SURFACE, "120400"): "Mine warfare ship",
+    (SEA_SURFACE, "120500"): "Patrol vessel",
+    (SEA_SURFACE, "130000"): "Non-combatant ship",
+    (SEA_SURFACE, "130100"): "Auxiliary ship",
+    (SUBSURFACE, "110100"): "Submarine",
+    (AIR, "110100"): "Military aircraft",
+    (AIR, "110102"): "Attack aircraft",
+    (AIR, "110103"): "Bomber",
+    (AIR, "110104"): "Fighter",
+    (AIR, "110107"): "Transport aircraft",
+    (AIR, "110109"): "Tanker aircraft",
+    (AIR, "110110"): "Maritime patrol aircraft",
+    (AIR, "110111"): "Reconnaissance aircraft",
+    (AIR, "110118"): "Anti-submarine aircraft",
+    (AIR, "110126"): "Special operations aircraft",
+    (AIR, "110200"): "Helicopter",
+    (AIR, "110300"): "Drone (UAV)",
+    (LAND_UNIT, "121100"): "Infantry, marines",
+    (LAND_UNIT, "121800"): "Special operations forces",
+    BASE_ENTITY: "Base",
+}
+"""What each entity is called in the legend."""
+AFFILIATION_OF = {digit: name for name, digit in IDENTITY.items()}
+
+
+def describe(code: str) -> tuple[str, str]:
+    """The legend name of a SIDC's entity and its affiliation.
+
+    Parameters
+    ----------
+    code : str
+        A 20-digit SIDC.
+
+    Returns
+    -------
+    tuple of str
+        ("Destroyer", "friend"); an entity not in :data:`ENTITY_NAMES` is named by its code.
+    """
+    entity = (code[4:6], code[10:16])
+    name = ENTITY_NAMES.get(entity, f"Symbol {code[4:6]}-{code[10:16]}")
+    return name, AFFILIATION_OF.get(code[3], "unknown")

@@ -182,14 +182,18 @@
     }
     // 3. By priority: labels of symbols that stay; a spot (with room for the label, when
     // near enough) for symbols that move.
-    var labels = 0;
+    var labels = 0, placed = new Uint8Array(n), pending = boxGrid(o.cell);
+    items.forEach(function (it, q) {
+      var b = boxAt(it.x, it.y, it);
+      pending.add([b[0] - half, b[1] - half, b[2] + half, b[3] + half], q);
+    });
     function tryLabel(j, box, commit) {
       var it = items[j];
       if (!it.lw || labels >= o.maxLabels) { return null; }
       var cands = labelBoxes(box, it.lw, it.lh, o.pad);
       for (var c = 0; c < cands.length; c++) {
         var lb = cands[c];
-        if ((!view || inside(lb, view)) && grid.hit(lb, -3) < 0) {
+        if ((!view || inside(lb, view)) && grid.hit(lb, -3) < 0 && !covers(j, lb)) {
           if (commit) { grid.add(lb, j); out.label[j] = lb; labels += 1; }
           return lb;
         }
@@ -224,18 +228,29 @@
       }
       return Math.atan2(it.y - cy, it.x - cx);
     }
-    function freeFor(j, box) {
+    // Whether box b (a label, or a symbol moving) of item j covers the true position of an
+    // item of the same or a higher priority not placed yet: only a higher priority's label
+    // or symbol may push a symbol off its true position.
+    function covers(j, b) {
+      return pending.all(b).some(function (k) {
+        var q = pending.owners[k];
+        return q !== j && !placed[q] && items[q].rank <= items[j].rank;
+      });
+    }
+    function freeFor(j, box, moving) {
       if (grid.hit([box[0] - half, box[1] - half, box[2] + half, box[3] + half], j) >= 0) {
         return false;
       }
-      var it = items[j];
+      if (!moving) { return true; }
+      if (covers(j, box)) { return false; }
+      var it = items[j];  // a symbol in view moves to a spot in view
       return !view || !(it.x >= view[0] && it.x <= view[2] && it.y >= view[1] && it.y <= view[3]) ||
         inside(box, view);
     }
     // A symbol stays where it is when nothing placed before it (symbols and labels of higher
     // priority, true positions) is there; else, and when only a move makes room for its
     // label, it moves to the nearest free spot, away from its crowd.
-    var placed = new Uint8Array(n), before = o.before;
+    var before = o.before;
     order.forEach(function (j) {
       var it = items[j], stays;
       if (before && it.rank >= before.rank) { before.place(grid); before = null; }
@@ -253,7 +268,7 @@
       var spot = -1, c, box;
       for (c = 0; c < joint && spot < 0; c++) {
         box = boxAt(cands[c][0], cands[c][1], it);
-        if (freeFor(j, box) && tryLabel(j, box, false)) { spot = c; }
+        if (freeFor(j, box, true) && tryLabel(j, box, false)) { spot = c; }
       }
       if (spot < 0 && stays) {  // no room for the label anywhere near: stay, unlabelled
         grid.add(out.box[j], j);
@@ -261,9 +276,16 @@
         return;
       }
       for (c = 0; c < cands.length && spot < 0; c++) {
-        if (freeFor(j, boxAt(cands[c][0], cands[c][1], it))) { spot = c; }
+        if (freeFor(j, boxAt(cands[c][0], cands[c][1], it), true)) { spot = c; }
       }
-      if (spot < 0) { out.into[j] = nearestPlaced(j); return; }
+      if (spot < 0) {
+        out.into[j] = nearestPlaced(j);
+        if (out.into[j] < 0) {  // the first with no room at all: it stays, others join it
+          grid.add(out.box[j], j);
+          placed[j] = 1;
+        }
+        return;
+      }
       out.x[j] = cands[spot][0];
       out.y[j] = cands[spot][1];
       out.moved[j] = 1;

@@ -45,15 +45,17 @@
         if (spec.key === C.circles) { state.circlesOn = e.type === 'add'; }
         points.relayout();
       });
+      // A line under a symbol, dot or label leaves the mouse to them (map.on('click') below).
+      function underPoint(e) { return !!points.hit(map.latLngToLayerPoint(e.latlng)); }
       group.on('click', function (e) {
         var i = e.layer.options.feature;
-        if (i !== undefined) {
+        if (i !== undefined && !underPoint(e)) {
           L.popup({maxWidth: 360}).setLatLng(e.latlng).setContent(PM.popupFor(D, R, i)).openOn(map);
         }
       });
       group.on('mouseover', function (e) {
         var i = e.layer.options.feature;
-        if (i !== undefined) {
+        if (i !== undefined && !underPoint(e)) {
           e.layer.bindTooltip(PM.tooltipFor(R, i), {sticky: true}).openTooltip(e.latlng);
         }
       });
@@ -271,6 +273,8 @@
       });
     };
     PM.relayout = points.relayout;
+    // What answers the mouse at container point (x, y): {kind, i, members, ...} or null.
+    PM.hit = function (x, y) { return points.hit(map.containerPointToLayerPoint([x, y])); };
     function anchor(i) {
       if (D.kind[i] === C.kind.point) { return latLngOf(i); }
       var first = lineLayers[i][0]._pmParts[0];

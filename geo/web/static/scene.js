@@ -198,23 +198,30 @@
 
     function frame(items, out, names, aggregated) {
       // What answers the mouse, in drawing order (later on top): labels, dots, symbols.
-      var hits = PM.boxGrid(64), who = [];
-      function add(box, j) { hits.add(box, j); who.push(j); }
-      items.forEach(function (it, j) { if (out.label[j] && out.into[j] < 0) { add(out.label[j], j); } });
+      var hits = PM.boxGrid(64), who = [], what = [];
+      function add(box, j, type) { hits.add(box, j); who.push(j); what.push(type); }
+      items.forEach(function (it, j) {
+        if (out.label[j] && out.into[j] < 0) { add(out.label[j], j, 0); }
+      });
       items.forEach(function (it, j) {
         if (out.moved[j] && out.into[j] < 0) {
           var r = ST.dot.radius + 3;
-          add([it.x - r, it.y - r, it.x + r, it.y + r], j);
+          add([it.x - r, it.y - r, it.x + r, it.y + r], j, 1);
         }
       });
-      items.forEach(function (it, j) { if (out.into[j] < 0) { add(out.box[j], j); } });
+      items.forEach(function (it, j) { if (out.into[j] < 0) { add(out.box[j], j, 2); } });
       return {
         items: items, out: out, names: names, aggregated: aggregated,
-        // The item on top at layer point (x, y), or -1.
+        // The item under layer point (x, y), or -1: a symbol (the top one), else the dot
+        // nearest the point, else a label.
         hit: function (x, y) {
-          var top = -1;
-          hits.all([x - 0.5, y - 0.5, x + 0.5, y + 0.5]).forEach(function (k) { top = Math.max(top, k); });
-          return top < 0 ? -1 : who[top];
+          var best = -1, score = -Infinity;
+          hits.all([x - 0.5, y - 0.5, x + 0.5, y + 0.5]).forEach(function (k) {
+            var it = items[who[k]];
+            var s = what[k] === 2 ? 1e6 + k : what[k] === 1 ? -Math.hypot(it.x - x, it.y - y) : -1e6 + k;
+            if (s > score) { score = s; best = who[k]; }
+          });
+          return best;
         },
         draw: function (ctx) { PM.drawScene(ctx, D, state, sprites, items, out, names); }
       };
