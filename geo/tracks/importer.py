@@ -149,6 +149,10 @@ def import_tracks(
     source: str | None = None,
     id_column: str | None = None,
     category: str | None = None,
+    time_column: str | None = None,
+    lat_column: str | None = None,
+    lon_column: str | None = None,
+    time_format: str | None = None,
     thresholds: dict[str, Thresholds] | None = None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     force: bool = False,
@@ -165,11 +169,14 @@ def import_tracks(
     Parameters
     ----------
     paths : list of path
-        Ping files (CSV, Parquet, KML, GPX).
+        Ping files of any layout :func:`geo.tracks.readers.read_file` reads (CSV,
+        Parquet, JSON, NMEA, KML/KMZ, GPX, GeoJSON, GeoPackage...; compressed or zipped).
     out : path
         Output file; must be named ``tracks.geojson``.
     source, id_column, category
         The ``--source``, ``--asset-id-col`` and ``--category`` options.
+    time_column, lat_column, lon_column, time_format
+        The ``--time-col``, ``--lat-col``, ``--lon-col`` and ``--time-format`` options.
     thresholds : dict, optional
         Per category; default :data:`geo.tracks.legs.THRESHOLDS`.
     tolerance_m : float
@@ -201,7 +208,16 @@ def import_tracks(
     present = [path for path in [*others, sources_file] if path.exists()]
     dataset = reading.load(present) if present else None
 
-    pings = read_pings(paths, id_column, category, on_bytes)
+    pings = read_pings(
+        paths,
+        id_column,
+        category,
+        on_bytes,
+        time_column=time_column,
+        lat_column=lat_column,
+        lon_column=lon_column,
+        time_format=time_format,
+    )
     try:
         source_id, record = source_for_import(
             dataset.sources if dataset is not None and sources_file.exists() else None,

@@ -23,6 +23,7 @@ from geo.analysis.geodesy import GEOD
 from geo.tracks.features import assemble
 from geo.tracks.pings import BadPings
 from geo.tracks.simplify import cross_antimeridian, simplify
+from geo.tracks.webline import budget, densify
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ DEFAULT_TOLERANCE_M = 100.0
 DUPLICATE = "duplicate row (same id, time and position)"
 CONFLICT = "same id and time as an earlier ping, different position"
 OUTLIER = "impossible jump out and straight back (single-ping outlier)"
+REPEATED = "repeated position (same as the ping before, later time; the first time kept)"
 
 GAP_SILENCE = "silence"
 GAP_JUMP = "impossible jump"
@@ -102,6 +104,9 @@ class TrackReport:
         Simplification tolerance.
     unsimplified_parts : int
         Line parts too wide for one projection, kept with every vertex.
+    added_points : int
+        Vertices added on long segments so a web map's straight lines stay within the
+        tolerance (:mod:`geo.tracks.webline`); included in ``points_out``.
     """
 
     pings: int = 0
@@ -116,11 +121,17 @@ class TrackReport:
     points_out: int = 0
     tolerance_m: float = DEFAULT_TOLERANCE_M
     unsimplified_parts: int = 0
+    added_points: int = 0
 
 
 def describe(report: TrackReport) -> str:
     """Two lines for the user: how the pings were split, and how far simplification went."""
     share = report.points_out / report.points_in * 100 if report.points_in else 0.0
+    added = (
+        f"; {report.added_points:,} added on long segments for web maps"
+        if report.added_points
+        else ""
+    )
     wide = (
         f"; parts too wide to simplify, kept whole: {report.unsimplified_parts:,}"
         if report.unsimplified_parts
@@ -131,7 +142,7 @@ def describe(report: TrackReport) -> str:
         f"{report.gaps:,}, at impossible jumps: {report.jumps:,}; antimeridian crossings: "
         f"{report.antimeridian:,}; lone pings not drawn: {report.single_pings:,}\n"
         f"simplified within {report.tolerance_m:g} m: {report.points_in:,} points in, "
-        f"{report.points_out:,} out ({share:.1f} %){wide}"
+        f"{report.points_out:,} out ({share:.1f} %){added}{wide}"
     )
 
 
@@ -172,6 +183,35 @@ def _drop_duplicates(
     bad.add(DUPLICATE, int((same & equal).sum()))
     bad.add(CONFLICT, int((same & ~equal).sum()))
     return ~same
+
+
+def _drop_repeats(
+    codes: np.ndarray,
+    t: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    gap_ns: np.ndarray,
+    bad: BadPings,
+) -> np.ndarray:
+    """Keep-mask of sorted pings without repeated positions (the first time is kept).
+
+    Trackers repeat the last position with a new time until a new one arrives (OpenSky
+    state vectors without ``lastposupdate``); the catch-up after a repeat looks like an
+    impossible jump. A repeat is dropped unless the run of repeats lasts long enough that
+    a stationary asset would look silent: then one repeat per half gap threshold is kept.
+    """
+    n = len(codes)
+    same = np.zeros(n, dtype=bool)
+    same[1:] = (codes[1:] == codes[:-1]) & (lat[1:] == lat[:-1]) & (lon[1:] == lon[:-1])
+    if not same.any():
+        return ~same
+    run_start = np.maximum.accumulate(np.where(same, 0, np.arange(n)))
+    half = np.maximum(gap_ns // 2, 1)
+    window = (t - t[run_start]) // half
+    first_in_window = np.r_[True, window[1:] != window[:-1]]
+    drop = same & ~first_in_window
+    bad.add(REPEATED, int(drop.sum()))
+    return ~drop
 
 
 def _drop_outliers(
@@ -268,6 +308,10 @@ def build_tracks(
     keep = _drop_duplicates(codes, t, lat, lon, report.bad)
     order, codes, t, lat, lon, category = (a[keep] for a in (order, codes, t, lat, lon, category))
     gap_ns, speed = _limits(category, category_names, rules)
+    keep = _drop_repeats(codes, t, lat, lon, gap_ns, report.bad)
+    order, codes, t, lat, lon, category, gap_ns, speed = (
+        a[keep] for a in (order, codes, t, lat, lon, category, gap_ns, speed)
+    )
 
     note("measuring")
     idx = np.arange(len(t))
@@ -308,8 +352,15 @@ def build_tracks(
     )
 
     note("simplifying")
-    kept, report.unsimplified_parts = simplify(p_lon, p_lat, part, tolerance_m)
-    report.points_out = len(kept)
+    # Part of the tolerance is left for the straight lines a web map draws between vertices.
+    simplify_m, deviation_m = budget(tolerance_m)
+    kept, report.unsimplified_parts = simplify(p_lon, p_lat, part, simplify_m)
+    v_lon, v_lat, v_t, v_part, _, report.added_points = densify(
+        p_lon, p_lat, p_t, part, kept, deviation_m
+    )
+    report.points_out = len(v_lon)
+    part_starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]]) if len(part) else part
+    v_leg = p_leg[part_starts][v_part] if len(v_part) else v_part
 
     note("assembling")
     tracks = assemble(
@@ -322,11 +373,11 @@ def build_tracks(
         leg=leg,
         start_of_leg=start_of_leg,
         reason_before=reason_before[first_rows] if len(first_rows) else np.zeros(0, dtype=object),
-        lon=p_lon[kept],
-        lat=p_lat[kept],
-        times=p_t[kept],
-        part=part[kept],
-        vertex_leg=p_leg[kept],
+        lon=v_lon,
+        lat=v_lat,
+        times=v_t,
+        part=v_part,
+        vertex_leg=v_leg,
         original_in_leg=np.bincount(
             p_leg[original], minlength=int(leg.max()) + 1 if len(leg) else 0
         ),

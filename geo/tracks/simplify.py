@@ -85,6 +85,68 @@ def _projection(lon0: float) -> Transformer:
     )
 
 
+def part_centres(lon: np.ndarray, part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Central meridian of each part's projection, and whether the part is too wide for it.
+
+    Parameters
+    ----------
+    lon : ndarray of float
+        Vertex longitudes, no part crossing the antimeridian.
+    part : ndarray of int
+        Part number of every vertex (non-decreasing).
+
+    Returns
+    -------
+    centre : ndarray of float
+        Per part (in order of appearance): the multiple of 3 degrees nearest its middle.
+    too_wide : ndarray of bool
+        Per part: reaching more than :data:`MAX_MERIDIAN_OFFSET_DEG` from it.
+    """
+    if len(lon) == 0:
+        return np.zeros(0), np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+    low = np.minimum.reduceat(lon, starts)
+    high = np.maximum.reduceat(lon, starts)
+    centre = np.round((low + high) / 2 / _GROUP_DEG) * _GROUP_DEG
+    reach = np.maximum(high - centre, centre - low)
+    return centre, reach > MAX_MERIDIAN_OFFSET_DEG
+
+
+def part_index(part: np.ndarray) -> np.ndarray:
+    """For every vertex, the position of its part among the parts (0, 1, 2...)."""
+    return np.cumsum(np.r_[True, part[1:] != part[:-1]]) - 1 if len(part) else part
+
+
+def project(
+    lon: np.ndarray, lat: np.ndarray, lon0: np.ndarray, inverse: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Transverse Mercator (scale 1 on ``lon0``) of every vertex, one projection per centre.
+
+    Parameters
+    ----------
+    lon, lat : ndarray of float
+        Degrees (or metres when ``inverse``).
+    lon0 : ndarray of float
+        Central meridian of every vertex.
+    inverse : bool
+        From the plane back to degrees.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``x, y`` in metres (or ``lon, lat`` when ``inverse``).
+    """
+    x = np.empty(len(lon))
+    y = np.empty(len(lon))
+    for centre in np.unique(lon0):
+        mask = lon0 == centre
+        direction = "INVERSE" if inverse else "FORWARD"
+        x[mask], y[mask] = _projection(float(centre)).transform(
+            lon[mask], lat[mask], direction=direction
+        )
+    return x, y
+
+
 def simplify(
     lon: np.ndarray, lat: np.ndarray, part: np.ndarray, tolerance_m: float
 ) -> tuple[np.ndarray, int]:
@@ -113,19 +175,8 @@ def simplify(
     n = len(lon)
     if n == 0 or tolerance_m == 0:
         return np.arange(n, dtype="int64"), 0
-    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
-    low = np.minimum.reduceat(lon, starts)
-    high = np.maximum.reduceat(lon, starts)
-    centre = np.round((low + high) / 2 / _GROUP_DEG) * _GROUP_DEG
-    reach = np.maximum(high - centre, centre - low)
-    too_wide = reach > MAX_MERIDIAN_OFFSET_DEG
-    counts = np.diff(np.r_[starts, n])
-    centre_of_point = np.repeat(centre, counts)
-    x = np.empty(n)
-    y = np.empty(n)
-    for lon0 in np.unique(centre):
-        mask = centre_of_point == lon0
-        x[mask], y[mask] = _projection(float(lon0)).transform(lon[mask], lat[mask])
+    centre, too_wide = part_centres(lon, part)
+    x, y = project(lon, lat, centre[part_index(part)])
     # The vertex index rides along as Z: Douglas-Peucker keeps whole coordinates, so the
     # kept Z values say which pings (and so which times) survive.
     lines = shapely.linestrings(
