@@ -262,7 +262,7 @@ def test_fallback_to_offline_basemap(
     }
     asked: list[str] = []
 
-    def fake_html(dataset: Any, options: Any, basemap: str | None = None) -> str:
+    def fake_html(dataset: Any, options: Any, basemap: str | None = None, warn: Any = None) -> str:
         asked.append(basemap)
         return pages[basemap]
 
@@ -334,7 +334,7 @@ def test_slide_offline(
     assert made.basemap == "offline"
     assert "Slide <b>title</b>" in made.text  # escaped: shown as text, not markup
     assert slides_options.DEFAULT_CAVEAT in made.text
-    assert "As of 15 October 2025" in made.text
+    assert "As of 15 Oct 2025, end of day UTC (152359Z OCT 25)" in made.text
     assert "Sources: Test Wire" in made.text
     colours = image.getcolors(maxcolors=1 << 24)
     assert len(colours) > 200
@@ -494,3 +494,135 @@ def test_cli_writes_batch(tmp_path: Path, tiny_dir: Path) -> None:
     names = sorted(p.name for p in tmp_path.glob("b_*.png"))
     assert names == ["b_2025-09-01.png", "b_2025-10-01.png"]
     assert done.stdout.count("wrote ") == 2
+
+
+# --- the frame, the locator inset, the PDF ---------------------------------------------------
+
+# Where the theatre's features are on the page, what covers the page's edges, and the inset.
+_FRAME_JS = """
+(points) => {
+  var map = posturemap.map, b = map.getBounds();
+  var covered = [];
+  document.querySelectorAll('[data-slide-edge], .pm-legend, .pm-scale').forEach(function (el) {
+    var r = el.getBoundingClientRect();
+    covered.push([r.left, r.top, r.right, r.bottom]);
+  });
+  return {
+    view: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+    size: [map.getSize().x, map.getSize().y],
+    points: points.map(function (p) {
+      var xy = map.latLngToContainerPoint([p[1], p[0]]);
+      return [xy.x, xy.y];
+    }),
+    covered: covered,
+    labels: Array.from(document.querySelectorAll('.slide-far-label')).map(function (el) {
+      return Array.from(el.children).map(function (line) { return line.textContent; });
+    }),
+    markup: document.querySelectorAll('.slide-inset b, .slide-inset img').length,
+    caption: document.querySelector('.slide-inset-caption').textContent
+  };
+}
+"""
+
+
+def test_slide_frames_the_theatre_and_locates_the_rest(offline_page: Any, tmp_path: Path) -> None:
+    """Red Sea theatre, 1280x720: the theatre fills the free area, nothing framed lies under a
+    decoration, the far home port (named with markup and a template) is on the inset as text."""
+    import geo
+    from tests.factories import write_dataset
+    from tests.test_framing import RED_SEA_DAY, red_sea_layers
+
+    layers = red_sea_layers()
+    norfolk = layers["bases"]["features"][2]["properties"]
+    norfolk["name"] = "<b>{{7*7}}</b> Norfolk"
+    dataset = geo.load(write_dataset(tmp_path / "red-sea", layers))
+    html = render.slide_html(
+        dataset,
+        slides_options.SlideOptions(as_of=RED_SEA_DAY, basemap="offline", size=(1280, 720)),
+    )
+    page_file = tmp_path / "slide.html"
+    page_file.write_text(html, encoding="utf-8")
+    page, log = offline_page
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(page_file.as_uri())
+    page.wait_for_function("() => window.posturemap && window.posturemap.ready === true")
+    theatre = [(38.2, 21.0), (42.9, 13.0), (44.21, 15.35), (43.76, 16.94), (43.159, 11.547)]
+    found = page.evaluate(_FRAME_JS, [list(p) for p in theatre])
+    assert log.page_errors == [] and log.dialogs == [] and log.blocked == []
+    west, south, east, north = found["view"]
+    assert west > 20 and east < 65 and south > 0 and north < 35  # the theatre, not the Atlantic
+    xs = [x for x, _ in found["points"]]
+    ys = [y for _, y in found["points"]]
+    # The theatre spans most of the free height (the fit fills the frame)...
+    assert max(ys) - min(ys) > 0.45 * found["size"][1]
+    assert max(xs) < found["size"][0] and min(xs) > 0
+    # ...and no framed feature lies under the title, banners, legend, inset or scale.
+    for x, y in found["points"]:
+        for left, top, right, bottom in found["covered"]:
+            assert not (left <= x <= right and top <= y <= bottom), (x, y, left, top)
+    lines = [line for label in found["labels"] for line in label]
+    assert "<b>{{7*7}}</b> Norfolk · 6,054 nm NW" in lines
+    assert any(line.startswith("NSA Bahrain · ") for line in lines)
+    assert found["markup"] == 0
+    assert found["caption"].startswith("Off the main map")
+
+
+def pdf_facts(data: bytes) -> dict[str, Any]:
+    """Pages, page sizes (points) and whether text is drawn as text, read from the PDF."""
+    import re
+    import zlib
+
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    streams = []
+    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            streams.append(zlib.decompress(raw))
+        except zlib.error:
+            continue
+    everything = b"\n".join([data, *streams])
+    return {
+        "pages": len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", everything)),
+        "sizes": re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", everything),
+        "text_ops": any(b"BT" in s and re.search(rb"T[jJ]\b", s) for s in streams),
+        "fonts": len(re.findall(rb"/FontFile2", data)),
+    }
+
+
+def test_pdf_slide(
+    renderer: slides_browser.SlideRenderer, tiny_dataset: Any, tmp_path: Path
+) -> None:
+    """One page of the slide's size (960x540 CSS px = 720x405 pt), with text as text."""
+    import shutil
+    import subprocess
+
+    written = render.render_pdf(
+        tiny_dataset,
+        tmp_path / "slide.pdf",
+        as_of="2025-10-15",
+        basemap="offline",
+        size=(960, 540),
+        title="Print title",
+        renderer=renderer,
+    )
+    assert written == [tmp_path / "slide.pdf"]
+    facts = pdf_facts(written[0].read_bytes())
+    assert facts["pages"] == 1
+    # Chromium sizes pages in 1/300 inch: 405 pt comes out as 404.88.
+    assert [(float(w), float(h)) for w, h in facts["sizes"]] == [
+        pytest.approx((720, 405), abs=0.25)
+    ]
+    assert facts["text_ops"] and facts["fonts"] >= 1
+    if shutil.which("pdftoppm"):  # poppler-utils: the PDF renders, land and sea in it
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "48", "-singlefile", str(written[0]), str(tmp_path / "p")],
+            check=True,
+            timeout=60,
+        )
+        image = image_of((tmp_path / "p.png").read_bytes())
+        assert image.size == (480, 270)
+        assert distinct_colours(image) > 50
+    if shutil.which("pdftotext"):
+        shown = subprocess.run(
+            ["pdftotext", str(written[0]), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "Print title" in shown and "152359Z OCT 25" in shown

@@ -26,6 +26,7 @@ import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.analysis.geodesy import KM_PER_NM
 from geo.app import clicks
 from geo.app import state as app_state
 from geo.app import view as app_view
@@ -242,6 +243,22 @@ def view_png(
 ) -> tuple[bytes | None, list[str]]:
     """The view as a PNG briefing slide (``geo.slides.render``, headless Chromium).
 
+    The slide shows what the app's map shows: ``dataset`` filtered as the view is, the as-of
+    date and window, the basemap, the uncertainty circles if on, the range rings and maritime
+    zones chosen in ``state`` (drawn as the app draws them) and, with ``bounds`` (the map's
+    view), that area; its title does not repeat the date, which the slide's as-of line gives.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data with the view's filters applied (:func:`geo.app.view.filtered`).
+    state : ViewState
+        The user's choices.
+    day : date or None
+        The as-of date in force.
+    bounds : (west, south, east, north), optional
+        The area the user is looking at; default the slide's own frame.
+
     Returns
     -------
     png : bytes or None
@@ -253,14 +270,27 @@ def view_png(
     messages: list[str] = []
     try:
         data = render.slide_png_bytes(
-            dataset,
-            as_of=day,
-            since=app_state.window_start(day, state.window),
-            basemap=state.basemap,
-            title=view_title(state, day),
-            bounds=bounds,
-            warn=messages.append,
+            dataset, warn=messages.append, **png_options(state, day, bounds)
         )
     except errors.PngError as error:
         return None, [*messages, f"No PNG: {error}"]
     return data, messages
+
+
+def png_options(
+    state: ViewState, day: date | None, bounds: tuple[float, float, float, float] | None = None
+) -> dict[str, Any]:
+    """The slide options (:class:`geo.slides.options.SlideOptions` fields) of the app's view."""
+    rings: tuple[tuple[str, float | None], ...] = ()
+    if state.ring_origin:
+        km = state.ring_nm * KM_PER_NM if state.ring_nm is not None else None
+        rings = ((state.ring_origin, km),)
+    return {
+        "as_of": day,
+        "since": app_state.window_start(day, state.window),
+        "basemap": state.basemap,
+        "bounds": bounds,
+        "rings": rings,
+        "zones": (state.zone_state,) if state.zone_state else (),
+        "uncertainty": state.uncertainty,
+    }

@@ -1,4 +1,5 @@
-"""Headless Chromium for briefing slides: find it, load a page, wait for its tiles, screenshot it.
+"""Headless Chromium for briefing slides: find it, load a page, wait for its tiles, screenshot
+it (PNG) or print it (PDF).
 
 One :class:`SlideRenderer` holds one browser (Playwright driving a system
 Chromium) for as many pages as needed, so a batch of slides pays for the browser
@@ -6,8 +7,9 @@ start once. Each page is loaded from a temporary file; the renderer waits for th
 map to be drawn (``window.posturemap.ready``: its symbols loaded and drawn, bounded by
 :data:`READY_TIMEOUT_S`, else :class:`~geo.slides.errors.MapNotReady`) and every visible
 tile to be loaded (Leaflet marks loaded tiles with ``leaflet-tile-loaded``), then takes
-the screenshot and reports the tiles that did not load (:class:`TileStatus`), so that the
-caller (``geo.slides.render``) can draw the slide again on the offline basemap.
+the screenshot (or prints the page as a one-page PDF of the slide's size, with text as text)
+and reports the tiles that did not load (:class:`TileStatus`), so that the caller
+(``geo.slides.render``) can draw the slide again on the offline basemap.
 """
 
 from __future__ import annotations
@@ -133,13 +135,14 @@ class TileStatus:
 
 @dataclass
 class Capture:
-    """A screenshot and what was in the page when it was taken."""
+    """A screenshot (or a PDF print) and what was in the page when it was taken."""
 
     png: bytes
     text: str
     tiles: TileStatus
     size: tuple[int, int]
     scale: int
+    pdf: bytes = b""
 
 
 class SlideRenderer:
@@ -249,6 +252,7 @@ class SlideRenderer:
         size: tuple[int, int] = DEFAULT_SIZE,
         scale: int = 1,
         incomplete_shot: bool = True,
+        pdf: bool = False,
     ) -> Capture:
         """Load ``html`` at ``size`` CSS pixels and screenshot it at ``scale`` device pixels each.
 
@@ -263,11 +267,15 @@ class SlideRenderer:
         incomplete_shot : bool
             Take the screenshot even when tiles are missing (else ``png`` is empty,
             for a caller that will draw the slide again on another basemap).
+        pdf : bool
+            Print the page instead: one PDF page of ``size`` CSS pixels (96 per inch), text
+            kept as text, the map's canvas layers as images at ``scale`` (``pdf``; ``png``
+            stays empty).
 
         Returns
         -------
         Capture
-            The PNG and the page's visible text; ``tiles`` says whether every
+            The PNG (or PDF) and the page's visible text; ``tiles`` says whether every
             visible tile loaded (the caller decides what to do when not).
 
         Raises
@@ -279,10 +287,10 @@ class SlideRenderer:
         """
         if self._worker is None:
             raise PngError("the renderer is not started (use it in a `with` block)")
-        return self._worker.submit(self._capture, html, size, scale, incomplete_shot).result()
+        return self._worker.submit(self._capture, html, size, scale, incomplete_shot, pdf).result()
 
     def _capture(
-        self, html: str, size: tuple[int, int], scale: int, incomplete_shot: bool
+        self, html: str, size: tuple[int, int], scale: int, incomplete_shot: bool, pdf: bool
     ) -> Capture:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -316,15 +324,18 @@ class SlideRenderer:
                 tiles = TileStatus(found["total"], found["loaded"], found["failed"], True)
             page.evaluate(_TWO_FRAMES_JS)
             text = page.evaluate("() => document.body.innerText")
-            png = b""
+            png = printed = b""
             if tiles.complete or incomplete_shot:
-                png = page.screenshot(type="png", animations="disabled")
+                if pdf:
+                    printed = _print(page, size)
+                else:
+                    png = page.screenshot(type="png", animations="disabled")
         except PlaywrightError as error:
             raise PngError(f"rendering failed: {_first_line(error)}") from None
         finally:
             context.close()
             page_file.unlink(missing_ok=True)
-        return Capture(png=png, text=text, tiles=tiles, size=size, scale=scale)
+        return Capture(png=png, text=text, tiles=tiles, size=size, scale=scale, pdf=printed)
 
     def _wait_ready(self, page: Any, page_errors: list[str]) -> None:
         """Wait until the map has drawn its symbols; raise :class:`MapNotReady` if it never does."""
@@ -338,6 +349,21 @@ class SlideRenderer:
                 f"the map did not finish drawing within {self.ready_timeout:g} s "
                 f"(window.posturemap.ready never became true){cause}"
             ) from None
+
+
+def _print(page: Any, size: tuple[int, int]) -> bytes:
+    """The page as one PDF page of its viewport's size, laid out as on screen."""
+    # Screen styles, not print ones: the slide must look as its PNG does. The page is as big
+    # as the viewport, so the map is not laid out again (no refit, no redraw at another size).
+    page.emulate_media(media="screen")
+    width, height = f"{size[0]}px", f"{size[1]}px"
+    return page.pdf(
+        width=width,
+        height=height,
+        print_background=True,
+        margin={"top": "0", "right": "0", "bottom": "0", "left": "0"},
+        page_ranges="1",
+    )
 
 
 def _first_line(error: BaseException) -> str:

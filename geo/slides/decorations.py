@@ -1,45 +1,52 @@
-"""Briefing-slide decorations for a map: title and as-of date, caveat banners, source line,
-north arrow, slide styling and a fit to the features that leaves room for all of them.
+"""Briefing-slide decorations for a map: title and as-of line, caveat banners, source line,
+north arrow, slide styling, the frame and the locator inset.
 
 Each decoration is a folium ``MacroElement`` whose template is a little HTML or one call;
-their style and the fit are ``slides.css`` and ``slides.js`` in ``geo/web/static``. Sizes
-scale with the slide (one unit is a pixel of a 1920x1080 slide), so the text stays
-readable when projected at any size. Every text that reaches the page is escaped
-here, once, before it enters a template.
+their style, the fit and the inset are ``slides.css`` and ``slides.js`` in ``geo/web/static``.
+Sizes scale with the slide (one unit is a pixel of a 1920x1080 slide), so the text stays
+readable when projected at any size. Every text that reaches the page is escaped here, once,
+before it enters a template; what the slide frames is :mod:`geo.slides.framing`.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from geo.analysis import overlayspecs
 from geo.data import selection
 from geo.data.reading import Dataset
+from geo.slides.errors import BadOption
+from geo.slides.framing import Framing, frame_features
+from geo.slides.locator import inset_spec
 from geo.slides.options import SlideOptions
+from geo.slides.text import as_of_line, figures_line, source_line
 from geo.web import assets
-from geo.web.escape import html_text
+from geo.web.escape import html_text, script_json
 from geo.web.export import html_document
-from geo.web.legend import as_of_text
 from geo.web.maps import build_map
-from geo.web.payload import extent
 
 if TYPE_CHECKING:
     import folium
 
 
 DEFAULT_TITLE = "Military posture"
-MIN_SPAN_DEG = 2.0
-MARGIN = 0.04
-SOURCE_LINE_CHARS = 170
 SLIDE_FILES = ("slides.css", "slides.js")
 """The slide's style and fit, in ``geo/web/static`` (inlined like the map's own files)."""
+FIT_MARGIN = 24
+"""Pixels (of a 1920x1080 slide) between the framed features and the decorations."""
+FREE_MARGINS = (228 + FIT_MARGIN, 118 + FIT_MARGIN, 28 + FIT_MARGIN, 440 + FIT_MARGIN)
+"""About what the decorations take on each side (top, bottom, left, right), in pixels of a
+1920x1080 slide: banner and title, source band and banner, edge, legend."""
+INSET_WIDTH = 440
+"""The locator inset's width in pixels of a 1920x1080 slide (``--slide-inset-width``)."""
+INSET_DOT = 7
+"""Radius of a far feature's dot on the inset, in pixels of a 1920x1080 slide."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,19 @@ class SlideLayout:
     def px(self, value: float) -> int:
         """``value`` 1920x1080-pixels at this size, at least 1."""
         return max(1, round(value * self.unit))
+
+    def free_aspect(self, inset: bool) -> float:
+        """About the width over height of the map area the decorations leave free.
+
+        The banners, the title and the source band take the top and bottom, the legend the
+        right and the locator inset (when there is one) the left: :data:`FREE_MARGINS`, in
+        pixels of a 1920x1080 slide. ``slides.js`` measures the real ones in the page.
+        """
+        top, bottom, left, right = FREE_MARGINS
+        left += INSET_WIDTH if inset else 0
+        width = max(self.width - (left + right) * self.unit, 1)
+        height = max(self.height - (top + bottom) * self.unit, 1)
+        return width / height
 
 
 class _SlideElement(MacroElement):
@@ -168,119 +188,38 @@ class SourceLine(_SlideElement):
         self.text_html = html_text(text)
 
 
-class SlideFit(_SlideElement):
-    """Fit the map to ``bounds`` inside the area the decorations leave free.
+class SlideFrame(_SlideElement):
+    """Fit the map to the frame inside the area the decorations leave free; draw the inset.
 
-    ``posturemap.slideFit`` (``slides.js``) measures the padding in the page (the banners,
-    title and source band as laid out) and zooms in fine steps so the features fill the frame.
+    ``posturemap.slide`` (``slides.js``) places the locator inset (when ``inset`` is given),
+    measures the room the banners, title, legend and inset take as laid out, zooms in fine
+    steps so the frame fills the rest, then draws the inset around the view it got. The
+    options carry text from the data (the inset's labels), so they are serialised by
+    :func:`geo.web.escape.script_json` and put into the page as text nodes only.
     """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
-posturemap.slideFit({{ this._parent.get_name() }}, {{ this.options|tojson }});
+posturemap.slide({{ this._parent.get_name() }}, {{ this.options_json }});
 {% endmacro %}
 """
     )
 
-    def __init__(self, bounds: tuple[float, float, float, float], layout: SlideLayout) -> None:
+    def __init__(
+        self,
+        bounds: tuple[float, float, float, float],
+        layout: SlideLayout,
+        inset: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(layout)
         west, south, east, north = (float(v) for v in bounds)
-        self.options = {"bounds": [[south, west], [north, east]], "margin": layout.px(24)}
-
-
-# --- text built from the data ---------------------------------------------------
-
-
-def features_bounds(
-    dataset: Dataset, margin: float = MARGIN
-) -> tuple[float, float, float, float] | None:
-    """Return (west, south, east, north) around every feature, with a margin, or None.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        Usually the as-of selection (what the map shows).
-    margin : float
-        Fraction of the span added on each side; a lone point gets at least
-        2 degrees of span.
-    """
-    box = extent(dataset)  # points known only very roughly do not pull the frame out
-    if box is None or not all(math.isfinite(v) for v in box):
-        return None
-    west, south, east, north = box
-    pad_x = max((east - west) * margin, (MIN_SPAN_DEG - (east - west)) / 2, 0)
-    pad_y = max((north - south) * margin, (MIN_SPAN_DEG - (north - south)) / 2, 0)
-    return (
-        max(-180.0, west - pad_x),
-        max(-85.0, south - pad_y),
-        min(180.0, east + pad_x),
-        min(85.0, north + pad_y),
-    )
-
-
-def as_of_line(day: date | None, since: date | None) -> str:
-    """``As of 23 October 2025`` (with the window), or nothing when there is no date."""
-    return "" if day is None else as_of_text(day, since)
-
-
-def figures_line(shown: Dataset) -> str:
-    """Key figures of what is shown: ships, submarines, aircraft, personnel, strikes."""
-    figures = selection.summary(shown)
-    parts = []
-    for key in ("ships", "submarines", "aircraft"):
-        count = figures[key]
-        if count:
-            noun = key if count != 1 else key.rstrip("s") if key != "aircraft" else key
-            parts.append(f"{count:,} {noun}")
-    if figures["personnel"]:
-        parts.append(f"~{figures['personnel']:,} personnel")
-    if figures["strikes"]:
-        strikes = f"{figures['strikes']:,} strike{'s' if figures['strikes'] != 1 else ''}"
-        if figures["killed"]:
-            strikes += f", {figures['killed']:,} killed"
-        parts.append(strikes)
-    return " · ".join(parts)
-
-
-def source_line(shown: Dataset, limit: int = SOURCE_LINE_CHARS) -> str:
-    """Name the publishers cited by the features shown, most cited first.
-
-    ``Sources: USNI News (8), Reuters (5) and 6 more publishers; 31 open-source
-    reports published 14 Aug - 23 Oct 2025``. Publishers that do not fit in about
-    ``limit`` characters are counted, not named. (The map's title block names the most cited
-    reports instead: :func:`geo.web.legend.source_line`.)
-    """
-    records: dict[str, dict[str, Any]] = {}
-    for frame in shown.layers.values():
-        if len(frame) and "source_refs" in frame:
-            for refs in frame["source_refs"]:
-                for ref in refs or []:
-                    records.setdefault(str(ref.get("id")), ref)
-    if not records:
-        return "Sources: none cited for the features shown"
-    publishers = Counter(
-        str(ref.get("publisher") or ref.get("title") or "unnamed") for ref in records.values()
-    )
-    named: list[str] = []
-    for publisher, count in publishers.most_common():
-        candidate = f"{publisher} ({count})"
-        if named and len(", ".join([*named, candidate])) > limit * 0.7:
-            break
-        named.append(candidate)
-    rest = len(publishers) - len(named)
-    text = "Sources: " + ", ".join(named)
-    if rest:
-        text += f" and {rest} more publisher{'s' if rest != 1 else ''}"
-    reports = f"{len(records)} open-source report{'s' if len(records) != 1 else ''}"
-    published = pd.to_datetime(
-        pd.Series([ref.get("published") for ref in records.values()]), errors="coerce", utc=True
-    ).dropna()
-    if len(published):
-        first, last = published.min().date(), published.max().date()
-        span = f"{first:%d %b %Y}" if first == last else f"{first:%d %b %Y} - {last:%d %b %Y}"
-        reports += f" published {span}"
-    return f"{text}; {reports}"
+        self.options = {
+            "bounds": [[south, west], [north, east]],
+            "margin": layout.px(FIT_MARGIN),
+            "inset": {**inset, "dot": layout.px(INSET_DOT)} if inset else None,
+        }
+        self.options_json = script_json(self.options)
 
 
 # --- the slide ----------------------------------------------------------------
@@ -295,9 +234,9 @@ def decorate(
     since: date | None,
     caveat: str,
     size: tuple[int, int],
-    bounds: tuple[float, float, float, float] | None,
+    framing: Framing | None,
 ) -> folium.Map:
-    """Add the slide decorations (and the fit to ``bounds``) to a map; return it."""
+    """Add the slide decorations (the fit to the frame, the locator inset) to a map; return it."""
     layout = SlideLayout(*size)
     assets.require(m, *SLIDE_FILES)
     m.add_child(SlideStyle(layout))
@@ -305,12 +244,25 @@ def decorate(
     m.add_child(SlideTitle(title, as_of_line(as_of, since), figures_line(shown), layout))
     m.add_child(NorthArrow(layout))
     m.add_child(SourceLine(source_line(shown), layout))
-    if bounds is not None:
-        m.add_child(SlideFit(bounds, layout))
+    if framing is not None:
+        m.add_child(SlideFrame(framing.bounds, layout, inset_spec(framing)))
     return m
 
 
-def slide_document(dataset: Dataset, options: SlideOptions, basemap: str) -> str:
+def slide_framing(shown: Dataset, options: SlideOptions, as_of: date | None) -> Framing | None:
+    """The frame of a slide of ``shown``: :func:`geo.slides.framing.frame_features` at the
+    shape of the slide's free map area (assuming a locator inset; without one the view is
+    only wider, so no far feature is lost)."""
+    aspect = SlideLayout(*options.size).free_aspect(inset=True)
+    return frame_features(shown, aspect=aspect, as_of=as_of, bounds=options.bounds)
+
+
+def slide_document(
+    dataset: Dataset,
+    options: SlideOptions,
+    basemap: str,
+    warn: Callable[[str], None] | None = None,
+) -> str:
     """Build the slide page: the map of ``dataset`` as of the date, decorated, self-contained.
 
     Parameters
@@ -321,22 +273,57 @@ def slide_document(dataset: Dataset, options: SlideOptions, basemap: str) -> str
         What to show (``as_of`` already resolved to a date or None).
     basemap : str
         The basemap to draw on (may differ from ``options.basemap`` after a fallback).
+    warn : callable, optional
+        Told about rings that cannot be drawn on this date (origin not shown, no nominal range).
+
+    Raises
+    ------
+    BadOption
+        For bad ``rings`` or ``zones`` (a usage error).
     """
     since = selection.to_day(options.since) if options.since is not None else None
+    day = selection.to_day(options.as_of) if options.as_of is not None else None
     shown = selection.as_of(dataset, options.as_of, since)
-    bounds = options.bounds or features_bounds(shown)
+    rings, zones = _overlays(shown, options, day, warn)
+    framing = slide_framing(shown, options, day)
     # The slide draws its own title, so the map's title block stays out.
     m = build_map(
-        shown, as_of=options.as_of, since=since, basemap=basemap, bounds=bounds, title_block=False
+        shown,
+        as_of=day,
+        since=since,
+        basemap=basemap,
+        bounds=framing.bounds if framing else None,
+        rings=rings,
+        zones=zones,
+        show_uncertainty=options.uncertainty,
+        title_block=False,
     )
     decorate(
         m,
         shown,
         title=options.title or DEFAULT_TITLE,
-        as_of=selection.to_day(options.as_of) if options.as_of is not None else None,
+        as_of=day,
         since=since,
         caveat=options.caveat,
         size=options.size,
-        bounds=bounds,
+        framing=framing,
     )
     return html_document(m)
+
+
+def _overlays(
+    shown: Dataset, options: SlideOptions, day: date | None, warn: Callable[[str], None] | None
+) -> tuple[Any, Any]:
+    """The slide's range rings and zone bands (:mod:`geo.analysis.overlayspecs`)."""
+    missing: list[str] = []
+    try:
+        rings = overlayspecs.rings_layer(shown, options.rings, missing)
+        zones = overlayspecs.zones_layer(options.zones)
+    except ValueError as error:
+        raise BadOption(str(error)) from None
+    when = f" as of {day.isoformat()}" if day else ""
+    if warn and missing:
+        warn(f"warning: --rings: {', '.join(missing)} not shown{when}; no rings drawn for it")
+    if warn and options.rings and rings is not None and rings.empty:
+        warn("warning: --rings: no nominal range is known for those types; give ID:KM")
+    return rings, zones

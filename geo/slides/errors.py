@@ -9,6 +9,12 @@ class PngError(Exception):
     code = 1
 
 
+class BadOption(PngError):
+    """An option the slide cannot use (an unknown zone code, a bad ring radius): a usage error."""
+
+    code = 2
+
+
 class BrowserNotFound(PngError):
     """No Chromium to render with."""
 

@@ -28,9 +28,12 @@ DEFAULT_CAVEAT = "UNCLASSIFIED - OPEN SOURCES - POSITIONS APPROXIMATE"
 
 @dataclass
 class SlideOptions:
-    """What a slide shows; the same things the ``export png`` command takes.
+    """What a slide shows; the same things the ``export png`` and ``export pdf`` commands take.
 
-    ``as_of`` is one date here; lists and ranges are for :func:`render_png`.
+    ``as_of`` is one date here; lists and ranges are for :func:`geo.slides.render.render_png`.
+    ``bounds`` replaces the automatic frame (:mod:`geo.slides.framing`). ``rings`` are
+    ``ID`` or ``ID:KM`` specs (or (id, km) pairs) and ``zones`` ISO A3 codes
+    (:mod:`geo.analysis.overlayspecs`); ``uncertainty`` draws the uncertainty circles.
     """
 
     as_of: date | str | None = None
@@ -41,6 +44,9 @@ class SlideOptions:
     scale: int = 1
     bounds: tuple[float, float, float, float] | None = None
     caveat: str = DEFAULT_CAVEAT
+    rings: tuple[str | tuple[str, float | None], ...] = ()
+    zones: tuple[str, ...] = ()
+    uncertainty: bool = True
 
 
 # --- arguments ----------------------------------------------------------------

@@ -1,0 +1,155 @@
+"""Range rings and maritime zone bands asked for by name: the exports' ``--rings ID[:KM]`` and
+``--zones ISO3`` options, shared by the HTML map, the slides and the app's PNG.
+
+A ring's origin is a base or an asset, by ``id`` or by an asset's ``entity``, at its position
+in the data shown (so in a batch of slides over dates a ring follows its asset).
+Parsers raise ValueError with a message that names the option (a usage error);
+:class:`UnknownOrigin` is an id that is not in the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.analysis.rings import range_rings
+from geo.analysis.zonebands import zone_bands
+from geo.data.reading import Dataset
+
+RingSpec = str | tuple[str, float | None]
+"""``ID``, ``ID:KM``, or an (origin, km or None) pair as the app holds it."""
+
+
+class UnknownOrigin(LookupError):
+    """A ring origin that is no base or asset of the data."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown ring origin"
+
+
+def parse_ring_spec(spec: RingSpec) -> tuple[str, float | None]:
+    """Split ``ID`` or ``ID:KM`` into the origin and a radius in km (None: nominal ranges).
+
+    An (origin, km) pair is checked and returned as it is.
+
+    Raises
+    ------
+    ValueError
+        When the id is empty or KM is not a number in 0 < KM <= 20000.
+    """
+    if isinstance(spec, tuple):
+        origin, km = str(spec[0]).strip(), spec[1]
+    else:
+        origin, _, km = str(spec).partition(":")
+        origin = origin.strip()
+    if not origin:
+        raise ValueError(f"--rings: {spec!r} names no base or asset (ID or ID:KM)")
+    if km is None or km == "":
+        return origin, None
+    try:
+        radius = float(km)
+    except ValueError:
+        radius = float("nan")
+    if not 0 < radius <= 20_000:  # NaN fails too
+        raise ValueError(f"--rings: {km!r} is not a distance in km (0 < KM <= 20000)")
+    return origin, radius
+
+
+def ring_centre(shown: Dataset, origin: str) -> gpd.GeoDataFrame:
+    """The base or asset ``origin`` (an id, or an asset's ``entity``) as shown; empty if not."""
+    for layer in ("bases", "assets"):
+        frame = shown[layer]
+        if not len(frame):
+            continue
+        match = frame["id"].astype(str) == origin
+        if "entity" in frame:
+            match |= frame["entity"].astype(str) == origin
+        if match.any():
+            return frame[match].tail(1)
+    return shown["bases"].iloc[0:0]
+
+
+def check_ring_origins(
+    dataset: Dataset, specs: Sequence[RingSpec]
+) -> list[tuple[str, float | None]]:
+    """Parse ``specs`` and check that every origin is in ``dataset`` at some date.
+
+    Raises
+    ------
+    ValueError
+        On a bad spec (:func:`parse_ring_spec`).
+    UnknownOrigin
+        When an origin is no base id, asset id or asset entity of the data.
+    """
+    parsed = [parse_ring_spec(spec) for spec in specs]
+    known: set[str] = set(dataset["bases"]["id"].astype(str)) if len(dataset["bases"]) else set()
+    assets = dataset["assets"]
+    if len(assets):
+        known |= set(assets["id"].astype(str))
+        if "entity" in assets:
+            known |= set(assets["entity"].dropna().astype(str))
+    for origin, _ in parsed:
+        if origin not in known:
+            raise UnknownOrigin(f"--rings: no base or asset with id {origin!r} in the data")
+    return parsed
+
+
+def rings_layer(
+    shown: Dataset, specs: Sequence[RingSpec], missing: list[str] | None = None
+) -> gpd.GeoDataFrame | None:
+    """Range rings for ``ID`` (nominal ranges of its type) or ``ID:KM`` specs, or None for none.
+
+    Parameters
+    ----------
+    shown : Dataset
+        What the map shows: each ring is centred on its origin's position there.
+    specs : sequence of str or (str, float or None)
+        ``ID`` or ``ID:KM``, or (origin, km) pairs.
+    missing : list of str, optional
+        When given, origins not shown are appended to it and skipped (a batch over dates);
+        otherwise they raise.
+
+    Raises
+    ------
+    ValueError
+        On a bad spec.
+    UnknownOrigin
+        When an origin is not shown and ``missing`` is None.
+    """
+    if not specs:
+        return None
+    frames = []
+    for origin, radius in (parse_ring_spec(spec) for spec in specs):
+        centre = ring_centre(shown, origin)
+        if centre.empty:
+            if missing is None:
+                raise UnknownOrigin(
+                    f"--rings: no base or asset with id {origin!r} in the data shown"
+                )
+            missing.append(origin)
+            continue
+        frames.append(range_rings(centre, radius_km=radius))
+    if not frames:
+        return None
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+
+
+def zones_layer(codes: Sequence[str]) -> gpd.GeoDataFrame | None:
+    """The 12/24/200 nm bands of the states ``codes`` (ISO A3), or None for none.
+
+    Raises
+    ------
+    ValueError
+        For a code that is not a state of Natural Earth (message names ``--zones``).
+    """
+    if not codes:
+        return None
+    frames = []
+    for code in codes:
+        try:
+            frames.append(zone_bands(code))
+        except ValueError as error:
+            raise ValueError(f"--zones: {error}") from None
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
