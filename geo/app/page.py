@@ -1,0 +1,132 @@
+"""posturemap in the browser: the Streamlit page, run by ``app.py`` and ``posturemap app``.
+
+:func:`main` is the whole page, called on every run. Streamlit calls only, in three parts:
+the sidebar (:mod:`geo.app.page_sidebar`), the main area (:mod:`geo.app.page_panels`) and
+the slow steps, cached or in the background (:mod:`geo.app.page_steps`). The choices and
+the URL are worked out in :mod:`geo.app.state`; clicks and the map's view in
+:mod:`geo.app.clicks`; what is in view, figures and the table in :mod:`geo.app.view`; a
+feature's details in :mod:`geo.app.details`; distances, rings and zones in
+:mod:`geo.app.overlays`; uploads and downloads in :mod:`geo.app.uploads`; the map and its
+assets in :mod:`geo.app.webmap`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from geo.app import clicks, overlays, page_panels, page_sidebar, page_steps, webmap
+from geo.app import state as app_state
+from geo.app import uploads as app_uploads
+from geo.app import view as app_view
+from geo.app.page_panels import MAP_KEY, Shown
+from geo.data import files as data_files
+from geo.data import selection
+from geo.data.paths import default_data_dir
+
+
+def main(static_dir: Path) -> None:
+    """Draw the page (one Streamlit run).
+
+    Parameters
+    ----------
+    static_dir : Path
+        The ``static/`` folder beside the script Streamlit runs: Streamlit serves it at
+        ``/app/static/`` and the map's Leaflet files are copied there.
+    """
+    # No page_icon: a Material icon would be fetched from Google Fonts (no network here).
+    st.set_page_config(page_title="posturemap", layout="wide")
+    # Static page style (no data in it): less empty space above the figures.
+    st.html("<style>.block-container { padding-top: 2.2rem; }</style>")
+    ss = st.session_state
+
+    # --- data: the default set or an upload --------------------------------------------
+    controls, uploads = page_sidebar.data_box(ss)
+    if uploads:
+        files, read_problems = app_uploads.upload_files({f.name: f.getvalue() for f in uploads})
+        label = f"Your upload ({len(uploads)} file{'s' if len(uploads) > 1 else ''})"
+    else:
+        files, read_problems = data_files.read_directory(default_data_dir())
+        label = "Default data set"
+    data_key = app_uploads.content_key(files)
+    dataset = page_steps.load_dataset(data_key, files, label)
+    days = selection.dates_in(dataset)
+    everything = app_view.all_features(dataset)
+    all_ids = everything["id"].astype(str).tolist()
+    all_names = dict(zip(all_ids, everything["name"].astype(str), strict=True))
+
+    # First run, or new data: take the choices from the URL (a shared link), checked
+    # against the data; afterwards the widgets hold them.
+    if ss.get("_data_key") != data_key:
+        from_url = app_state.decode_query(
+            st.query_params.to_dict(), days, all_ids, overlays.ring_origins(dataset)
+        )
+        ss.update(app_state.widget_values(from_url, days))
+        ss["selected"] = from_url.selected or app_state.NONE
+        ss["_view"] = (from_url.center, from_url.zoom)
+        ss["_click"] = clicks.click_signature(ss.get(MAP_KEY))
+        ss["_data_key"] = data_key
+
+    # --- sidebar: choices; what is in view ----------------------------------------------
+    rings_box, places = page_sidebar.choices(controls, ss, dataset, days)
+    # The map's last report (st_folium's on_change put it in the session before this run):
+    # a new click selects a feature, a move records the view. Taken here, before the map is
+    # drawn, so that this run already shows the selection.
+    state = app_state.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
+    view = app_view.in_view(dataset, state)
+    mapped = app_view.on_map(dataset, state, view)  # with the timeline: every report
+    page_sidebar.rings_and_zones(rings_box, ss, view, data_key, dataset)
+    features = app_view.all_features(view)
+    clicks.take_map_report(ss, ss.get(MAP_KEY), app_view.all_features(mapped))
+    day = app_view.effective_date(state, dataset)
+    to = state.to
+    # Distances and zones are worked out in the background (started at the end of the
+    # run): the page does not wait for them unless a feature's details need them.
+    analysis = page_steps.analysis(data_key, day, to, dataset, wait=bool(ss.get("selected")))
+    table = app_view.features_table(view, analysis)  # rows do not depend on the analysis
+    table_selection = getattr(ss.get("table"), "selection", None)
+    clicks.take_table_selection(ss, getattr(table_selection, "rows", None) or [], table)
+    if analysis is None and ss.get("selected"):  # a row was just chosen
+        analysis = page_steps.analysis(data_key, day, to, dataset, wait=True)
+        table = app_view.features_table(view, analysis)
+    state = app_state.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
+    st.query_params.from_dict(app_state.encode_query(state))
+    view_at = clicks.view_to_restore(ss, clicks.map_identity(state, data_key))
+    if view_at[0] is None:
+        view_at = webmap.initial_view(mapped)
+    shown = Shown(
+        dataset=dataset,
+        data_key=data_key,
+        state=state,
+        view=view,
+        mapped=mapped,
+        day=day,
+        days=days,
+        problems=[*read_problems, *dataset.problems],
+        rings=(
+            page_steps.rings_for(
+                data_key, clicks.map_identity(state, ""), view, state.ring_origin, state.ring_nm
+            )
+            if state.ring_origin
+            else None
+        ),
+        zones=page_steps.zones_for(state.zone_state) if state.zone_state else None,
+    )
+    page_sidebar.ring_notes(rings_box, shown.rings)
+
+    # --- main area ----------------------------------------------------------------------
+    page_panels.header_and_figures(shown, features)
+    page_panels.map_and_details(
+        shown,
+        ss,
+        features,
+        page_steps.published_assets(str(static_dir)),
+        view_at,
+        lambda: page_steps.analysis(data_key, day, to, dataset, wait=True),
+        (places, all_names),
+    )
+    pending = None if analysis is not None else lambda: not page_steps.analysis_ready(data_key, to)
+    page_panels.tabs(shown, ss, table, pending)
+    if analysis is None:  # now that the page is drawn, with the CPU to itself
+        page_steps.start_analysis(data_key, to, dataset)

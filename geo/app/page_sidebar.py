@@ -1,0 +1,161 @@
+"""The app page's sidebar: the data box, the choices, range rings and maritime zones.
+
+Streamlit widgets only; what they offer comes from :mod:`geo.app.state` and
+:mod:`geo.app.overlays`. Every widget keeps its value in ``st.session_state`` under its key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from datetime import date
+from typing import Any
+
+import geopandas as gpd
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from geo.app import details as app_details
+from geo.app import overlays, page_steps
+from geo.app import state as app_state
+from geo.data.reading import Dataset
+from geo.data.schema import LAYERS
+
+
+def data_box(ss: MutableMapping[str, Any]) -> tuple[DeltaGenerator, list[UploadedFile] | None]:
+    """Title, an empty box for the choices (filled once the data is known) and the uploader."""
+    with st.sidebar:
+        st.title("posturemap")
+        st.caption(
+            "Where military assets are, from open sources, with every position's "
+            "uncertainty and sources."
+        )
+        controls = st.container()  # drawn above the data box, filled once the data is known
+        with st.expander("Data: default set or your own", expanded=bool(ss.get("uploads"))):
+            uploads = st.file_uploader(
+                "Your own data",
+                type=["geojson", "json", "zip"],
+                accept_multiple_files=True,
+                key="uploads",
+                help="Layer files named bases/assets/tracks/strikes/places.geojson with their "
+                "sources.json, or a zip of a data directory. Checked here, kept in memory only.",
+            )
+    return controls, uploads
+
+
+def choices(
+    controls: DeltaGenerator, ss: MutableMapping[str, Any], dataset: Dataset, days: list[date]
+) -> tuple[DeltaGenerator, dict[str, str]]:
+    """Date, window, layers, filters, basemap, toggles and the place to measure to.
+
+    Returns
+    -------
+    rings_box : DeltaGenerator
+        The expander for rings and zones, filled by :func:`rings_and_zones`.
+    places : dict of str to str
+        Places distances can be measured to: id -> name.
+    """
+    with controls:
+        if days:
+            st.select_slider(
+                "As of",
+                options=days,
+                key="as_of",
+                format_func=lambda d: d.isoformat(),
+                help="The state at the end of this day (UTC): each asset's latest "
+                "report on or before it.",
+            )
+        st.selectbox(
+            "Strikes and tracks",
+            app_state.WINDOW_CHOICES,
+            key="window",
+            format_func=lambda w: (
+                "All up to the date" if not w else ("That day only" if w == 1 else f"Last {w} days")
+            ),
+        )
+        st.multiselect("Layers", LAYERS, key="layers", format_func=app_state.LAYER_LABELS.get)
+        with st.expander("Asset filters"):
+            for name, label_text in (
+                ("categories", "Category"),
+                ("affiliations", "Affiliation"),
+                ("confidences", "Confidence (all layers)"),
+            ):
+                st.multiselect(label_text, app_state.CHOICES[name], key=name)
+        st.selectbox(
+            "Basemap",
+            app_state.BASEMAPS,
+            key="basemap",
+            help="'offline' needs no network; the others load map tiles from the internet.",
+        )
+        st.toggle("Uncertainty circles", key="uncertainty")
+        st.toggle(
+            "Play the timeline",
+            key="timeline",
+            help="A time slider and play button on the map replay the build-up day by day, "
+            "starting at the as-of date. Strikes and tracks add up as it plays (the window "
+            "above does not apply to the map); the figures and table follow the as-of date.",
+        )
+        rings_box = st.expander(
+            "Range rings and maritime zones",
+            expanded=bool(ss.get("ring_origin") or ss.get("zone_state")),
+        )  # filled once the view is known
+        places = overlays.options_for_places(dataset)
+        if ss.get("to") not in places:
+            ss["to"] = next(iter(places), app_state.DEFAULT_PLACE)
+        st.selectbox(
+            "Distances to",
+            list(places) or [app_state.DEFAULT_PLACE],
+            key="to",
+            format_func=lambda v: places.get(v, v),
+        )
+    return rings_box, places
+
+
+def rings_and_zones(
+    rings_box: DeltaGenerator,
+    ss: MutableMapping[str, Any],
+    view: Dataset,
+    data_key: str,
+    dataset: Dataset,
+) -> None:
+    """The origin and radius of range rings, and the state whose maritime zones to draw."""
+    with rings_box:
+        ring_options = overlays.options_for_rings(view)
+        if ss.get("ring_origin") not in ring_options:
+            ss["ring_origin"] = app_state.NONE
+        st.selectbox(
+            "Rings around",
+            [app_state.NONE, *ring_options],
+            key="ring_origin",
+            format_func=lambda v: ring_options.get(v, "None"),
+        )
+        st.radio(
+            "Range",
+            ["nominal", "custom"],
+            key="ring_mode",
+            horizontal=True,
+            format_func={"nominal": "Nominal ranges", "custom": "Custom"}.get,
+        )
+        if ss.get("ring_mode") == "custom":
+            # The value was dropped while the input was hidden.
+            ss.setdefault("ring_nm", app_state.DEFAULT_RING_NM)
+            st.number_input("Radius (nautical miles)", 1.0, 12000.0, step=50.0, key="ring_nm")
+        states = page_steps.nearby_states(data_key, dataset)
+        if ss.get("zone_state") not in states:
+            ss["zone_state"] = app_state.NONE
+        st.selectbox(
+            "Maritime zones of",
+            [app_state.NONE, *states],
+            key="zone_state",
+            help=overlays.ZONE_HELP,
+            format_func=lambda v: f"{states[v]} ({v})" if v in states else "None",
+        )
+
+
+def ring_notes(rings_box: DeltaGenerator, rings: gpd.GeoDataFrame | None) -> None:
+    """Under the ring choices: the nominal ranges drawn, or why there are none."""
+    with rings_box:
+        if rings is not None and not len(rings):
+            st.caption("No nominal range is known for this type: choose a custom radius.")
+        elif rings is not None:
+            st.markdown("\n".join(app_details.ring_lines(rings)))
