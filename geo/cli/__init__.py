@@ -1,0 +1,59 @@
+"""The ``python -m geo`` / ``posturemap`` command line: a thin front end over the library.
+
+One module per group of commands: :mod:`geo.cli.data` (validate, summary, analyze),
+:mod:`geo.cli.export` (export html, export png), :mod:`geo.cli.tracks` (tracks import) and
+:mod:`geo.cli.serve` (app); what they share is in :mod:`geo.cli.common`.
+
+Exit codes: 0 success, 1 bad data or a failed operation (one clear line per problem on
+stderr or stdout), 2 usage errors (bad arguments). No traceback ever reaches the user:
+:func:`main` turns unexpected errors into one line and exit 1.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from geo.cli import data, export, serve, tracks
+from geo.cli.common import err
+
+app = typer.Typer(
+    help="posturemap: map military asset positions from open sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(help="Export maps (HTML, PNG).", no_args_is_help=True)
+tracks_app = typer.Typer(
+    help="Build tracks from flight and ship tracker pings.", no_args_is_help=True
+)
+app.command()(data.validate)
+app.command()(data.summary)
+app.command()(data.analyze)
+app.add_typer(export_app, name="export")
+export_app.command("png")(export.export_png)
+export_app.command("html")(export.export_html)
+app.add_typer(tracks_app, name="tracks")
+tracks_app.command("import")(tracks.tracks_import)
+app.command("app", context_settings=serve.PASS_THROUGH)(serve.app_command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code instead of raising.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default ``sys.argv[1:]``).
+    """
+    try:
+        app(args=argv, prog_name="posturemap", standalone_mode=True)
+    except SystemExit as exit_:
+        code = exit_.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        return 130
+    except Exception as error:  # the last line of defence: never a traceback
+        err.print(f"error: {type(error).__name__}: {error}", markup=False)
+        return 1
+    return 0

@@ -1,0 +1,64 @@
+"""What the commands share: the two consoles, failing with an exit code, options, loading data.
+
+Exit codes: 0 success, 1 bad data or a failed operation, 2 bad arguments (usage errors).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from geo.data import reading, selection
+from geo.data.paths import default_data_dir
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data", help="Data directory (default: the bundled data set).", show_default=False
+    ),
+]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="ISO date; default the latest date in the data.")
+]
+SinceOption = Annotated[str | None, typer.Option(help="Start of the strike/track window.")]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one line to stderr and return the Exit to raise.
+
+    Parameters
+    ----------
+    message : str
+        What went wrong, for the user (printed as is: no markup).
+    code : int
+        1 for bad data or a failed operation, 2 for bad arguments.
+    """
+    err.print(message, markup=False)
+    return typer.Exit(code)
+
+
+def parse_day(value: str | None, option: str = "--as-of") -> date | None:
+    """Parse a date option; a bad value is a usage error (exit 2)."""
+    if value is None:
+        return None
+    try:
+        return selection.to_day(value)
+    except ValueError:
+        raise fail(f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)", 2) from None
+
+
+def load_checked(data: Path | None) -> reading.Dataset:
+    """Load a data directory (default the bundled set); print its problems and exit 1 if any."""
+    dataset = reading.load(data or default_data_dir())
+    if dataset.problems:
+        for problem in dataset.problems:
+            err.print(str(problem), markup=False)
+        raise fail(f"{len(dataset.problems)} problem(s); run `python -m geo validate` for details")
+    return dataset

@@ -1,0 +1,120 @@
+"""``tracks import``: flight and ship tracker pings into tracks, one feature per leg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from geo.cli.common import err, fail, out
+
+
+def tracks_import(
+    pings: Annotated[
+        list[Path],
+        typer.Argument(help="Ping files: CSV or Parquet (OpenSky, AIS, plain), KML, GPX."),
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="Output file, DIR/tracks.geojson.", show_default=False)
+    ],
+    asset_id_col: Annotated[
+        str | None, typer.Option("--asset-id-col", help="Column holding the aircraft/vessel id.")
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Source id in DIR/sources.json (created when DIR has none)."),
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(help="aircraft or ship, for layouts that do not say (default aircraft)."),
+    ] = None,
+    gap_minutes: Annotated[
+        float | None, typer.Option(help="Split at silences longer than this (default 30 / 360).")
+    ] = None,
+    max_speed_kmh: Annotated[
+        float | None, typer.Option(help="Split at jumps faster than this (default 2520 / 144).")
+    ] = None,
+    tolerance_m: Annotated[
+        float, typer.Option(help="Simplification tolerance in metres (0 keeps every ping).")
+    ] = 100.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
+) -> None:
+    """Turn flight/ship tracker pings into tracks (one feature per leg) in DIR/tracks.geojson."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from geo.tracks import importer, legs
+    from geo.tracks import pings as ping_files
+    from geo.tracks.layouts import PingError
+
+    if out_file.name != "tracks.geojson":
+        raise fail(f"--out must be a file named tracks.geojson (got {out_file.name})", 2)
+    if category is not None and category not in ping_files.CATEGORIES:
+        raise fail(f"--category must be one of {', '.join(ping_files.CATEGORIES)}", 2)
+    limits = [value for value in (gap_minutes, max_speed_kmh) if value is not None]
+    if not tolerance_m >= 0 or not all(value > 0 for value in limits):  # NaN fails too
+        raise fail("--tolerance-m must be >= 0, --gap-minutes and --max-speed-kmh > 0", 2)
+    for path in pings:
+        if not path.is_file():
+            raise fail(f"{path}: no such file", 2)
+        if path.resolve() == out_file.resolve():
+            raise fail(f"{path}: the output would overwrite an input", 2)
+    rules = {
+        name: legs.Thresholds(
+            gap_s=rule.gap_s if gap_minutes is None else gap_minutes * 60,
+            max_speed_ms=rule.max_speed_ms if max_speed_kmh is None else max_speed_kmh / 3.6,
+        )
+        for name, rule in legs.THRESHOLDS.items()
+    }
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        reading = bar.add_task("reading pings", total=sum(p.stat().st_size for p in pings))
+        building = bar.add_task("building tracks", total=len(legs.STAGES), start=False)
+
+        def stage(name: str) -> None:
+            bar.start_task(building)
+            bar.update(building, description=name, advance=1)
+
+        try:
+            result = importer.import_tracks(
+                pings,
+                out_file,
+                source=source,
+                id_column=asset_id_col,
+                category=category,
+                thresholds=rules,
+                tolerance_m=tolerance_m,
+                force=force,
+                on_bytes=lambda n: bar.advance(reading, n),
+                stage=stage,
+            )
+        except PingError as error:
+            raise fail(str(error)) from None
+        except importer.SourceError as error:
+            raise fail(str(error), 2) from None
+        except FileExistsError:
+            raise fail(f"{out_file} exists; use --force to replace it") from None
+    for name, layout in result.pings.layouts:
+        out.print(f"{name}: {layout.name}: {layout.description}", markup=False)
+    out.print(f"read {result.pings.rows_read:,} rows; {result.bad.total:,} not used", markup=False)
+    for line in result.bad.lines():
+        out.print(f"  {line}", markup=False)
+    out.print(legs.describe(result.report), markup=False)
+    if result.directory_problems:
+        err.print(
+            f"warning: {out_file.parent} already has {result.directory_problems} "
+            "problem(s); see `python -m geo validate`",
+            markup=False,
+        )
+    if not result.written:
+        raise fail("no track written: no aircraft or vessel has two usable pings in a leg")
+    if result.created_sources is not None:
+        out.print(
+            f"created {result.created_sources} with source {result.source_id!r}: "
+            "edit its title and publisher",
+            markup=False,
+        )
+    out.print(
+        f"wrote {result.report.legs:,} legs to {out_file} (source {result.source_id!r})",
+        markup=False,
+    )
