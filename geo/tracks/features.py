@@ -16,7 +16,7 @@ import shapely
 
 from geo.data.gaps import iso_seconds
 from geo.data.reading import CRS, empty_layer
-from geo.tracks.layouts import EXTRA_ROLES
+from geo.tracks.layouts import EXTRA_ROLES, ICAO_LAYOUTS, MMSI_LAYOUTS
 
 ID_FIELDS = ("id", "icao24", "mmsi", "callsign")
 """Asset properties a ping id (or callsign) is matched against, case-insensitively."""
@@ -184,8 +184,8 @@ def assemble(
     ids = "track-" + slug(key_series) + "-" + pd.Series(leg_number).astype(str)
     ids = _unique(ids, taken_ids)
 
-    icao24 = np.where(layout == "opensky", key_series, None)
-    mmsi = np.where(layout == "ais", key_series, None)
+    icao24 = np.where(np.isin(layout, list(ICAO_LAYOUTS)), key_series, None)
+    mmsi = np.where(np.isin(layout, list(MMSI_LAYOUTS)), key_series, None)
     tracks = gpd.GeoDataFrame(
         {
             "id": ids.to_numpy(),

@@ -17,6 +17,7 @@ GeoParquet with geopandas. Called by :func:`geo.tracks.readers.read_file`.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -277,22 +278,24 @@ def read_gpkg(path: Path, options: ReadOptions) -> tuple[Layout, list[Chunk]]:
     """
     import pyogrio
 
-    try:
-        layers = pyogrio.list_layers(path)
-    except Exception as error:  # pyogrio raises DataSourceError and others
-        raise PingError(f"not a readable GeoPackage: {quote(error)}") from None
-    found = []
-    for name, geometry_type in layers:
-        if geometry_type is None or not any(k in str(geometry_type) for k in ("Point", "Line")):
-            continue
+    # GDAL warns about a GeoPackage not named .gpkg: the name is never what decides here.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", ".*non conformant file extension", RuntimeWarning)
         try:
-            frame = pyogrio.read_dataframe(path, layer=name)
-        except Exception as error:
-            raise PingError(f"GeoPackage layer {quote(name, 80)!r}: {quote(error)}") from None
-        layout, chunks = _from_frame(
-            frame, options, f"GeoPackage layer {quote(name, 80)!r}", "gpkg"
-        )
-        found.extend((layout, chunk) for chunk, _, _ in chunks)
+            layers = pyogrio.list_layers(path)
+        except Exception as error:  # pyogrio raises DataSourceError and others
+            raise PingError(f"not a readable GeoPackage: {quote(error)}") from None
+        found = []
+        for name, geometry_type in layers:
+            if geometry_type is None or not any(k in str(geometry_type) for k in ("Point", "Line")):
+                continue
+            try:
+                frame = pyogrio.read_dataframe(path, layer=name)
+            except Exception as error:
+                raise PingError(f"GeoPackage layer {quote(name, 80)!r}: {quote(error)}") from None
+            what = f"GeoPackage layer {quote(name, 80)!r}"
+            layout, chunks = _from_frame(frame, options, what, "gpkg")
+            found.extend((layout, chunk) for chunk, _, _ in chunks)
     if not found:
         raise PingError("a GeoPackage with no layer of points or lines")
     return _merge(found)

@@ -290,7 +290,8 @@ def detect_layout(
         text = description.split(" (")[0] + f" ({', '.join(used)})"
         if "position_time" in found:
             text += f"; position times from {found['position_time']}"
-        category = category or category_from_columns(header)
+        # The id column itself says nothing (a "registration" id on a ship table).
+        category = category or category_from_columns(c for c in header if c != found["id"])
         return Layout(name, text, category, found)
     expected = "; ".join(description for _, description, _, _ in candidates)
     missing = [OPTIONS[r] for r in REQUIRED if r not in forced]
