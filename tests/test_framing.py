@@ -119,9 +119,11 @@ def test_default_data_frames_the_caribbean(default_dataset: geo.Dataset) -> None
     assert {"barksdale-afb", "dyess-afb"} <= set(far)
     assert far["barksdale-afb"].bearing == "NW"
     assert 1_700 < far["barksdale-afb"].distance_nm < far["dyess-afb"].distance_nm < 2_200
-    assert all(
-        not contains(framed.view, f.lon, f.lat) or f.id == "panama-1989" for f in far.values()
-    )
+    # Far means outside the frame; those beyond the estimated view too come first.
+    assert all(not contains(framed.bounds, f.lon, f.lat) for f in far.values())
+    flags = [f.beyond_view for f in framed.far]
+    assert flags == sorted(flags, reverse=True)
+    assert far["barksdale-afb"].beyond_view and not contains(framed.view, -93.663, 32.502)
 
 
 def test_red_sea_frames_the_theatre_not_the_home_port(red_sea: geo.Dataset) -> None:
@@ -251,7 +253,9 @@ def test_no_inset_without_far_features(red_sea: geo.Dataset) -> None:
 
 def test_label_groups_keep_every_line() -> None:
     far = tuple(
-        framing.FarFeature(f"b{i}", f"Base {i}", "bases", -90 + i * 0.1, 30, 1, 1000 + i, "NW")
+        framing.FarFeature(
+            f"b{i}", f"Base {i}", "bases", -90 + i * 0.1, 30, 1, 1000 + i, "NW", True
+        )
         for i in range(5)
     )
     frame = framing.Framing((-70, 10, -60, 20), (-72, 10, -58, 20), far, ())

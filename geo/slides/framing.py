@@ -41,9 +41,6 @@ MARGIN = 0.06
 MIN_PAD_DEG = 0.3
 MIN_SPAN_DEG = 2.0
 """A frame is at least this many degrees across (a lone ship is not shown at street level)."""
-VIEW_SHRINK = 0.02
-"""The estimated view is taken this much smaller on each side, so that a feature at its edge
-counts as far (shown twice rather than not at all)."""
 MAX_LAT = 85.0
 
 _COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
@@ -51,7 +48,7 @@ _COMPASS = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
 
 @dataclass(frozen=True)
 class FarFeature:
-    """A point feature outside the slide's view, with where it lies from the frame's centre."""
+    """A point feature outside the frame, with where it lies from the frame's centre."""
 
     id: str
     name: str
@@ -62,6 +59,8 @@ class FarFeature:
     distance_nm: float
     bearing: str
     """Compass point (8 winds) from the frame's centre: ``NW``."""
+    beyond_view: bool
+    """Outside the estimated view too: most likely off the slide's map."""
 
 
 @dataclass(frozen=True)
@@ -74,9 +73,10 @@ class Framing:
         The area of interest, padded: what the map is fitted to.
     view : Bounds
         About what the slide shows of the map at the given aspect (the frame widened or
-        heightened to the free area's shape).
+        heightened to the free area's shape): an estimate, the page knows.
     far : tuple of FarFeature
-        Point features outside ``view``, heaviest first, then nearest.
+        Point features outside ``bounds``: those beyond ``view`` first, then heaviest first,
+        then nearest. The page shows on its locator inset those it finds off its map.
     members : tuple of str
         Ids of the features of the area of interest.
     eps_km, spread_km : float
@@ -108,7 +108,7 @@ def frame_features(
     as_of: date | None = None,
     bounds: Bounds | None = None,
 ) -> Framing | None:
-    """Frame the area of interest of ``shown``; list the point features beyond the view.
+    """Frame the area of interest of ``shown``; list the point features outside the frame.
 
     The rule:
 
@@ -127,9 +127,11 @@ def frame_features(
        cluster; other points join the cluster of the nearest core within the radius.
     4. The area of interest is the cluster of greatest weight; the frame is its bounding box
        plus :data:`MARGIN` of its span on each side, at least :data:`MIN_SPAN_DEG` across.
-    5. The view is the frame widened (or heightened) in Web Mercator to ``aspect``; every point
-       feature outside it is a far feature, with its geodesic distance and compass bearing from
-       the frame's centre.
+    5. Every point feature outside the frame is a far feature, with its geodesic distance and
+       compass bearing from the frame's centre. The slide may show it anyway (the map fills the
+       slide beyond the frame): those outside the frame widened (or heightened) in Web
+       Mercator to ``aspect``, the estimated view, come first; the page puts on its locator
+       inset the ones it finds off its map as laid out.
 
     Explicit ``bounds`` replace steps 1-4. More than :data:`MAX_CELLS` points are first pooled
     on a grid (weighted centre and total weight per cell). Frames do not cross the antimeridian.
@@ -170,11 +172,10 @@ def frame_features(
             return None
         frame = _pad(box)
     view = view_bounds(frame, aspect)
-    inside = _inside(points, _shrink(view))
     return Framing(
         bounds=frame,
         view=view,
-        far=_far(points, ~inside, frame),
+        far=_far(points, ~_inside(points, frame), frame, view),
         members=tuple(str(i) for i in points.ids[_inside(points, frame)]),
         eps_km=round(eps, 1),
         spread_km=round(spread, 1),
@@ -356,12 +357,6 @@ def _pad(box: Bounds) -> Bounds:
     )
 
 
-def _shrink(view: Bounds) -> Bounds:
-    west, south, east, north = view
-    dx, dy = (east - west) * VIEW_SHRINK, (north - south) * VIEW_SHRINK
-    return west + dx, south + dy, east - dx, north - dy
-
-
 def _inside(points: _Points, box: Bounds | tuple[float, ...]) -> np.ndarray:
     west, south, east, north = box
     return (
@@ -369,8 +364,10 @@ def _inside(points: _Points, box: Bounds | tuple[float, ...]) -> np.ndarray:
     )
 
 
-def _far(points: _Points, outside: np.ndarray, frame: Bounds) -> tuple[FarFeature, ...]:
-    """The points outside the view, heaviest first, then nearest to the frame's centre."""
+def _far(
+    points: _Points, outside: np.ndarray, frame: Bounds, view: Bounds
+) -> tuple[FarFeature, ...]:
+    """The points outside the frame: beyond the view first, then heaviest, then nearest."""
     index = np.flatnonzero(outside)
     if not len(index):
         return ()
@@ -389,10 +386,17 @@ def _far(points: _Points, outside: np.ndarray, frame: Bounds) -> tuple[FarFeatur
             weight=float(points.weight[i]),
             distance_nm=round(float(m) / 1852.0, 1),
             bearing=bearing_name(float(a)),
+            beyond_view=not bool(seen),
         )
-        for i, a, m in zip(index, np.atleast_1d(azimuth), np.atleast_1d(metres), strict=True)
+        for i, a, m, seen in zip(
+            index,
+            np.atleast_1d(azimuth),
+            np.atleast_1d(metres),
+            _inside(points, view)[index],
+            strict=True,
+        )
     ]
-    return tuple(sorted(far, key=lambda f: (-f.weight, f.distance_nm, f.id)))
+    return tuple(sorted(far, key=lambda f: (not f.beyond_view, -f.weight, f.distance_nm, f.id)))
 
 
 def _merc(lat: float) -> float:

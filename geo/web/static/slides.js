@@ -2,41 +2,69 @@
  * Briefing slides (geo/slides/decorations.py): fit the map to the frame (geo/slides/framing.py)
  * inside the area the banners, title, legend and locator inset leave free, as laid out in the
  * page; then draw the locator inset: coarse land, the main map's view as a box, and the
- * features beyond it as dots with their names (text nodes only).
+ * features off the map as dots with their names (text nodes only).
  */
 (function (PM) {
   'use strict';
 
-  // What the decorations take on each side of the page, in pixels: elements marked with
-  // data-slide-edge (banners, title, source band, north arrow, inset) and the map's legend.
-  function room(map) {
-    var width = window.innerWidth, height = window.innerHeight;
-    var taken = {top: 0, bottom: 0, left: 0, right: 0};
-    function add(edge, box) {
-      if (!box.width || !box.height) { return; }
-      if (edge === 'top') { taken.top = Math.max(taken.top, box.bottom); }
-      if (edge === 'bottom') { taken.bottom = Math.max(taken.bottom, height - box.top); }
-      if (edge === 'left') { taken.left = Math.max(taken.left, box.right); }
-      if (edge === 'right') { taken.right = Math.max(taken.right, width - box.left); }
-    }
-    document.querySelectorAll('[data-slide-edge]').forEach(function (el) {
-      add(el.getAttribute('data-slide-edge'), el.getBoundingClientRect());
-    });
-    var legend = map.getContainer().querySelector('.pm-legend');  // geo/web/panels.py
-    if (legend) { add('right', legend.getBoundingClientRect()); }
-    // A slide too small for side columns keeps its width (or height) for the map.
-    if (taken.left + taken.right > 0.7 * width) { taken.left = taken.right = 0; }
-    if (taken.top + taken.bottom > 0.7 * height) { taken.top = taken.bottom = 0; }
-    return taken;
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
+  // The boxes of what covers the map: elements marked with data-slide-edge (banners, title,
+  // source band, north arrow, inset) and the map's legend and scale bar (geo/web/panels.py).
+  function decorations() {
+    var found = [], middle = window.innerWidth / 2;
+    document.querySelectorAll('[data-slide-edge], .pm-legend, .pm-scale').forEach(function (el) {
+      var box = el.getBoundingClientRect(), side = box.left + box.width / 2 < middle;
+      if (box.width && box.height) {
+        found.push({edge: el.getAttribute('data-slide-edge') || (side ? 'left' : 'right'),
+                    box: box});
+      }
+    });
+    return found;
+  }
+
+  // The padding a fit leaves for the decorations: the side ones (inset, legend) as columns
+  // down the left and right, or as a band along the bottom (they stand in the bottom corners),
+  // whichever lets the frame be drawn larger.
   function fit(map, options) {
-    var taken = room(map), m = options.margin;
+    var width = window.innerWidth, height = window.innerHeight, m = options.margin;
+    var columns = {top: 0, bottom: 0, left: 0, right: 0}, band = {top: 0, bottom: 0};
+    decorations().forEach(function (d) {
+      var b = d.box;
+      if (d.edge === 'top') { columns.top = Math.max(columns.top, b.bottom); }
+      if (d.edge === 'bottom') { columns.bottom = Math.max(columns.bottom, height - b.top); }
+      if (d.edge === 'left') { columns.left = Math.max(columns.left, b.right); }
+      if (d.edge === 'right') { columns.right = Math.max(columns.right, width - b.left); }
+      if (d.edge !== 'top') { band.bottom = Math.max(band.bottom, height - b.top); }
+    });
+    band.top = columns.top;
+    var choices = [
+      {tl: [columns.left + m, columns.top + m], br: [columns.right + m, columns.bottom + m]},
+      {tl: [m, band.top + m], br: [m, band.bottom + m]}
+    ].filter(function (c) {  // a slide too small for either keeps a quarter of each side
+      return c.tl[0] + c.br[0] < 0.75 * width && c.tl[1] + c.br[1] < 0.75 * height;
+    });
     map.options.zoomSnap = 0.1;  // a fine zoom step lets the frame fill the free area
-    map.fitBounds(options.bounds, {
-      paddingTopLeft: [taken.left + m, taken.top + m],
-      paddingBottomRight: [taken.right + m, taken.bottom + m],
-      animate: false
+    var bounds = L.latLngBounds(options.bounds), best = {tl: [m, m], br: [m, m]}, zoom = -1;
+    choices.forEach(function (c) {
+      var z = map.getBoundsZoom(bounds, false, L.point(c.tl).add(c.br));
+      if (z > zoom) { zoom = z; best = c; }
+    });
+    map.fitBounds(bounds, {paddingTopLeft: best.tl, paddingBottomRight: best.br, animate: false});
+  }
+
+  // Which of the inset's dots the reader sees on the main map: inside it, off its edges, and
+  // under no decoration.
+  function visibleOnMap(map, spec) {
+    var size = map.getSize(), edge = spec.dot * 2;
+    var covered = decorations().map(function (d) { return d.box; });
+    return spec.dots.map(function (f) {
+      var p = map.latLngToContainerPoint([f.lat, f.lon]);
+      var box = {left: p.x - 1, top: p.y - 1, right: p.x + 1, bottom: p.y + 1};
+      return p.x > edge && p.y > edge && p.x < size.x - edge && p.y < size.y - edge &&
+        !covered.some(function (other) { return overlaps(box, other); });
     });
   }
 
@@ -54,21 +82,18 @@
     return parts;
   }
 
-  function overlaps(a, b) {
-    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-  }
-
-  // Label a dot on one side of it (right, left, above, below) where the label stays inside
-  // the inset, clear of the dots and labels placed before it and, if it can, of the view's
-  // box; else leave it unlabelled. One line per text node.
+  // Label a dot beside it (right, left), else above or below it (moved sideways to stay in the
+  // inset) where the label stays inside the inset, clear of the dots and labels placed before
+  // it and, if it can, of the view's box; else leave it unlabelled. One text node per line.
   function placeLabel(layer, point, lines, gap, taken, size) {
     var el = L.DomUtil.create('div', 'slide-far-label', layer);
     lines.forEach(function (line) {
       L.DomUtil.create('div', '', el).textContent = line;
     });
     var w = el.offsetWidth, h = el.offsetHeight;
+    var centred = Math.min(Math.max(point.x - w / 2, 2), size.x - w - 2);
     var spots = [[point.x + gap, point.y - h / 2], [point.x - gap - w, point.y - h / 2],
-                 [point.x - w / 2, point.y - gap - h], [point.x - w / 2, point.y + gap]];
+                 [centred, point.y - gap - h], [centred, point.y + gap]];
     for (var strict = 1; strict >= 0; strict--) {
       var obstacles = strict ? taken.hard.concat(taken.soft) : taken.hard;
       for (var k = 0; k < spots.length; k++) {
@@ -89,35 +114,14 @@
     return false;
   }
 
-  // Dots the reader sees on the main map after all (the frame's view was an estimate): inside
-  // the map, off its edges, and under no decoration.
-  function visibleOnMap(map, spec, covered) {
-    var size = map.getSize(), edge = spec.dot * 2;
-    return spec.dots.map(function (f) {
-      var p = map.latLngToContainerPoint([f.lat, f.lon]);
-      var box = {left: p.x - 1, top: p.y - 1, right: p.x + 1, bottom: p.y + 1};
-      return p.x > edge && p.y > edge && p.x < size.x - edge && p.y < size.y - edge &&
-        !covered.some(function (other) { return overlaps(box, other); });
-    });
-  }
-
-  function drawInset(map, parts, spec) {
-    var covered = [];
-    document.querySelectorAll('[data-slide-edge], .pm-legend, .pm-scale').forEach(function (el) {
-      covered.push(el.getBoundingClientRect());
-    });
-    var seen = visibleOnMap(map, spec, covered);
-    var dots = spec.dots.filter(function (f, i) { return !seen[i]; });
-    if (!dots.length) {
-      parts.box.parentNode.removeChild(parts.box);  // everything is on the map: no inset
-      return;
-    }
+  function drawInset(map, parts, spec, seen) {
     var mini = L.map(parts.map, {
       zoomControl: false, attributionControl: false, dragging: false, scrollWheelZoom: false,
       doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false,
       zoomSnap: 0, fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false,
       inertia: false, preferCanvas: false
     });
+    var dots = spec.dots.filter(function (f, i) { return !seen[i]; });
     var view = map.getBounds(), pad = spec.dot * 2, extent = L.latLngBounds([view]);
     dots.forEach(function (f) { extent.extend([f.lat, f.lon]); });
     mini.fitBounds(extent, {animate: false, padding: [pad, pad]});
@@ -157,9 +161,23 @@
 
   // options.bounds: [[south, west], [north, east]]; options.margin: pixels around them;
   // options.inset: null, or what geo/slides/locator.py inset_spec gives (plus dot, in px).
+  // With an inset, the map is fitted beside it; when that shows every far feature after all,
+  // the inset goes, and the map is fitted again without it if that still shows them all.
   PM.slide = function (map, options) {
-    var parts = options.inset ? insetBox(map) : null;
+    var spec = options.inset, parts = spec ? insetBox(map) : null;
     fit(map, options);
-    if (parts) { drawInset(map, parts, options.inset); }
+    if (!parts) { return; }
+    var seen = visibleOnMap(map, spec);
+    if (seen.every(Boolean)) {
+      parts.box.style.display = 'none';
+      fit(map, options);
+      if (!visibleOnMap(map, spec).every(Boolean)) {
+        parts.box.style.display = '';
+        fit(map, options);
+        parts.box.style.display = 'none';
+      }
+      return;
+    }
+    drawInset(map, parts, spec, seen);
   };
 }(window.posturemap));
