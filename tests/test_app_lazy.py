@@ -108,3 +108,16 @@ def test_a_failed_job_raises_and_is_tried_again() -> None:
         jobs.ready("k")
     assert jobs.wait("k", flaky) == "ok"
     assert len(attempts) == 2
+
+
+def test_stopping_does_not_wait_for_unfinished_work() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import time; from geo.app.background import Jobs; "
+        "Jobs().submit('k', time.sleep, 60); time.sleep(0.2)"
+    )
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
+    assert time.monotonic() - start < 20  # not the 60 s the work would take

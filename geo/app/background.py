@@ -4,15 +4,18 @@ The page asks for a result by key; the first ask starts the work and returns at 
 a later run of the page picks the result up (:meth:`Jobs.ready`) or, when it cannot go on
 without it, waits (:meth:`Jobs.wait`). Used for the per-feature analysis, whose maritime
 zones need the coast index (:mod:`geo.analysis.coastindex`): on a fresh install that is
-built first, and the first page must not wait for it. No Streamlit here.
+built first, and the first page must not wait for it. The worker is a daemon thread: stopping
+the server does not wait for unfinished work (a half-written cache file is never used, see
+:mod:`geo.analysis.coastindex`). No Streamlit here.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import Any
 
 
@@ -30,15 +33,23 @@ class Jobs:
         self._futures: OrderedDict[Hashable, Future[Any]] = OrderedDict()
         self._lock = threading.Lock()
         # One worker: jobs share the CPU with the page, and queue behind each other.
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posturemap-job")
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]]
+        self._queue = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
 
     def submit(self, key: Hashable, work: Callable[..., Any], *args: Any) -> Future[Any]:
         """Start ``work(*args)`` for ``key`` unless it is already running or done."""
         with self._lock:
             future = self._futures.get(key)
             if future is None or (future.done() and future.exception() is not None):
-                future = self._pool.submit(work, *args)  # a failed job is tried again
+                future = Future()  # a failed job is tried again
+                self._queue.put((future, work, args))
                 self._futures[key] = future
+                if self._worker is None or not self._worker.is_alive():
+                    self._worker = threading.Thread(
+                        target=self._work, name="posturemap-job", daemon=True
+                    )
+                    self._worker.start()
             self._futures.move_to_end(key)
             while len(self._futures) > self._keep:
                 self._futures.popitem(last=False)
@@ -61,3 +72,15 @@ class Jobs:
     def wait(self, key: Hashable, work: Callable[..., Any], *args: Any) -> Any:
         """The result for ``key``, starting the work if needed and waiting for it."""
         return self.submit(key, work, *args).result()
+
+    def _work(self) -> None:
+        while True:
+            future, work, args = self._queue.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = work(*args)
+            except BaseException as error:  # handed to whoever waits for the result
+                future.set_exception(error)
+            else:
+                future.set_result(result)
