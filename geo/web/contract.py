@@ -98,8 +98,8 @@ STYLE: dict[str, dict[str, Any]] = {
     # Labels: halo text, dark on light basemaps and light on dark ones.
     "label": {
         "font": "'Liberation Sans', 'DejaVu Sans', Arial, sans-serif",
-        "size": 13,
-        "small": 11.5,
+        "size": 14,
+        "small": 12.5,
         "line": 1.25,
         "weight": {"unit": 700, "base": 700, "place": 600, "strike": 400},
         "halo": 3.5,

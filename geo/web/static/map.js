@@ -196,7 +196,7 @@
     // above it), the one that shows them largest.
     PM.fit = function () {
       if (!D.bounds) { return; }
-      var size = map.getSize(), room = 30;
+      var size = map.getSize(), room = 50;  // for the labels of the outermost symbols
       function rect(sel) {
         var e = map.getContainer().querySelector(sel);
         return e && e.offsetWidth ? [e.offsetWidth, e.offsetHeight] : [0, 0];
