@@ -3,8 +3,11 @@
 :func:`check_geometry` works on the parsed JSON (plain dicts), before anything becomes a
 GeoDataFrame, so every problem is found in one pass; it returns ``(field, message)`` pairs
 that :mod:`geo.data.reading` turns into :class:`~geo.data.schema.Problem` lines. Which
-geometry types each
-layer takes is :data:`geo.data.schema.GEOMETRY_TYPES`.
+geometry types each layer takes is :data:`geo.data.schema.GEOMETRY_TYPES` (from
+``schema.json``, which describes nesting and ranges too, for other tools). The checks are
+written out here rather than left to jsonschema: they read each coordinate once (a track
+has thousands) and say more than a schema can, such as coordinates that look swapped,
+rings that are not closed or that cross themselves.
 """
 
 from __future__ import annotations
@@ -15,7 +18,11 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
-from geo.data.schema import AREAS, GEOMETRY_TYPES, LINES, short_repr, type_name
+from geo.data.schema import GEOMETRY_TYPES, short_repr, type_name
+
+# GeoJSON's own families of types (RFC 7946), not rules of the format.
+LINES = ("LineString", "MultiLineString")
+AREAS = ("Polygon", "MultiPolygon")
 
 
 def _check_position(pos: Any) -> str | None:

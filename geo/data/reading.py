@@ -22,13 +22,15 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.data import geometry, properties, schema
+from geo.data import geometry, properties, schema, validation
 from geo.data.files import layer_for_file, read_directory, read_files
+from geo.data.properties import RawFeature
 from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
 
 CRS = "EPSG:4326"
-SOURCE_COLUMNS = ("id", "title", "publisher", "published", "url", "kind", "notes")
-INT_FIELDS = ("count", "personnel", "killed", "troops", "geo_precision", "time_precision")
+SOURCE_COLUMNS = tuple(field.name for field in schema.group_fields("source"))
+MAX_PROBLEMS_PER_FILE = 100
+"""Problem lines kept per file; the rest are counted in one last line (``... and N more``)."""
 
 
 @dataclass
@@ -147,7 +149,7 @@ def load_bytes(files: Mapping[str, bytes], label: str = "") -> Dataset:
     sources, source_problems = _build_sources(sources_name, files.get(sources_name or ""))
     problems.extend(source_problems)
 
-    raw: dict[str, list[tuple[str, int, dict[str, Any], Any]]] = {layer: [] for layer in LAYERS}
+    raw: dict[str, list[RawFeature]] = {layer: [] for layer in LAYERS}
     for name, data in files.items():
         if name == sources_name:
             continue
@@ -165,51 +167,56 @@ def load_bytes(files: Mapping[str, bytes], label: str = "") -> Dataset:
         problems.extend(file_problems)
         raw[layer].extend(features)
 
-    problems.extend(_check_references(raw, sources, has_sources=sources_name is not None))
+    problems.extend(properties.check_references(raw, sources, has_sources=sources_name is not None))
     bad = {(p.file, p.index) for p in problems if p.index is not None and p.item == "feature"}
     layers = {
         layer: _to_frame(layer, [f for f in raw[layer] if (f[0], f[1]) not in bad], sources)
         for layer in LAYERS
     }
-    return Dataset(layers=layers, sources=sources, problems=problems, label=label)
+    return Dataset(layers=layers, sources=sources, problems=_cap(problems), label=label)
 
 
-def _parse_layer(
-    name: str, layer: str, data: bytes
-) -> tuple[list[tuple[str, int, dict[str, Any], Any]], list[Problem]]:
+def _cap(problems: list[Problem]) -> list[Problem]:
+    """Keep :data:`MAX_PROBLEMS_PER_FILE` lines per file; one more line counts the rest."""
+    shown: dict[str, int] = {}
+    out: list[Problem] = []
+    for problem in problems:
+        shown[problem.file] = shown.get(problem.file, 0) + 1
+        if shown[problem.file] <= MAX_PROBLEMS_PER_FILE:
+            out.append(problem)
+    for file, count in shown.items():
+        if count > MAX_PROBLEMS_PER_FILE:
+            hidden = count - MAX_PROBLEMS_PER_FILE
+            last = max(i for i, p in enumerate(out) if p.file == file)
+            out.insert(last + 1, Problem(file, f"... and {hidden} more problems in this file"))
+    return out
+
+
+def _parse_layer(name: str, layer: str, data: bytes) -> tuple[list[RawFeature], list[Problem]]:
     document, problems = _parse_json(name, data)
     if problems:
         return [], problems
-    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        return [], [
-            Problem(
-                name,
-                'not a GeoJSON FeatureCollection (top-level "type" must be "FeatureCollection")',
-            )
-        ]
-    features = document.get("features")
-    if not isinstance(features, list):
-        return [], [Problem(name, '"features" must be a list')]
+    envelope = validation.check_collection(layer, document)
+    if envelope:
+        return [], [Problem(name, envelope)]
     parsed = []
-    for index, feature in enumerate(features):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(Problem(name, "not a GeoJSON Feature", index=index))
+    for index, feature in enumerate(document["features"]):
+        pairs = validation.check_feature(layer, feature)
+        if pairs[:1] == [(None, validation.NOT_A_FEATURE)]:
+            problems.append(Problem(name, validation.NOT_A_FEATURE, index=index))
             continue
         props = feature.get("properties")
-        if props is None:
-            props = {}
+        props = {} if props is None else props
         if not isinstance(props, dict):
-            problems.append(Problem(name, "must be an object", index, None, "properties"))
+            problems.extend(Problem(name, m, index, None, f) for f, m in pairs)
             continue
         fid = props.get("id") if isinstance(props.get("id"), str) else None
         geometry_problems, geom = geometry.check_geometry(layer, feature.get("geometry"))
-        is_point = geom is not None and geom.geom_type == "Point"
-        if geom is None and isinstance(feature.get("geometry"), dict):
-            is_point = feature["geometry"].get("type") == "Point"
-        field_problems = geometry_problems + properties.check_properties(layer, props, is_point)
-        if geom is not None and layer == "tracks":
-            field_problems += properties.check_times(props, geometry.vertex_count(geom))
-        for field_name, message in field_problems:
+        bad_fields = {field for field, _ in pairs}
+        pairs += properties.check_dates(props, bad_fields)
+        if geom is not None and "times" not in bad_fields:
+            pairs += properties.check_times(props, geometry.vertex_count(geom))
+        for field_name, message in geometry_problems + pairs:
             problems.append(Problem(name, message, index, fid, field_name))
         parsed.append((name, index, props, geom))
     return parsed, problems
@@ -222,8 +229,9 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
     document, problems = _parse_json(name, data)
     if problems:
         return empty, problems
-    if not isinstance(document, list):
-        return empty, [Problem(name, "must be a JSON list of source records")]
+    envelope = validation.check_sources_file(document)
+    if envelope:
+        return empty, [Problem(name, envelope)]
     records = []
     seen: set[str] = set()
     for index, record in enumerate(document):
@@ -232,11 +240,11 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
             if isinstance(record, dict) and isinstance(record.get("id"), str)
             else None
         )
-        record_problems = properties.check_source(record)
+        record_problems = validation.check_source(record)
         if sid is not None and sid in seen:
             record_problems.append(("id", f"duplicate source id {sid!r}"))
         for field_name, message in record_problems:
-            problems.append(Problem(name, message, index, sid, field_name or None, item="source"))
+            problems.append(Problem(name, message, index, sid, field_name, item="source"))
         if not record_problems:
             seen.add(sid)
             records.append({column: record.get(column) for column in SOURCE_COLUMNS})
@@ -246,74 +254,7 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
     return frame, problems
 
 
-def _check_references(
-    raw: dict[str, list[tuple[str, int, dict[str, Any], Any]]],
-    sources: pd.DataFrame,
-    has_sources: bool,
-) -> list[Problem]:
-    problems: list[Problem] = []
-    first_seen: dict[str, tuple[str, int]] = {}
-    for layer in LAYERS:
-        for name, index, props, _ in raw[layer]:
-            fid = props.get("id")
-            if isinstance(fid, str) and fid:
-                if fid in first_seen:
-                    other_file, other_index = first_seen[fid]
-                    problems.append(
-                        Problem(
-                            name,
-                            f"duplicate id (also {other_file} feature {other_index})",
-                            index,
-                            fid,
-                            "id",
-                        )
-                    )
-                else:
-                    first_seen[fid] = (name, index)
-    ids_by_layer = {
-        layer: {p.get("id") for _, _, p, _ in raw[layer] if isinstance(p.get("id"), str)}
-        for layer in LAYERS
-    }
-    references = {("assets", "base"): "bases", ("tracks", "asset"): "assets"}
-    for layer in LAYERS:
-        for name, index, props, _ in raw[layer]:
-            fid = props.get("id") if isinstance(props.get("id"), str) else None
-            cited = props.get("sources")
-            if isinstance(cited, list):
-                missing = [s for s in cited if isinstance(s, str) and s not in sources.index]
-                if missing:
-                    where = "in sources.json" if has_sources else "(no sources.json was given)"
-                    problems.append(
-                        Problem(
-                            name,
-                            f"unknown source id {', '.join(map(repr, missing))} {where}",
-                            index,
-                            fid,
-                            "sources",
-                        )
-                    )
-            for (ref_layer, ref_field), target in references.items():
-                value = props.get(ref_field)
-                if (
-                    layer == ref_layer
-                    and isinstance(value, str)
-                    and value not in ids_by_layer[target]
-                ):
-                    problems.append(
-                        Problem(
-                            name,
-                            f"{value!r} is not the id of any feature in {target}",
-                            index,
-                            fid,
-                            ref_field,
-                        )
-                    )
-    return problems
-
-
-def _to_frame(
-    layer: str, features: list[tuple[str, int, dict[str, Any], Any]], sources: pd.DataFrame
-) -> gpd.GeoDataFrame:
+def _to_frame(layer: str, features: list[RawFeature], sources: pd.DataFrame) -> gpd.GeoDataFrame:
     if not features:
         return empty_layer(layer)
     known = schema.known_fields(layer)
@@ -328,19 +269,19 @@ def _to_frame(
         row["source_refs"] = [source_records[s] for s in props["sources"]]
         rows.append(row)
     frame = gpd.GeoDataFrame(rows, geometry=[f[3] for f in features], crs=CRS)
-    for column in INT_FIELDS:
-        if column in frame:
+    for spec in schema.fields(layer):
+        # Only the layer's own fields are converted: an extra property is kept as given.
+        column = spec.name
+        if spec.is_integer:
             # Nullable integers: a missing count or toll stays missing, never a float.
             frame[column] = pd.array(
-                [None if pd.isna(v) else int(v) for v in frame[column]],
-                dtype="Int64",
+                [None if pd.isna(v) else int(v) for v in frame[column]], dtype="Int64"
             )
-    if layer == "assets":
-        frame["affiliation"] = frame["affiliation"].fillna("friend")
-    for column in ("observed", "until"):
-        if column in frame:
+        elif spec.is_date:
             frame[column] = pd.to_datetime(
                 [schema.parse_time(v) if isinstance(v, str) else None for v in frame[column]],
                 utc=True,
             )
+        if spec.schema.get("default") is not None:
+            frame[column] = frame[column].fillna(spec.schema["default"])
     return frame

@@ -1,75 +1,229 @@
-"""The posturemap data format: layers, fields, allowed values, and how a problem is reported.
+"""The posturemap data format, read from its JSON Schema, and how a problem is reported.
 
-Everything else relies on these definitions: the checks of features
-(:mod:`geo.data.geometry`, :mod:`geo.data.properties`), the loader (:mod:`geo.data.reading`) and the
-map. A problem in the input is one :class:`Problem` line:
-``FILE: feature N (id): field: problem``. The value helpers here (:func:`parse_time`,
-:func:`is_http_url`...) are the one reading of dates and links that every module shares.
-The format itself is documented in ``docs/data-format.md``.
+The format is one file, ``schema.json`` beside this module (JSON Schema draft 2020-12): the
+layer files and ``sources.json``, their geometry types, fields, types, allowed values and
+bounds, with a description of every field (``docs/data-format.md`` is generated from it by
+:mod:`geo.data.docs`). Everything Python needs to know about the format is derived from it
+here: :data:`LAYERS`, :data:`GEOMETRY_TYPES`, the allowed values (:data:`CONFIDENCE`...) and
+the fields of each layer (:func:`fields`, :func:`known_fields`). Validation with it is
+:mod:`geo.data.validation`.
+
+A problem in the input is one :class:`Problem` line: ``FILE: feature N (id): field: problem``.
+The value helpers here (:func:`parse_time`, :func:`is_http_url`...) are the one reading of
+dates and links that every module shares.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from functools import cache
+from importlib import resources
 from typing import Any
 
-LAYERS: tuple[str, ...] = ("bases", "assets", "tracks", "strikes", "places")
-"""Layer names; each is stored as ``<layer>.geojson`` in a data directory."""
-
-SOURCES_FILE = "sources.json"
+SCHEMA_FILE = "schema.json"
+SCHEMA: dict[str, Any] = json.loads(
+    resources.files(__package__).joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+)
+"""The parsed ``schema.json``; treat as read-only."""
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """Largest layer or sources file accepted (50 MiB); larger files are refused unread."""
 
-CONFIDENCE = ("confirmed", "reported", "claimed", "estimated")
-CATEGORIES = ("ship", "submarine", "aircraft", "helicopter", "drone", "ground", "special")
-AFFILIATIONS = ("friend", "hostile", "neutral", "unknown")
-SOURCE_KINDS = (
-    "news",
-    "official",
-    "satellite",
-    "flight-tracker",
-    "ship-tracker",
-    "social-media",
-    "analysis",
+INT64_MAX = 2**63 - 1
+"""The schema's upper bound of every whole number (they are stored as 64-bit integers)."""
+
+ANNOTATIONS = frozenset(
+    {"title", "description", "$comment", "default", "examples", "enumDescriptions"}
+    | {"x-missing", "x-expected", "x-reference"}
 )
+"""Keywords that say nothing about validity (a ``$ref``'s siblings of these kinds override)."""
 
-POINT = ("Point",)
-LINES = ("LineString", "MultiLineString")
-AREAS = ("Polygon", "MultiPolygon")
 
-GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {
-    "bases": POINT,
-    "assets": POINT,
-    "tracks": LINES,
-    "strikes": POINT,
-    # An area (operating area, exclusion zone) may be a place too.
-    "places": POINT + AREAS,
-}
+def resolve(ref: str) -> dict[str, Any]:
+    """Return the part of :data:`SCHEMA` a local reference (``#/$defs/assets``) points to.
 
-TIMED_LAYERS = ("assets", "tracks", "strikes")
+    Parameters
+    ----------
+    ref : str
+        A JSON pointer into ``schema.json``, starting with ``#/``.
 
-COMMON_FIELDS = ("id", "name", "sources", "confidence", "notes", "reconstructed")
-POINT_FIELDS = ("uncertainty_km", "geo_precision")
-TIME_FIELDS = ("observed", "until", "time_precision")
-LAYER_FIELDS: dict[str, tuple[str, ...]] = {
-    "bases": ("kind", "country"),
-    "assets": (
-        "category",
-        "type",
-        "count",
-        "base",
-        "personnel",
-        "affiliation",
-        "designation",
-        "entity",
-    ),
-    "tracks": ("asset", "times"),
-    "strikes": ("killed", "target"),
-    "places": ("kind", "troops", "country"),
-}
+    Returns
+    -------
+    dict
+        The (shared, read-only) sub-schema.
+    """
+    if not ref.startswith("#/"):
+        raise ValueError(f"only local references are used in {SCHEMA_FILE}: {ref!r}")
+    node: Any = SCHEMA
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def inline(node: Any) -> Any:
+    """Return a copy of ``node`` with every ``$ref`` replaced by (a copy of) its target.
+
+    A self-contained schema validates faster (no reference lookups) and is simpler to read
+    for messages and docs. The format has no recursive references.
+
+    Parameters
+    ----------
+    node : Any
+        A sub-schema of :data:`SCHEMA`.
+
+    Returns
+    -------
+    Any
+        The same schema, without references.
+    """
+    if isinstance(node, list):
+        return [inline(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: inline(value) for key, value in node.items() if key != "$ref"}
+    if "$ref" not in node:
+        return out
+    target = inline(resolve(node["$ref"]))
+    if (set(target) & set(out)) - ANNOTATIONS:
+        notes = {key: out.pop(key) for key in list(out) if key in ANNOTATIONS}
+        return {**notes, "allOf": [target, out]}
+    return {**target, **out}
+
+
+_FILES: dict[str, Any] = SCHEMA["properties"]
+LAYERS: tuple[str, ...] = tuple(
+    name.removesuffix(".geojson") for name in _FILES if name.endswith(".geojson")
+)
+"""Layer names; each is stored as ``<layer>.geojson`` in a data directory."""
+
+SOURCES_FILE: str = next(name for name in _FILES if not name.endswith(".geojson"))
+"""``sources.json``: the one file of a data directory that is not a layer."""
+
+
+def _geometry_types(layer: str) -> tuple[str, ...]:
+    geometry = resolve(f"#/$defs/{layer}")["properties"]["geometry"]
+    options = geometry.get("anyOf", [geometry])
+    return tuple(resolve(option["$ref"])["properties"]["type"]["const"] for option in options)
+
+
+GEOMETRY_TYPES: dict[str, tuple[str, ...]] = {layer: _geometry_types(layer) for layer in LAYERS}
+"""The GeoJSON geometry types each layer takes."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property the format defines, as ``schema.json`` states it.
+
+    Attributes
+    ----------
+    name : str
+        The property name.
+    group : str
+        The ``$defs`` entry it is declared in (``common``, ``point``, ``timed``,
+        ``assets-fields``, ``source``...).
+    schema : dict
+        Its sub-schema, references inlined.
+    required : bool
+        Whether the group requires it (``point`` fields only for Point features).
+    """
+
+    name: str
+    group: str
+    schema: dict[str, Any]
+    required: bool
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        """JSON types allowed (``null`` included where it means "not given")."""
+        declared = self.schema.get("type")
+        if declared is not None:
+            return (declared,) if isinstance(declared, str) else tuple(declared)
+        if "enum" in self.schema:
+            return tuple(dict.fromkeys(type_name(value) for value in self.schema["enum"]))
+        return ()
+
+    @property
+    def choices(self) -> tuple[Any, ...]:
+        """The allowed values of an enumerated field (``null`` left out), else ``()``."""
+        return tuple(value for value in self.schema.get("enum", ()) if value is not None)
+
+    @property
+    def is_integer(self) -> bool:
+        """Whether values are whole numbers (kept as nullable 64-bit integers)."""
+        return "integer" in self.types
+
+    @property
+    def is_date(self) -> bool:
+        """Whether the value is one ISO 8601 date or datetime (kept as a UTC timestamp)."""
+        return "string" in self.types and self.schema.get("format") == "iso8601"
+
+    @property
+    def reference(self) -> str | None:
+        """The layer whose feature ids this field holds (``x-reference``), if any."""
+        return self.schema.get("x-reference")
+
+
+@cache
+def group_fields(group: str) -> tuple[Field, ...]:
+    """Return the fields of one ``$defs`` group of ``schema.json``, in schema order.
+
+    Parameters
+    ----------
+    group : str
+        ``common``, ``point``, ``timed``, ``<layer>-fields`` or ``source``.
+
+    Returns
+    -------
+    tuple of Field
+    """
+    schema = resolve(f"#/$defs/{group}")
+    required = set(schema.get("required", ()))
+    return tuple(
+        Field(name, group, inline(sub), name in required)
+        for name, sub in schema["properties"].items()
+    )
+
+
+@cache
+def layer_groups(layer: str) -> tuple[str, ...]:
+    """Return the groups of fields a layer's features have, in display order.
+
+    Parameters
+    ----------
+    layer : str
+        One of :data:`LAYERS`.
+
+    Returns
+    -------
+    tuple of str
+        The groups the layer's feature schema lists, then the group its condition adds
+        (``point`` for a place that is a Point).
+    """
+    feature = resolve(f"#/$defs/{layer}")
+    listed = list(feature["properties"]["properties"]["allOf"])
+    if "then" in feature:  # places: the Point fields when the geometry is a Point
+        listed.append(feature["then"]["properties"]["properties"])
+    return tuple(item["$ref"].rsplit("/", 1)[1] for item in listed)
+
+
+@cache
+def fields(layer: str) -> tuple[Field, ...]:
+    """Return every field the format defines for ``layer``.
+
+    Parameters
+    ----------
+    layer : str
+        One of :data:`LAYERS`.
+
+    Returns
+    -------
+    tuple of Field
+        In display order; the Point fields are there when the layer takes Points.
+    """
+    return tuple(field for group in layer_groups(layer) for field in group_fields(group))
 
 
 def known_fields(layer: str) -> tuple[str, ...]:
@@ -85,12 +239,18 @@ def known_fields(layer: str) -> tuple[str, ...]:
     tuple of str
         Field names in display order; anything else in a feature is an extra field.
     """
-    fields = COMMON_FIELDS + LAYER_FIELDS[layer]
-    if "Point" in GEOMETRY_TYPES[layer]:
-        fields += POINT_FIELDS
-    if layer in TIMED_LAYERS:
-        fields += TIME_FIELDS
-    return fields
+    return tuple(field.name for field in fields(layer))
+
+
+def _choices(group: str, name: str) -> tuple[str, ...]:
+    return next(field.choices for field in group_fields(group) if field.name == name)
+
+
+CONFIDENCE: tuple[str, ...] = _choices("common", "confidence")
+CATEGORIES: tuple[str, ...] = _choices("assets-fields", "category")
+AFFILIATIONS: tuple[str, ...] = _choices("assets-fields", "affiliation")
+SOURCE_KINDS: tuple[str, ...] = _choices("source", "kind")
+_HTTP_URL = re.compile(next(f for f in group_fields("source") if f.name == "url").schema["pattern"])
 
 
 @dataclass(frozen=True)
@@ -207,6 +367,8 @@ def type_name(value: Any) -> str:
 def is_http_url(value: Any) -> bool:
     """Return True when ``value`` is an absolute http or https URL (the only links shown).
 
+    The test is the ``url`` pattern of ``sources.json`` in the schema.
+
     Parameters
     ----------
     value : Any
@@ -216,9 +378,7 @@ def is_http_url(value: Any) -> bool:
     -------
     bool
     """
-    return (
-        isinstance(value, str) and re.match(r"^https?://[^\s/]+", value.strip(), re.I) is not None
-    )
+    return isinstance(value, str) and _HTTP_URL.search(value) is not None
 
 
 def short_repr(value: Any, limit: int = 60) -> str:
