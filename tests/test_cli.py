@@ -46,3 +46,15 @@ def test_module_and_console_script_entry_points(data_dir: Path) -> None:
             [str(script), "validate", str(data_dir)], capture_output=True, text=True, check=False
         )
         assert result.returncode == 0
+
+
+def test_library_errors_are_worded_with_flags() -> None:
+    from geo.cli.common import worded
+    from geo.slides import errors
+
+    bad = errors.BadOption("as_of", "'x' is not an ISO date (YYYY-MM-DD)", "x")
+    assert str(bad) == "as_of: 'x' is not an ISO date (YYYY-MM-DD)"
+    assert worded(bad) == "--as-of: 'x' is not an ISO date (YYYY-MM-DD)"
+    exists = errors.OutputExists([Path("a.png"), Path("b.png")])
+    assert worded(exists) == "a.png exists (and 1 more); use --force to overwrite"
+    assert worded(ValueError("plain")) == "plain"

@@ -387,8 +387,9 @@ def test_render_png_batch(
     assert written == [tmp_path / f"out_2025-09-{d:02d}.png" for d in (1, 8, 15)]
     assert all(image_of(p.read_bytes()).size == (640, 360) for p in written)
     assert not out.exists()
-    with pytest.raises(slides_options.OutputExists, match="--force"):
+    with pytest.raises(slides_options.OutputExists) as caught:
         render.render_png(tiny_dataset, out, as_of="2025-09-01,2025-09-08", renderer=renderer)
+    assert caught.value.paths == (tmp_path / "out_2025-09-01.png", tmp_path / "out_2025-09-08.png")
 
 
 @pytest.mark.parametrize(

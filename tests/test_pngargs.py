@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.slides import options
+from geo.slides import errors, options
 
 
 @pytest.mark.parametrize(
@@ -22,8 +22,10 @@ def test_parse_size(text: str, expected: tuple[int, int]) -> None:
     "text", ["", "1920", "1920x", "x1080", "axb", "10x10", "9000x1000", "-5x5"]
 )
 def test_parse_size_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match="--size"):
+    with pytest.raises(errors.BadOption) as caught:
         options.parse_size(text)
+    assert caught.value.option == "size" and caught.value.value == text
+    assert isinstance(caught.value, ValueError) and "--" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -58,19 +60,48 @@ def test_parse_dates(text: str, expected: list[date]) -> None:
     ],
 )
 def test_parse_dates_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match="--as-of"):
+    with pytest.raises(errors.BadOption) as caught:
         options.parse_dates(text)
+    assert caught.value.option == "as_of" and caught.value.value == text
+    assert isinstance(caught.value, ValueError) and "--" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
     "text", ["-75,8,-58", "a,b,c,d", "-58,8,-75,20", "-75,20,-58,8", "-75,8,-58,89"]
 )
 def test_parse_bounds_rejects(text: str) -> None:
-    with pytest.raises(ValueError, match="--bounds"):
+    with pytest.raises(errors.BadOption) as caught:
         options.parse_bounds(text)
+    assert caught.value.option == "bounds" and caught.value.value == text
+    assert isinstance(caught.value, ValueError) and "--" not in str(caught.value)
 
 
 def test_dated_path() -> None:
     assert options.dated_path(Path("slides/out.png"), date(2025, 9, 1)) == Path(
         "slides/out_2025-09-01.png"
     )
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "option"),
+    [(options.check_scale, 3, "scale"), (options.check_basemap, "moon", "basemap")],
+)
+def test_bad_choices_are_typed(check, value, option: str) -> None:
+    with pytest.raises(errors.BadOption) as caught:
+        check(value)
+    assert (caught.value.option, caught.value.value) == (option, value)
+    assert caught.value.code == 2
+
+
+def test_existing_outputs_are_named(tmp_path: Path) -> None:
+    paths = [tmp_path / "a.png", tmp_path / "b.png", tmp_path / "c.png"]
+    for path in paths[1:]:
+        path.write_bytes(b"png")
+    with pytest.raises(errors.OutputExists) as caught:
+        options.check_outputs(paths)
+    assert caught.value.paths == tuple(paths[1:])
+    assert str(caught.value) == f"{paths[1]} exists (and 1 more)"  # no flag: the caller's words
+    options.check_outputs(paths, force=True)
+    with pytest.raises(errors.OutputExists) as caught:
+        options.write_output(paths[1], b"new", force=False)
+    assert caught.value.paths == (paths[1],) and paths[1].read_bytes() == b"png"

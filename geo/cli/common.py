@@ -14,6 +14,7 @@ from rich.console import Console
 
 from geo.data import reading, selection
 from geo.data.paths import default_data_dir
+from geo.slides import errors
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -42,6 +43,24 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """
     err.print(message, markup=False)
     return typer.Exit(code)
+
+
+def flag(option: str) -> str:
+    """The command-line flag of a library argument: ``as_of`` -> ``--as-of``."""
+    return "--" + option.replace("_", "-")
+
+
+def worded(error: BaseException) -> str:
+    """A library error in the command line's words: its flags and what to type.
+
+    The library's typed errors carry the facts (:class:`geo.slides.errors.BadOption`,
+    :class:`geo.slides.errors.OutputExists`) and name no flag; this names them.
+    """
+    if isinstance(error, errors.BadOption) and error.option:
+        return f"{flag(error.option)}: {error.reason}"
+    if isinstance(error, errors.OutputExists):
+        return f"{error}; use --force to overwrite"
+    return str(error)
 
 
 def parse_day(value: str | None, option: str = "--as-of") -> date | None:

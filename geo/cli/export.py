@@ -16,6 +16,7 @@ from geo.cli.common import (
     load_checked,
     out,
     parse_day,
+    worded,
 )
 from geo.data import reading, selection
 from geo.slides import errors, options
@@ -66,14 +67,14 @@ def export_png(
         options.check_basemap(basemap)
         targets = options.output_paths(out_file, as_of)
     except ValueError as error:
-        raise fail(str(error), 2) from None
+        raise fail(worded(error), 2) from None
     start = parse_day(since, "--since")
     if out_file.suffix.lower() != ".png":
         raise fail(f"{out_file}: the output file name must end in .png", 2)
     try:
         options.check_outputs([path for _, path in targets], force)
     except errors.PngError as error:
-        raise fail(str(error), error.code) from None
+        raise fail(worded(error), error.code) from None
     dataset = load_checked(data)
 
     def written(path: Path, slide: Any) -> None:
@@ -100,7 +101,7 @@ def export_png(
             on_written=written,
         )
     except errors.PngError as error:
-        raise fail(str(error), error.code) from None
+        raise fail(worded(error), error.code) from None
 
 
 def export_html(

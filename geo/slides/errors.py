@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 
 class PngError(Exception):
     """A slide could not be made; ``code`` is the exit code for the command line."""
@@ -9,10 +12,28 @@ class PngError(Exception):
     code = 1
 
 
-class BadOption(PngError):
-    """An option the slide cannot use (an unknown zone code, a bad ring radius): a usage error."""
+class BadOption(PngError, ValueError):
+    """An argument the slide cannot use (a bad size, an unknown zone code): a usage error.
+
+    Attributes
+    ----------
+    option : str
+        The argument, by its parameter name (``size``, ``scale``, ``bounds``, ``as_of``,
+        ``basemap``); empty when the message says it.
+    reason : str
+        What is wrong, in words that name no command-line flag: the command line and the
+        app each name the argument their own way.
+    value : object
+        What was given.
+    """
 
     code = 2
+
+    def __init__(self, option: str, reason: str | None = None, value: object = None) -> None:
+        if reason is None:  # one message that names the option itself
+            option, reason = "", option
+        super().__init__(f"{option}: {reason}" if option else reason)
+        self.option, self.reason, self.value = option, reason, value
 
 
 class BrowserNotFound(PngError):
@@ -20,7 +41,18 @@ class BrowserNotFound(PngError):
 
 
 class OutputExists(PngError):
-    """An output file exists and overwriting was not asked for."""
+    """Output files exist and overwriting was not asked for.
+
+    Attributes
+    ----------
+    paths : tuple of Path
+        The files that exist.
+    """
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = tuple(paths)
+        more = f" (and {len(self.paths) - 1} more)" if len(self.paths) > 1 else ""
+        super().__init__(f"{self.paths[0]} exists{more}")
 
 
 class MapNotReady(PngError):

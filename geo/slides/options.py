@@ -1,7 +1,8 @@
 """The PNG export's arguments and output files: size, scale, bounds, basemap, dates, paths.
 
-Parsers of the ``export png`` options raise ValueError with a message that names the
-option (the command line turns it into exit code 2). Output files are checked before
+Parsers of the ``export png`` options raise :class:`~geo.slides.errors.BadOption` (a
+ValueError) naming the argument and what is wrong with it; the command line words it with
+its flag (exit code 2), the app its own way. Output files are checked before
 any rendering and written without overwriting a file unless asked (:func:`write_output`).
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.data import selection
-from geo.slides.errors import OutputExists, PngError
+from geo.slides.errors import BadOption, OutputExists, PngError
 from geo.web.basemaps import BASEMAPS as BASEMAP_NAMES
 
 MIN_SIDE, MAX_SIDE = 320, 7680
@@ -57,26 +58,26 @@ def parse_size(text: str) -> tuple[int, int]:
 
     Raises
     ------
-    ValueError
-        When the text is not two whole numbers joined by ``x`` or a side is
+    BadOption
+        (a ValueError) When the text is not two whole numbers joined by ``x`` or a side is
         outside 320..7680.
     """
     match = re.fullmatch(r"\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*", text or "")
     if not match:
-        raise ValueError(f"--size: {text!r} is not WIDTHxHEIGHT, e.g. 1920x1080")
+        raise BadOption("size", f"{text!r} is not WIDTHxHEIGHT, e.g. 1920x1080", text)
     width, height = int(match.group(1)), int(match.group(2))
     for side in (width, height):
         if not MIN_SIDE <= side <= MAX_SIDE:
-            raise ValueError(
-                f"--size: {side} is out of range; each side must be {MIN_SIDE}..{MAX_SIDE}"
+            raise BadOption(
+                "size", f"{side} is out of range; each side must be {MIN_SIDE}..{MAX_SIDE}", text
             )
     return width, height
 
 
 def check_scale(scale: int) -> int:
-    """Return ``scale`` if it is 1 or 2 (device pixels per CSS pixel), else raise ValueError."""
+    """Return ``scale`` if it is 1 or 2 (device pixels per CSS pixel), else raise BadOption."""
     if scale not in SCALES:
-        raise ValueError(f"--scale: {scale!r} must be 1 or 2")
+        raise BadOption("scale", f"{scale!r} must be 1 or 2", scale)
     return scale
 
 
@@ -85,8 +86,8 @@ def parse_bounds(text: str) -> tuple[float, float, float, float]:
 
     Raises
     ------
-    ValueError
-        On anything but four numbers with -180 <= W < E <= 180 and -85 <= S < N <= 85
+    BadOption
+        (a ValueError) On anything but four numbers with -180 <= W < E <= 180 and -85 <= S < N <= 85
         (the map is Web Mercator; the antimeridian is not crossed).
     """
     parts = (text or "").split(",")
@@ -95,12 +96,12 @@ def parse_bounds(text: str) -> tuple[float, float, float, float]:
     except ValueError:
         values = []
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
-        raise ValueError(f"--bounds: {text!r} is not W,S,E,N, e.g. -75,8,-58,20")
+        raise BadOption("bounds", f"{text!r} is not W,S,E,N, e.g. -75,8,-58,20", text)
     west, south, east, north = values
     if not (-180 <= west < east <= 180):
-        raise ValueError(f"--bounds: need -180 <= W < E <= 180, got W={west:g} E={east:g}")
+        raise BadOption("bounds", f"need -180 <= W < E <= 180, got W={west:g} E={east:g}", text)
     if not (-85 <= south < north <= 85):
-        raise ValueError(f"--bounds: need -85 <= S < N <= 85, got S={south:g} N={north:g}")
+        raise BadOption("bounds", f"need -85 <= S < N <= 85, got S={south:g} N={north:g}", text)
     return west, south, east, north
 
 
@@ -122,14 +123,14 @@ def parse_dates(text: str) -> list[date]:
 
     Raises
     ------
-    ValueError
-        On a bad date, a bad step, an end before the start, or more than 400 dates.
+    BadOption
+        (a ValueError) On a bad date, a bad step, an end before the start, or more than 400 dates.
     """
     days: set[date] = set()
     for item in (text or "").split(","):
         item = item.strip()
         if not item:
-            raise ValueError(f"--as-of: {text!r} has an empty item")
+            raise BadOption("as_of", f"{text!r} has an empty item", text)
         if ".." not in item:
             days.add(_day(item))
             continue
@@ -138,18 +139,18 @@ def parse_dates(text: str) -> list[date]:
         start, end = _day(first.strip()), _day(last.strip())
         step_match = _STEP.fullmatch(step_text.strip() or "1d")
         if not step_match or int(step_match.group(1)) == 0:
-            raise ValueError(f"--as-of: step {step_text!r} is not like 7d or 2w")
+            raise BadOption("as_of", f"step {step_text!r} is not like 7d or 2w", text)
         step = timedelta(days=int(step_match.group(1)) * (7 if step_match.group(2) == "w" else 1))
         if end < start:
-            raise ValueError(f"--as-of: range {item!r} ends before it starts")
+            raise BadOption("as_of", f"range {item!r} ends before it starts", text)
         if (end - start) // step >= MAX_DATES:
-            raise ValueError(f"--as-of: range {item!r} gives more than {MAX_DATES} dates")
+            raise BadOption("as_of", f"range {item!r} gives more than {MAX_DATES} dates", text)
         day = start
         while day <= end:
             days.add(day)
             day += step
     if len(days) > MAX_DATES:
-        raise ValueError(f"--as-of: more than {MAX_DATES} dates")
+        raise BadOption("as_of", f"more than {MAX_DATES} dates", text)
     return sorted(days)
 
 
@@ -157,7 +158,7 @@ def _day(text: str) -> date:
     try:
         return selection.to_day(text)
     except ValueError:
-        raise ValueError(f"--as-of: {text!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise BadOption("as_of", f"{text!r} is not an ISO date (YYYY-MM-DD)", text) from None
 
 
 def dated_path(out: Path, day: date) -> Path:
@@ -166,10 +167,10 @@ def dated_path(out: Path, day: date) -> Path:
 
 
 def check_basemap(name: str) -> str:
-    """Return ``name`` if it is a known basemap; raise ValueError otherwise."""
+    """Return ``name`` if it is a known basemap; raise BadOption otherwise."""
     known = BASEMAP_NAMES
     if name not in known:
-        raise ValueError(f"--basemap: {name!r} is not one of {', '.join(known)}")
+        raise BadOption("basemap", f"{name!r} is not one of {', '.join(known)}", name)
     return name
 
 
@@ -203,8 +204,7 @@ def check_outputs(paths: Sequence[Path], force: bool = False) -> None:
             raise PngError(f"{path.parent}: no such directory")
     existing = [path for path in paths if path.exists()]
     if existing and not force:
-        more = f" (and {len(existing) - 1} more)" if len(existing) > 1 else ""
-        raise OutputExists(f"{existing[0]} exists{more}; use --force to overwrite")
+        raise OutputExists(existing)
 
 
 def write_output(path: Path, data: bytes, force: bool) -> None:
@@ -217,11 +217,11 @@ def write_output(path: Path, data: bytes, force: bool) -> None:
     PngError
         When the file cannot be written.
     """
-    # Exclusive creation without --force: a file that appeared meanwhile is not clobbered.
+    # Exclusive creation without force: a file that appeared meanwhile is not clobbered.
     try:
         with open(path, "wb" if force else "xb") as handle:
             handle.write(data)
     except FileExistsError:
-        raise OutputExists(f"{path} exists; use --force to overwrite") from None
+        raise OutputExists([path]) from None
     except OSError as error:
         raise PngError(f"{path}: cannot write: {error.strerror or error}") from None
