@@ -402,6 +402,9 @@ def test_render_png_batch(
         (["--as-of", "2025-10-01..2025-09-01"], 2, "--as-of"),
         (["--bounds", "1,2,3"], 2, "--bounds"),
         (["--basemap", "nope"], 2, "--basemap"),
+        (["--rings", "b1:abc"], 2, "--rings: 'abc' is not a distance in km"),
+        (["--rings", "nowhere"], 1, "--rings: no base or asset with id 'nowhere'"),
+        (["--zones", "XXX"], 2, "--zones: unknown state 'XXX'"),
     ],
 )
 def test_cli_bad_arguments(
@@ -627,3 +630,43 @@ def test_pdf_slide(
             ["pdftotext", str(written[0]), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert "Print title" in shown and "152359Z OCT 25" in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["x.png"], "must end in .pdf"), (["x.pdf", "--scale", "3"], "--scale")],
+)
+def test_cli_pdf_bad_arguments(
+    run_cli: Any, tiny_dir: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    code, _, err = run_cli(
+        "export", "pdf", str(tmp_path / args[0]), "--data", str(tiny_dir), *args[1:]
+    )
+    assert code == 2 and message in err and "Traceback" not in err
+    assert not (tmp_path / args[0]).exists()
+
+
+def test_cli_pdf_with_rings_and_zones(run_cli: Any, tiny_dir: Path, tmp_path: Path) -> None:
+    """``export pdf`` takes the slide's options, rings and zones included, and prints pt."""
+    out_file = tmp_path / "print.pdf"
+    code, stdout, err = run_cli(
+        "export",
+        "pdf",
+        str(out_file),
+        "--data",
+        str(tiny_dir),
+        "--basemap",
+        "offline",
+        "--size",
+        "800x450",
+        "--scale",
+        "1",
+        "--rings",
+        "b1:300",
+        "--zones",
+        "GRD",
+    )
+    assert code == 0, err
+    assert f"wrote {out_file} (600x337.5 pt, as of 2025-10-15, offline basemap)" in stdout
+    facts = pdf_facts(out_file.read_bytes())
+    assert facts["pages"] == 1 and facts["text_ops"]

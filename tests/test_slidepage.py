@@ -160,3 +160,20 @@ def test_app_png_shows_what_the_app_shows(
     assert "title" not in asked  # the slide's title, without the date its as-of line gives
     nominal = webmap.png_options(ViewState(ring_origin="uss-gravely"), DAY)
     assert nominal["rings"] == (("uss-gravely", None),) and nominal["zones"] == ()
+
+
+def test_ring_centre_is_the_latest_report(default_dataset: geo.Dataset) -> None:
+    """A map of every report (the timeline) rings an asset at its latest position."""
+    # Reports in reverse file order: the latest is found by date, not by position.
+    assets = default_dataset["assets"].iloc[::-1]
+    backwards = geo.Dataset(
+        layers={**default_dataset.layers, "assets": assets}, sources=default_dataset.sources
+    )
+    centre = overlayspecs.ring_centre(backwards, "uss-gravely")
+    reports = assets[assets["entity"] == "uss-gravely"]
+    assert len(reports) > 1 and len(centre) == 1
+    assert centre["observed"].iloc[0] == reports["observed"].max()
+    assert (
+        overlayspecs.ring_centre(default_dataset, "barksdale-afb")["id"].iloc[0] == "barksdale-afb"
+    )
+    assert overlayspecs.ring_centre(default_dataset, "nowhere").empty

@@ -58,7 +58,10 @@ def parse_ring_spec(spec: RingSpec) -> tuple[str, float | None]:
 
 
 def ring_centre(shown: Dataset, origin: str) -> gpd.GeoDataFrame:
-    """The base or asset ``origin`` (an id, or an asset's ``entity``) as shown; empty if not."""
+    """The base or asset ``origin`` (an id, or an asset's ``entity``) as shown; empty if not.
+
+    Of several reports of one asset (a map with a timeline holds them all) the latest is kept.
+    """
     for layer in ("bases", "assets"):
         frame = shown[layer]
         if not len(frame):
@@ -67,7 +70,10 @@ def ring_centre(shown: Dataset, origin: str) -> gpd.GeoDataFrame:
         if "entity" in frame:
             match |= frame["entity"].astype(str) == origin
         if match.any():
-            return frame[match].tail(1)
+            found = frame[match]
+            if "observed" in found and len(found) > 1:
+                found = found.sort_values("observed", kind="stable", na_position="first")
+            return found.tail(1)
     return shown["bases"].iloc[0:0]
 
 

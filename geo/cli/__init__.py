@@ -1,8 +1,8 @@
 """The ``python -m geo`` / ``posturemap`` command line: a thin front end over the library.
 
 One module per group of commands: :mod:`geo.cli.data` (validate, summary, analyze),
-:mod:`geo.cli.export` (export html, export png), :mod:`geo.cli.tracks` (tracks import) and
-:mod:`geo.cli.serve` (app); what they share is in :mod:`geo.cli.common`.
+:mod:`geo.cli.export` (export html, export png, export pdf), :mod:`geo.cli.tracks` (tracks
+import) and :mod:`geo.cli.serve` (app); what they share is in :mod:`geo.cli.common`.
 
 Exit codes: 0 success, 1 bad data or a failed operation (one clear line per problem on
 stderr or stdout), 2 usage errors (bad arguments). No traceback ever reaches the user:
@@ -22,7 +22,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-export_app = typer.Typer(help="Export maps (HTML, PNG).", no_args_is_help=True)
+export_app = typer.Typer(help="Export maps (HTML, PNG, PDF).", no_args_is_help=True)
 tracks_app = typer.Typer(
     help="Build tracks from flight and ship tracker pings.", no_args_is_help=True
 )
@@ -31,6 +31,7 @@ app.command()(data.summary)
 app.command()(data.analyze)
 app.add_typer(export_app, name="export")
 export_app.command("png")(export.export_png)
+export_app.command("pdf")(export.export_pdf)
 export_app.command("html")(export.export_html)
 app.add_typer(tracks_app, name="tracks")
 tracks_app.command("import")(tracks.tracks_import)

@@ -1,4 +1,4 @@
-"""``export html`` and ``export png``: a self-contained map, a briefing slide."""
+"""``export html``, ``export png`` and ``export pdf``: a self-contained map, a briefing slide."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from geo.analysis import overlayspecs
 from geo.cli.common import (
     AsOfOption,
     DataOption,
@@ -18,10 +19,41 @@ from geo.cli.common import (
     parse_day,
     worded,
 )
-from geo.data import reading, selection
+from geo.data import selection
 from geo.slides import errors, options
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+ZonesOption = Annotated[
+    list[str] | None,
+    typer.Option("--zones", help="Draw the 12/24/200 nm bands of this state (ISO3, e.g. VEN)."),
+]
+RingsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--rings",
+        help="Range rings around a base or asset: ID (nominal ranges of its type) or ID:KM; "
+        "an asset's entity (uss-gravely) follows it from date to date.",
+    ),
+]
+SlideAsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Date, list (2025-09-01,2025-10-01) or range with a step "
+        "(2025-09-01..2025-10-23/7d); default the latest date in the data.",
+    ),
+]
+BasemapOption = Annotated[str, typer.Option(help="light, dark, satellite or offline.")]
+TitleOption = Annotated[str | None, typer.Option(help="Slide title.")]
+SizeOption = Annotated[str, typer.Option(help="WIDTHxHEIGHT in CSS pixels.")]
+BoundsOption = Annotated[
+    str | None,
+    typer.Option(
+        help="W,S,E,N in degrees; default: frame the densest group of features shown "
+        "(far ones go on a locator inset)."
+    ),
+]
+CaveatOption = Annotated[str, typer.Option(help="Caveat banner text.")]
 
 
 def export_png(
@@ -34,30 +66,104 @@ def export_png(
         ),
     ],
     data: DataOption = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Date, list (2025-09-01,2025-10-01) or range with a step "
-            "(2025-09-01..2025-10-23/7d); default the latest date in the data.",
-        ),
-    ] = None,
+    as_of: SlideAsOfOption = None,
     since: SinceOption = None,
-    basemap: Annotated[str, typer.Option(help="light, dark, satellite or offline.")] = "light",
-    title: Annotated[str | None, typer.Option(help="Slide title.")] = None,
-    size: Annotated[str, typer.Option(help="WIDTHxHEIGHT in CSS pixels.")] = "1920x1080",
+    basemap: BasemapOption = "light",
+    title: TitleOption = None,
+    size: SizeOption = "1920x1080",
     scale: Annotated[
         int,
         typer.Option(help="Device pixels per CSS pixel: 1, or 2 for high-DPI (PNG twice as big)."),
     ] = 1,
-    bounds: Annotated[
-        str | None,
-        typer.Option(help="W,S,E,N in degrees; default: fit the features shown."),
-    ] = None,
-    caveat: Annotated[str, typer.Option(help="Caveat banner text.")] = options.DEFAULT_CAVEAT,
+    bounds: BoundsOption = None,
+    caveat: CaveatOption = options.DEFAULT_CAVEAT,
+    rings: RingsOption = None,
+    zones: ZonesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Write a briefing slide as PNG: map, title, as-of date, legend, scale, sources, caveat."""
+    _export_slides(
+        "png",
+        out_file,
+        data,
+        force,
+        as_of=as_of,
+        since=since,
+        basemap=basemap,
+        title=title,
+        size=size,
+        scale=scale,
+        bounds=bounds,
+        caveat=caveat,
+        rings=rings,
+        zones=zones,
+    )
+
+
+def export_pdf(
+    out_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT.pdf",
+            help="PDF to write; with a list or range of dates, one file per date "
+            "(out_2025-09-01.pdf).",
+        ),
+    ],
+    data: DataOption = None,
+    as_of: SlideAsOfOption = None,
+    since: SinceOption = None,
+    basemap: BasemapOption = "light",
+    title: TitleOption = None,
+    size: Annotated[
+        str, typer.Option(help="WIDTHxHEIGHT in CSS pixels (96 to the inch: the page size).")
+    ] = "1920x1080",
+    scale: Annotated[
+        int,
+        typer.Option(help="Pixels per CSS pixel of the map's drawn layers: 2 (sharp in print), 1."),
+    ] = 2,
+    bounds: BoundsOption = None,
+    caveat: CaveatOption = options.DEFAULT_CAVEAT,
+    rings: RingsOption = None,
+    zones: ZonesOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Write the briefing slide as a one-page PDF for print: text stays text."""
+    _export_slides(
+        "pdf",
+        out_file,
+        data,
+        force,
+        as_of=as_of,
+        since=since,
+        basemap=basemap,
+        title=title,
+        size=size,
+        scale=scale,
+        bounds=bounds,
+        caveat=caveat,
+        rings=rings,
+        zones=zones,
+    )
+
+
+def _export_slides(
+    fmt: str,
+    out_file: Path,
+    data: Path | None,
+    force: bool,
+    *,
+    as_of: str | None,
+    since: str | None,
+    basemap: str,
+    title: str | None,
+    size: str,
+    scale: int,
+    bounds: str | None,
+    caveat: str,
+    rings: list[str] | None,
+    zones: list[str] | None,
+) -> None:
+    """``export png`` and ``export pdf``: check the arguments, then render one file per date."""
     from geo.slides import render
 
     try:
@@ -66,11 +172,13 @@ def export_png(
         box = options.parse_bounds(bounds) if bounds is not None else None
         options.check_basemap(basemap)
         targets = options.output_paths(out_file, as_of)
+        for spec in rings or []:
+            overlayspecs.parse_ring_spec(spec)
     except ValueError as error:
         raise fail(worded(error), 2) from None
     start = parse_day(since, "--since")
-    if out_file.suffix.lower() != ".png":
-        raise fail(f"{out_file}: the output file name must end in .png", 2)
+    if out_file.suffix.lower() != f".{fmt}":
+        raise fail(f"{out_file}: the output file name must end in .{fmt}", 2)
     try:
         options.check_outputs([path for _, path in targets], force)
     except errors.PngError as error:
@@ -78,14 +186,16 @@ def export_png(
     dataset = load_checked(data)
 
     def written(path: Path, slide: Any) -> None:
-        pixels = f"{dimensions[0] * scale}x{dimensions[1] * scale}"
+        pixels = f"{dimensions[0] * scale}x{dimensions[1] * scale} px"
+        if fmt == "pdf":
+            pixels = f"{dimensions[0] * 0.75:g}x{dimensions[1] * 0.75:g} pt"
         out.print(
-            f"wrote {path} ({pixels} px, as of {slide.as_of}, {slide.basemap} basemap)",
+            f"wrote {path} ({pixels}, as of {slide.as_of}, {slide.basemap} basemap)",
             markup=False,
         )
 
     try:
-        render.render_png(
+        (render.render_pdf if fmt == "pdf" else render.render_png)(
             dataset,
             out_file,
             as_of=as_of,
@@ -96,6 +206,8 @@ def export_png(
             scale=scale,
             bounds=box,
             caveat=caveat,
+            rings=tuple(rings or ()),
+            zones=tuple(zones or ()),
             force=force,
             warn=lambda message: err.print(message, markup=False),
             on_written=written,
@@ -116,17 +228,8 @@ def export_html(
     timeline: Annotated[
         bool, typer.Option("--timeline", help="Add a time slider with a play button.")
     ] = False,
-    zones: Annotated[
-        list[str] | None,
-        typer.Option("--zones", help="Draw the 12/24/200 nm bands of this state (ISO3, e.g. VEN)."),
-    ] = None,
-    rings: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--rings",
-            help="Range rings around a base or asset: ID (nominal ranges of its type) or ID:KM.",
-        ),
-    ] = None,
+    zones: ZonesOption = None,
+    rings: RingsOption = None,
     force: ForceOption = False,
 ) -> None:
     """Write a self-contained HTML map that opens anywhere, with no network."""
@@ -140,8 +243,15 @@ def export_html(
     dataset = load_checked(data)
     day = day or selection.latest_date(dataset)
     shown = dataset if timeline else selection.as_of(dataset, day, start)
-    ring_frame = _ring_layer(shown, rings or [])
-    zone_frame = _zone_layer(zones or [])
+    try:
+        ring_frame = overlayspecs.rings_layer(shown, rings or [])
+        zone_frame = overlayspecs.zones_layer(zones or [])
+    except overlayspecs.UnknownOrigin as error:
+        raise fail(worded(error)) from None
+    except ValueError as error:
+        raise fail(worded(error), 2) from None
+    if ring_frame is not None and ring_frame.empty:
+        err.print("--rings: no nominal range is known for those types; give ID:KM", markup=False)
     fmap = maps.build_map(
         shown,
         as_of=day,
@@ -155,46 +265,3 @@ def export_html(
     path = export.write_html(fmap, out_file, overwrite=force)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in shown.layers.items())
     out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB; {counts})", markup=False)
-
-
-def _ring_layer(dataset: reading.Dataset, specs: list[str]) -> Any:
-    """Range rings for ``ID`` (nominal ranges) or ``ID:KM`` specs; unknown ids exit 1."""
-    import pandas as pd
-
-    from geo.analysis.rings import range_rings
-
-    if not specs:
-        return None
-    centres = pd.concat([dataset["bases"], dataset["assets"]], ignore_index=True)
-    frames = []
-    for spec in specs:
-        fid, _, km = spec.partition(":")
-        centre = centres[centres["id"] == fid]
-        if centre.empty:
-            raise fail(f"--rings: no base or asset with id {fid!r} in the data shown")
-        try:
-            radius = float(km) if km else None
-        except ValueError:
-            raise fail(f"--rings: {km!r} is not a distance in km", 2) from None
-        frames.append(range_rings(centre, radius_km=radius))
-    rings = pd.concat(frames, ignore_index=True)
-    if rings.empty:
-        err.print("--rings: no nominal range is known for those types; give ID:KM", markup=False)
-    return rings
-
-
-def _zone_layer(codes: list[str]) -> Any:
-    """Maritime zone bands of the given states; an unknown code exits 2."""
-    import pandas as pd
-
-    from geo.analysis import zonebands
-
-    if not codes:
-        return None
-    frames = []
-    for code in codes:
-        try:
-            frames.append(zonebands.zone_bands(code))
-        except ValueError as error:
-            raise fail(f"--zones: {error}", 2) from None
-    return pd.concat(frames, ignore_index=True)

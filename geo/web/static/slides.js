@@ -55,6 +55,23 @@
     map.fitBounds(bounds, {paddingTopLeft: best.tl, paddingBottomRight: best.br, animate: false});
   }
 
+  // A legend taller than the room under the banner and north arrow (many kinds, rings and
+  // zones) is made smaller until it fits, rather than run under the banner.
+  function fitLegend(map, gap) {
+    var legend = map.getContainer().querySelector('.pm-legend');
+    if (!legend) { return; }
+    var box = legend.getBoundingClientRect(), top = 0;
+    document.querySelectorAll('[data-slide-edge="top"]').forEach(function (el) {
+      var b = el.getBoundingClientRect();
+      if (b.right > box.left && b.left < box.right) { top = Math.max(top, b.bottom); }
+    });
+    var room = box.bottom - top - gap;
+    if (box.height > room && room > 0) {
+      var zoom = parseFloat(window.getComputedStyle(legend).zoom) || 1;
+      legend.style.zoom = String(Math.floor(100 * zoom * room / box.height) / 100);
+    }
+  }
+
   // Which of the inset's dots the reader sees on the main map: inside it, off its edges, and
   // under no decoration.
   function visibleOnMap(map, spec) {
@@ -165,6 +182,7 @@
   // the inset goes, and the map is fitted again without it if that still shows them all.
   PM.slide = function (map, options) {
     var spec = options.inset, parts = spec ? insetBox(map) : null;
+    fitLegend(map, options.margin);
     fit(map, options);
     if (!parts) { return; }
     var seen = visibleOnMap(map, spec);
