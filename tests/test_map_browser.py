@@ -235,8 +235,9 @@ def test_a_click_reports_the_feature_id(
 
 
 def test_the_symbol_on_top_answers_the_mouse(offline_page, tmp_path: Path) -> None:
-    """Where symbols overlap, the one drawn last (strikes over ships) gets the popup; a
-    click beside every symbol opens nothing."""
+    """Where two features share a position both symbols move aside (dots stay there); at the
+    shared dot the one drawn last (strikes over ships) answers; a click on open sea, away
+    from every symbol, dot and label, opens nothing."""
     layers = {
         "assets": collection(ship("p1", -66.0, 12.0), ship("p2", -60.0, 15.0)),
         "strikes": collection(
@@ -262,7 +263,7 @@ def test_the_symbol_on_top_answers_the_mouse(offline_page, tmp_path: Path) -> No
     page.mouse.click(x, y)
     assert page.locator(".pm-popup h3").inner_text() == "Strike on top"
     close_popup(page)
-    page.mouse.click(x + 40, y + 40)  # open sea, 40 px away from any symbol
+    page.mouse.click(x + 200, y + 200)  # open sea, far from the symbols moved aside
     page.wait_for_timeout(200)
     assert page.locator(".pm-popup").count() == 0
     assert (

@@ -17,6 +17,22 @@
       return box;
     };
     ctl.addTo(map);
+    // A toggle folds the box to its heading, leaving the map to the data; the labels are laid
+    // out again around the box's new size.
+    var fold = document.createElement('button');
+    fold.type = 'button';
+    fold.className = 'pm-fold';
+    fold.setAttribute('aria-expanded', 'true');
+    fold.setAttribute('title', 'Fold or unfold this panel');
+    fold.textContent = '\u2212';
+    fold.addEventListener('click', function () {
+      var folded = L.DomUtil.hasClass(box, 'pm-folded');
+      L.DomUtil[folded ? 'removeClass' : 'addClass'](box, 'pm-folded');
+      fold.textContent = folded ? '\u2212' : '+';
+      fold.setAttribute('aria-expanded', folded ? 'true' : 'false');
+      if (PM.relayout) { PM.relayout(); }
+    });
+    box.insertBefore(fold, box.firstChild);
     if (options.fit && PM.fit) { PM.fit(); }
   };
 

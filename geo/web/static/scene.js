@@ -219,7 +219,7 @@
           hits.all([x - 0.5, y - 0.5, x + 0.5, y + 0.5]).forEach(function (k) {
             var it = items[who[k]];
             var s = what[k] === 2 ? 1e6 + k : what[k] === 1 ? -Math.hypot(it.x - x, it.y - y) : -1e6 + k;
-            if (s > score) { score = s; best = who[k]; }
+            if (s >= score) { score = s; best = who[k]; }  // a tie: the one drawn later
           });
           return best;
         },
