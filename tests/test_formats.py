@@ -239,7 +239,7 @@ def test_hostile_json_and_huge_lines_are_refused_quickly_with_short_messages(tmp
             F.read_pings([path])
         assert time.perf_counter() - started < 3.0, name
         assert len(str(caught.value)) < 600, name
-    monkeypatch.setattr(C.LIMITS, "max_json_bytes", 1000)
+    monkeypatch.setattr(C.LIMITS, "max_document_bytes", 1000)
     path = tmp_path / "big"
     traffic_frame(100).to_json(path, orient="records", date_format="iso")
     with pytest.raises(PingError, match="above the limit"):

@@ -203,3 +203,42 @@ def test_tracks_are_untouched_when_sources_json_cannot_be_written(tmp_path, monk
     with pytest.raises(PermissionError):
         importer.import_tracks([pings], out, source="feed", force=True)
     assert out.read_text() == "old tracks"
+
+
+# --- real recordings through the command line ----------------------------------------------
+
+
+def test_cli_reads_named_columns_with_a_time_format(tmp_path, run_cli):
+    times, lons, lats = straight(-66.0, 12.0, 90.0, 200.0, 20)
+    stamps = pd.to_datetime(times, unit="s", utc=True).strftime("%d/%m/%Y %H:%M:%S")
+    frame = pd.DataFrame({"unit": "u1", "when": stamps, "y": lats, "x": lons})
+    path = tmp_path / "odd.txt"
+    frame.to_csv(path, index=False, sep=";")
+    out = tmp_path / "d" / "tracks.geojson"
+    code, stdout, stderr = run_cli(
+        *import_args([path], out, "--asset-id-col", "unit", "--time-col", "when"),
+        *("--lat-col", "y", "--lon-col", "x", "--time-format", "%d/%m/%Y %H:%M:%S"),
+    )
+    assert code == 0, stderr
+    assert "legs: 1 from 1 aircraft" in stdout and "0 not used" in stdout
+    leg = json.loads(out.read_text())["features"][0]["properties"]
+    assert leg["observed"].startswith("2025-10-15T12:00:00")
+
+
+def test_cli_hex_id_column_gives_aircraft_and_warns_on_a_per_row_id(tmp_path, run_cli):
+    times, lons, lats = straight(-66.0, 12.0, 90.0, 200.0, 20)
+    frame = pd.DataFrame(
+        {"hex": "AE1234", "row": range(20), "time": times.astype("int64"), "lat": lats, "lon": lons}
+    )
+    path = tmp_path / "adsb.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "d" / "tracks.geojson"
+    code, _, stderr = run_cli(*import_args([path], out, "--asset-id-col", "hex"))
+    assert code == 0, stderr
+    assert "warning" not in stderr
+    leg = json.loads(out.read_text())["features"][0]["properties"]
+    assert (leg["category"], leg["icao24"], leg.get("mmsi")) == ("aircraft", "ae1234", None)
+    other = tmp_path / "e" / "tracks.geojson"
+    code, _, stderr = run_cli(*import_args([path], other, "--asset-id-col", "row"))
+    assert code == 1 and "no track written" in stderr
+    assert "warning:" in stderr and "own id in column 'row'" in stderr

@@ -13,7 +13,10 @@ from geo.cli.common import err, fail, out
 def tracks_import(
     pings: Annotated[
         list[Path],
-        typer.Argument(help="Ping files: CSV or Parquet (OpenSky, AIS, plain), KML, GPX."),
+        typer.Argument(
+            help="Ping files, told by content: CSV, Parquet, JSON (traffic, readsb, "
+            "aircraft.json, GeoJSON), AIS NMEA, KML/KMZ, GPX, GeoPackage; gzip or zip too."
+        ),
     ],
     out_file: Annotated[
         Path, typer.Option("--out", help="Output file, DIR/tracks.geojson.", show_default=False)
@@ -28,6 +31,19 @@ def tracks_import(
     category: Annotated[
         str | None,
         typer.Option(help="aircraft or ship, for layouts that do not say (default aircraft)."),
+    ] = None,
+    time_col: Annotated[
+        str | None, typer.Option("--time-col", help="Column holding the time of each ping.")
+    ] = None,
+    lat_col: Annotated[
+        str | None, typer.Option("--lat-col", help="Column holding the latitude.")
+    ] = None,
+    lon_col: Annotated[
+        str | None, typer.Option("--lon-col", help="Column holding the longitude.")
+    ] = None,
+    time_format: Annotated[
+        str | None,
+        typer.Option("--time-format", help='strptime format of the times, e.g. "%d/%m/%Y %H:%M".'),
     ] = None,
     gap_minutes: Annotated[
         float | None, typer.Option(help="Split at silences longer than this (default 30 / 360).")
@@ -82,6 +98,10 @@ def tracks_import(
                 source=source,
                 id_column=asset_id_col,
                 category=category,
+                time_column=time_col,
+                lat_column=lat_col,
+                lon_column=lon_col,
+                time_format=time_format,
                 thresholds=rules,
                 tolerance_m=tolerance_m,
                 force=force,
@@ -99,6 +119,8 @@ def tracks_import(
     out.print(f"read {result.pings.rows_read:,} rows; {result.bad.total:,} not used", markup=False)
     for line in result.bad.lines():
         out.print(f"  {line}", markup=False)
+    for warning in result.pings.warnings:
+        err.print(f"warning: {warning}", markup=False)
     out.print(legs.describe(result.report), markup=False)
     if result.directory_problems:
         err.print(

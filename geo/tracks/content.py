@@ -34,8 +34,8 @@ class Limits:
     ----------
     max_bytes : int
         Content of one file (or of all members of one zip), after decompression.
-    max_json_bytes : int
-        A JSON document, which is parsed whole.
+    max_document_bytes : int
+        A JSON, KML or GPX document, which is parsed whole.
     max_line_bytes : int
         A CSV header line or an NMEA line.
     max_seconds : float
@@ -45,7 +45,7 @@ class Limits:
     """
 
     max_bytes: int = 4 << 30
-    max_json_bytes: int = 512 << 20
+    max_document_bytes: int = 512 << 20
     max_line_bytes: int = 1 << 20
     max_seconds: float = 600.0
     max_members: int = 1000
@@ -204,6 +204,8 @@ def _open(path: Path, label: str, scratch: Path, budget: _Budget, depth: int) ->
         return _open(target, label, scratch, budget, depth + 1)
     if kind == "binary":
         raise PingError("not ping data: binary content of no known kind")
+    if depth == 0:  # a plain file counts against the same limit as decompressed content
+        budget.take(path.stat().st_size, label)
     return [Content(path, kind, label)]
 
 

@@ -1,7 +1,7 @@
 """Reading JSON ping files: tables (records, columns, split, JSON lines), ADS-B and GeoJSON.
 
 A JSON document is parsed whole, so its size is capped first
-(:attr:`geo.tracks.content.Limits.max_json_bytes`); the parse itself is linear. Its shape
+(:attr:`geo.tracks.content.Limits.max_document_bytes`); the parse itself is linear. Its shape
 says what it is: a list of records or a dict of columns (pandas ``to_json``, as the
 ``traffic`` library writes them) is a table whose header gives the layout like a CSV's;
 readsb/tar1090 traces, ``aircraft.json`` snapshots and OpenSky API answers go to
@@ -51,9 +51,9 @@ def read_json(path: Path, options: ReadOptions, deadline: Deadline) -> tuple[Lay
         JSON of no known shape.
     """
     size = path.stat().st_size
-    if size > LIMITS.max_json_bytes:
+    if size > LIMITS.max_document_bytes:
         raise PingError(
-            f"a JSON file of {size:,} bytes, above the limit of {LIMITS.max_json_bytes:,} "
+            f"a JSON file of {size:,} bytes, above the limit of {LIMITS.max_document_bytes:,} "
             "for JSON (which is parsed whole); convert it to CSV or Parquet"
         )
     raw = path.read_bytes()

@@ -64,11 +64,9 @@ class _Scaled:
     """Progress in bytes of the input file, from progress in bytes of its content streams."""
 
     def __init__(self, progress: Progress, content_bytes: int, file_bytes: int) -> None:
-        self.progress, self.ratio, self.total = (
-            progress,
-            file_bytes / max(content_bytes, 1),
-            file_bytes,
-        )
+        self.progress = progress
+        self.ratio = file_bytes / max(content_bytes, 1)
+        self.total = file_bytes
         self.seen = 0
         self.told = 0
 

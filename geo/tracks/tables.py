@@ -22,6 +22,7 @@ from geo.tracks.layouts import Layout, PingError, ReadOptions, quote
 from geo.tracks.pings import Chunk
 
 _CHUNK_ROWS = 250_000
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 _MAX_COLUMNS = 10_000
 
 Progress = Callable[[int], None]
@@ -88,11 +89,16 @@ def _read_csv_arrow(
     otherwise the text goes on to :func:`clean`, which counts the bad values.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
     from pyarrow import csv
 
     wanted = sorted(set(layout.columns.values()))
-    numeric = {"lat", "lon"} | (set() if options.time_format else {"time", "position_time"})
+    timed = set() if options.time_format else {"time", "position_time"}
+    # Unix times as numbers, ISO 8601 times as timestamps (naive: UTC), when a whole batch
+    # is one of these; arrow parses in C what pandas would take seconds for.
+    casts = {role: [pa.float64()] for role in ("lat", "lon")}
+    casts.update(
+        {role: [pa.float64(), pa.timestamp("ns"), pa.timestamp("ns", "UTC")] for role in timed}
+    )
     malformed: list[int] = []
 
     def on_invalid(row: object) -> str:
@@ -122,11 +128,8 @@ def _read_csv_arrow(
             columns = {}
             for role, column in layout.columns.items():
                 values = batch.column(column)
-                if role in numeric:
-                    # Numbers when every value of the batch is one; otherwise the text goes
-                    # on to clean(), which parses what it can and counts the rest.
-                    with contextlib.suppress(pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                        values = pc.cast(values, pa.float64())
+                if role in casts:
+                    values = _cast(values, casts[role])
                 columns[role] = values
             chunk = pa.table(columns).to_pandas()
             chunks.append((chunk, first_row, []))
@@ -142,6 +145,30 @@ def _read_csv_arrow(
     if progress is not None and size > done:
         progress(size - done)
     return chunks
+
+
+def _cast(values: object, targets: list[object]) -> object:
+    """Text cast to the first type every value fits (blanks as nulls), else left as text.
+
+    What is left goes on to :func:`geo.tracks.pings.clean`, which parses what it can and
+    counts the rest. The first value picks numbers or times, so that a cast bound to fail
+    is not tried on the whole batch.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    blank = pc.equal(pc.utf8_trim_whitespace(values), "")
+    values = pc.if_else(blank, pa.scalar(None, pa.string()), values)
+    present = values.drop_null()
+    if len(present) == 0:
+        return values
+    number = _NUMBER.fullmatch(str(present[0]).strip()) is not None
+    for target in targets:
+        if (target == pa.float64()) != number:
+            continue
+        with contextlib.suppress(pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return pc.cast(values, target)
+    return values
 
 
 def _read_csv_pandas(

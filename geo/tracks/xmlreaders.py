@@ -15,6 +15,7 @@ from xml.parsers import expat
 
 import pandas as pd
 
+from geo.tracks.content import LIMITS
 from geo.tracks.layouts import Layout, PingError, quote
 from geo.tracks.pings import Chunk
 
@@ -85,6 +86,12 @@ def read_xml(path: Path) -> tuple[Layout, list[Chunk]]:
     PingError
         When the XML is refused or not well-formed, or its root is neither.
     """
+    size = path.stat().st_size
+    if size > LIMITS.max_document_bytes:
+        raise PingError(
+            f"an XML file of {size:,} bytes, above the limit of {LIMITS.max_document_bytes:,} "
+            "for KML and GPX (which are parsed whole)"
+        )
     root = parse_xml(path)
     name = _local(root.tag)
     if name == "gpx":
