@@ -267,3 +267,49 @@ def test_traffic_last_position_column_gives_the_position_time(tmp_path):
     pings = F.read_file(path)
     assert pings.frame["time"].iloc[0] == pd.Timestamp(T0_ISO) - pd.Timedelta(seconds=3)
     assert np.all(pings.frame["time"] == frame["last_position"])
+
+
+HOSTILE_JSON = {
+    "odd values": [{"icao24": {"b": 1}, "time": [1], "lat": [1, 2], "lon": {"x": 1}}],
+    "ragged trace": {"icao": "abc", "timestamp": 1760529600, "trace": [[0, "x"], "s", [{}]]},
+    "odd snapshot": {"now": 1760529600, "aircraft": [{"hex": ["x"], "lat": {}}, 5]},
+    "odd states": {"time": 1, "states": [[None] * 3, "x", list(range(20))]},
+    "odd features": {
+        "type": "FeatureCollection",
+        "features": [
+            5,
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": "x"}},
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[1], 2]},
+                "properties": {"track": "t", "times": "[1, 2]"},
+            },
+        ],
+    },
+    "split mismatch": {"columns": ["icao24", "time", "lat", "lon"], "data": [[1, 2], [1] * 5]},
+    "columns mismatch": {"icao24": {"0": "a"}, "time": [1, 2, 3], "lat": {"0": 1}, "lon": [2]},
+    "empty object": {},
+    "odd track": {"icao24": 5, "path": [[1], None, ["a", "b", "c"]]},
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_JSON)
+def test_odd_json_gives_counted_rows_or_a_message_never_a_crash(tmp_path, name):
+    path = tmp_path / "odd"
+    path.write_text(json.dumps(HOSTILE_JSON[name]), encoding="utf-8")
+    try:
+        pings = F.read_file(path)
+    except PingError as error:
+        assert 0 < len(str(error)) < 600
+    else:
+        assert pings.rows_read >= len(pings.frame) + pings.bad.total - 1
+        assert pings.bad.total > 0
+
+
+def test_an_endless_nmea_line_is_counted_and_the_rest_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(C.LIMITS, "max_line_bytes", 10_000)
+    lines = nmea_lines(5)
+    path = tmp_path / "log"
+    path.write_text(lines[0] + "\n" + "!" * 50_000 + "\n" + "\n".join(lines[1:]) + "\n")
+    pings = F.read_file(path)
+    assert pings.bad.counts == {N.BAD_LONG: 1} and len(pings.frame) == 5

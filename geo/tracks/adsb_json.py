@@ -65,7 +65,10 @@ def _number(document: dict[str, Any], key: str, shape: str) -> float:
 
 def _rows(points: list[Any], width: int) -> pd.DataFrame:
     """Ragged JSON arrays as a frame of their first ``width`` entries (missing as None)."""
-    rows = [p[:width] if isinstance(p, list) else [] for p in points]
+    rows = [
+        (p[:width] + [None] * (width - len(p))) if isinstance(p, list) else [None] * width
+        for p in points
+    ]
     frame = pd.DataFrame(rows, columns=range(width)) if rows else pd.DataFrame(columns=range(width))
     return frame.astype(object).where(frame.notna(), None)
 

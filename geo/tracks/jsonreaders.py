@@ -119,6 +119,8 @@ def read_document(document: Any, options: ReadOptions) -> tuple[Layout, list[Chu
             return _split(document, options)  # pandas orient="split"
         if document and all(isinstance(v, dict | list) for v in document.values()):
             return _columns(document, options)  # pandas orient="columns" (the default)
+        if not document:
+            raise PingError("JSON of no known shape (an empty object)")
         keys = quote(", ".join(map(str, list(document)[:20])))
         raise PingError(f"JSON of no known shape (an object with keys {keys})")
     if isinstance(document, list):
@@ -154,13 +156,14 @@ def _split(document: dict[str, Any], options: ReadOptions) -> tuple[Layout, list
     if len(columns) > _MAX_COLUMNS:
         raise PingError(f"a JSON table with more than {_MAX_COLUMNS:,} columns")
     layout = options.layout(columns)
-    try:
-        frame = pd.DataFrame(document["data"], columns=columns)
-    except (ValueError, TypeError) as error:
-        raise PingError(
-            f"JSON table (split): rows do not fit the columns ({quote(error)})"
-        ) from None
-    return _described(layout, "split"), [(pd.DataFrame(by_role(layout, frame.__getitem__)), 1, [])]
+    data = document["data"]
+    # A row that is not a list of one value per column is malformed (counted, like a CSV's).
+    fits = [isinstance(row, list) and len(row) == len(columns) for row in data]
+    frame = pd.DataFrame([row for row, ok in zip(data, fits, strict=True) if ok], columns=columns)
+    raw = pd.DataFrame(by_role(layout, frame.__getitem__))
+    raw["row"] = [number for number, ok in enumerate(fits, 1) if ok]
+    malformed = [number for number, ok in enumerate(fits, 1) if not ok]
+    return _described(layout, "split"), [(raw, 1, malformed)]
 
 
 def _columns(document: dict[str, Any], options: ReadOptions) -> tuple[Layout, list[Chunk]]:
