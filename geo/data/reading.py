@@ -270,18 +270,20 @@ def _to_frame(layer: str, features: list[RawFeature], sources: pd.DataFrame) -> 
         rows.append(row)
     frame = gpd.GeoDataFrame(rows, geometry=[f[3] for f in features], crs=CRS)
     for spec in schema.fields(layer):
-        # Only the layer's own fields are converted: an extra property is kept as given.
-        column = spec.name
-        if spec.is_integer:
+        # Only the layer's own fields are converted (an extra property is kept as given), and
+        # only where every value was checked: a Point field of an area is not, and stays as is.
+        # (From the parsed values: pandas would have made [3, None] floats.)
+        column, values = spec.name, [f[2].get(spec.name) for f in features]
+        if spec.is_integer and all(_is_whole(v) or v is None for v in values):
             # Nullable integers: a missing count or toll stays missing, never a float.
-            frame[column] = pd.array(
-                [None if pd.isna(v) else int(v) for v in frame[column]], dtype="Int64"
-            )
-        elif spec.is_date:
-            frame[column] = pd.to_datetime(
-                [schema.parse_time(v) if isinstance(v, str) else None for v in frame[column]],
-                utc=True,
-            )
+            frame[column] = pd.array(values, dtype="Int64")
+        elif spec.is_date and all(isinstance(v, str) or v is None for v in values):
+            times = [None if v is None else schema.parse_time(v) for v in values]
+            frame[column] = pd.to_datetime(times, utc=True)
         if spec.schema.get("default") is not None:
             frame[column] = frame[column].fillna(spec.schema["default"])
     return frame
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
