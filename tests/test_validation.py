@@ -4,65 +4,20 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import geo
 from geo.data.schema import MAX_FILE_BYTES
 from tests.factories import SOURCES, valid_layers, write_dataset
-
-Mutation = Callable[[dict[str, Any]], Any]
-
-
-def set_prop(layer: str, index: int, **values: Any) -> Mutation:
-    def mutate(layers: dict[str, Any]) -> None:
-        layers[layer]["features"][index]["properties"].update(values)
-
-    return mutate
-
-
-def drop_prop(layer: str, index: int, name: str) -> Mutation:
-    def mutate(layers: dict[str, Any]) -> None:
-        del layers[layer]["features"][index]["properties"][name]
-
-    return mutate
-
-
-def set_geometry(layer: str, index: int, geometry: Any) -> Mutation:
-    def mutate(layers: dict[str, Any]) -> None:
-        layers[layer]["features"][index]["geometry"] = geometry
-
-    return mutate
-
-
-def replace_file(layer: str, content: Any) -> Mutation:
-    def mutate(layers: dict[str, Any]) -> None:
-        layers[layer] = content
-
-    return mutate
-
-
-def polygon_place(ring: list[list[float]]) -> Mutation:
-    def mutate(layers: dict[str, Any]) -> None:
-        layers["places"]["features"].append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Polygon", "coordinates": [ring]},
-                "properties": {
-                    "id": "area",
-                    "name": "Area",
-                    "kind": "area",
-                    "sources": ["src-a"],
-                    "confidence": "estimated",
-                },
-            }
-        )
-
-    return mutate
-
+from tests.mutations import (
+    drop_prop,
+    polygon_place,
+    replace_file,
+    set_geometry,
+    set_prop,
+)
 
 # (case id, mutation, expected file, expected field, expected text in the line)
 CASES = [
@@ -318,6 +273,9 @@ def test_each_rule_gives_one_clear_line(
         ({"kind": "blog"}, "kind", "not one of"),
         ({"published": "soon"}, "published", "not an ISO 8601"),
         ({"title": ""}, "title", "non-empty string"),
+        ({"kind": None}, "kind", "missing (required; one of news, official"),
+        ({"published": 20251001}, "published", "must be an ISO 8601 date string"),
+        ({"publisher": ["x"]}, "publisher", "must be a string, got ['x']"),
     ],
 )
 def test_source_records_are_checked(tmp_path: Path, run_cli, record_change, field, text) -> None:
