@@ -28,6 +28,8 @@ from geo.tracks.pings import PROBLEM_SEP, Chunk
 
 MAX_PENDING = 1000
 """Unfinished multi-sentence messages kept waiting for their other parts."""
+MAX_NAMES = 1_000_000
+"""Vessels whose name and call sign are remembered (past that, later ones go unnamed)."""
 _CHUNK = 200_000
 _POSITIONS = frozenset({1, 2, 3, 18, 19, 27})
 _STATIC = frozenset({5, 19, 24})
@@ -138,10 +140,15 @@ class _Reader:
         problem: str | None = None,
     ) -> None:
         name, callsign = self.names.get(mmsi, (None, None)) if mmsi else (None, None)
-        for key, value in zip(
-            _FIELDS, (mmsi, time, lat, lon, name, callsign, number, problem), strict=True
-        ):
-            self.rows[key].append(value)
+        rows = self.rows
+        rows["id"].append(mmsi)
+        rows["time"].append(time)
+        rows["lat"].append(lat)
+        rows["lon"].append(lon)
+        rows["vessel_name"].append(name)
+        rows["callsign"].append(callsign)
+        rows["row"].append(number)
+        rows["problem"].append(problem)
 
     def line(self, number: int, line: bytes) -> None:
         line = line.strip()
@@ -210,8 +217,10 @@ class _Reader:
         if kind in _STATIC and mmsi is not None:
             name = _text(getattr(decoded, "shipname", None))
             callsign = _text(getattr(decoded, "callsign", None))
-            known = self.names.get(mmsi, (None, None))
-            self.names[mmsi] = (name or known[0], callsign or known[1])
+            known = self.names.get(mmsi)
+            if known is not None or len(self.names) < MAX_NAMES:
+                known = known or (None, None)
+                self.names[mmsi] = (name or known[0], callsign or known[1])
         if kind in _POSITIONS:
             lat, lon = getattr(decoded, "lat", None), getattr(decoded, "lon", None)
             # 91 and 181 are AIS for "not available": a report without a position.
