@@ -22,11 +22,15 @@ RawFeature = tuple[str, int, dict[str, Any], Any]
 """A feature as read: (file name, index in the file, properties, shapely geometry or None)."""
 
 
-def check_dates(props: Mapping[str, Any], bad_fields: Collection[str]) -> list[tuple[str, str]]:
+def check_dates(
+    layer: str, props: Mapping[str, Any], bad_fields: Collection[str]
+) -> list[tuple[str, str]]:
     """Check that ``until`` is not before ``observed`` (both already valid dates or absent).
 
     Parameters
     ----------
+    layer : str
+        The feature's layer; where it does not define both fields they are extras, unchecked.
     props : mapping
         A feature's properties.
     bad_fields : collection of str
@@ -36,6 +40,8 @@ def check_dates(props: Mapping[str, Any], bad_fields: Collection[str]) -> list[t
     -------
     list of (field, message)
     """
+    if not {"observed", "until"} <= set(schema.known_fields(layer)):
+        return []
     observed, until = props.get("observed"), props.get("until")
     if "observed" in bad_fields or "until" in bad_fields:
         return []
@@ -46,11 +52,13 @@ def check_dates(props: Mapping[str, Any], bad_fields: Collection[str]) -> list[t
     return []
 
 
-def check_times(props: Mapping[str, Any], vertex_count: int) -> list[tuple[str, str]]:
+def check_times(layer: str, props: Mapping[str, Any], vertex_count: int) -> list[tuple[str, str]]:
     """Check a track's ``times`` (a list of dates, as the schema checked): one per vertex, in order.
 
     Parameters
     ----------
+    layer : str
+        The feature's layer; only where it defines ``times`` is it checked.
     props : mapping
         The track feature's ``properties`` object; no ``times`` is fine.
     vertex_count : int
@@ -62,7 +70,7 @@ def check_times(props: Mapping[str, Any], vertex_count: int) -> list[tuple[str, 
         At most one problem: the first thing wrong with ``times``.
     """
     times = props.get("times")
-    if not isinstance(times, list):
+    if not isinstance(times, list) or "times" not in schema.known_fields(layer):
         return []
     if len(times) != vertex_count:
         return [("times", f"has {len(times)} entries but the line has {vertex_count} vertices")]

@@ -213,9 +213,9 @@ def _parse_layer(name: str, layer: str, data: bytes) -> tuple[list[RawFeature], 
         fid = props.get("id") if isinstance(props.get("id"), str) else None
         geometry_problems, geom = geometry.check_geometry(layer, feature.get("geometry"))
         bad_fields = {field for field, _ in pairs}
-        pairs += properties.check_dates(props, bad_fields)
+        pairs += properties.check_dates(layer, props, bad_fields)
         if geom is not None and "times" not in bad_fields:
-            pairs += properties.check_times(props, geometry.vertex_count(geom))
+            pairs += properties.check_times(layer, props, geometry.vertex_count(geom))
         for field_name, message in geometry_problems + pairs:
             problems.append(Problem(name, message, index, fid, field_name))
         parsed.append((name, index, props, geom))
@@ -272,14 +272,18 @@ def _to_frame(layer: str, features: list[RawFeature], sources: pd.DataFrame) -> 
     for spec in schema.fields(layer):
         # Only the layer's own fields are converted (an extra property is kept as given), and
         # only where every value was checked: a Point field of an area is not, and stays as is.
-        # (From the parsed values: pandas would have made [3, None] floats.)
-        column, values = spec.name, [f[2].get(spec.name) for f in features]
-        if spec.is_integer and all(_is_whole(v) or v is None for v in values):
-            # Nullable integers: a missing count or toll stays missing, never a float.
-            frame[column] = pd.array(values, dtype="Int64")
-        elif spec.is_date and all(isinstance(v, str) or v is None for v in values):
-            times = [None if v is None else schema.parse_time(v) for v in values]
-            frame[column] = pd.to_datetime(times, utc=True)
+        # From the parsed values: pandas would have made [3, None] floats.
+        column = spec.name
+        if spec.is_integer:
+            values = [f[2].get(column) for f in features]
+            if all(v is None or _is_whole(v) for v in values):
+                # Nullable integers: a missing count or toll stays missing, never a float.
+                frame[column] = pd.array(values, dtype="Int64")
+        elif spec.is_date:
+            values = [f[2].get(column) for f in features]
+            if all(v is None or isinstance(v, str) for v in values):
+                times = [None if v is None else schema.parse_time(v) for v in values]
+                frame[column] = pd.to_datetime(times, utc=True)
         if spec.schema.get("default") is not None:
             frame[column] = frame[column].fillna(spec.schema["default"])
     return frame

@@ -226,6 +226,7 @@ def fields(layer: str) -> tuple[Field, ...]:
     return tuple(field for group in layer_groups(layer) for field in group_fields(group))
 
 
+@cache
 def known_fields(layer: str) -> tuple[str, ...]:
     """Return every property name the format defines for ``layer``.
 
