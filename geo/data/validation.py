@@ -91,9 +91,10 @@ def _properties(
         known, key = _memo(subschema, value)
         if known is not None and key in known:
             continue
-        # The compiled schemas hold no $id or $ref: the parent's resolver serves (a quarter
-        # faster than a new one per value); without it jsonschema makes its own.
-        resolver = getattr(validator, "_resolver", None)
+        # A sub-schema without its own $id has its parent's base URI: the parent's resolver
+        # serves (a quarter faster than a new one per value); else jsonschema makes one.
+        own_id = isinstance(subschema, dict) and "$id" in subschema
+        resolver = None if own_id else getattr(validator, "_resolver", None)
         errors = list(
             validator.descend(value, subschema, path=name, schema_path=name, resolver=resolver)
         )
