@@ -313,7 +313,9 @@ def test_problem_lines_per_file_are_capped(tmp_path: Path, run_cli) -> None:
     assert lines[-1].endswith(f"assets.geojson: ... and {1800 - cap} more problems in this file")
     # Other files' lines are not counted against it.
     assert "tracks.geojson: feature 0 (t1): asset: 'a1' is not the id" in stdout
-    assert geo.load(directory)["assets"].empty
+    dataset = geo.load(directory)
+    assert dataset["assets"].empty
+    assert (dataset.hidden_problems, dataset.problem_count) == (1800 - cap, 1800 + 1)
 
 
 def test_a_bad_feature_reports_every_field_at_once(tmp_path: Path) -> None:

@@ -48,15 +48,19 @@ class Dataset:
     sources : DataFrame
         ``sources.json``, indexed by source id.
     problems : list of Problem
-        Everything wrong with the input, in file order.
+        Everything wrong with the input, in file order: at most
+        :data:`MAX_PROBLEMS_PER_FILE` lines per file, then one ``... and N more`` line.
     label : str
         Where the data came from, for titles and messages.
+    hidden_problems : int
+        Problems counted in the ``... and N more`` lines rather than listed.
     """
 
     layers: dict[str, gpd.GeoDataFrame]
     sources: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     label: str = ""
+    hidden_problems: int = 0
 
     def __getitem__(self, layer: str) -> gpd.GeoDataFrame:
         return self.layers[layer]
@@ -65,6 +69,12 @@ class Dataset:
     def feature_count(self) -> int:
         """Number of valid features over all layers."""
         return sum(len(frame) for frame in self.layers.values())
+
+    @property
+    def problem_count(self) -> int:
+        """Number of problems found, listed or counted in a ``... and N more`` line."""
+        more = sum(1 for p in self.problems if p.index is None and p.message.startswith(_MORE))
+        return len(self.problems) - more + self.hidden_problems
 
 
 def empty_layer(layer: str) -> gpd.GeoDataFrame:
@@ -173,10 +183,14 @@ def load_bytes(files: Mapping[str, bytes], label: str = "") -> Dataset:
         layer: _to_frame(layer, [f for f in raw[layer] if (f[0], f[1]) not in bad], sources)
         for layer in LAYERS
     }
-    return Dataset(layers=layers, sources=sources, problems=_cap(problems), label=label)
+    shown, hidden = _cap(problems)
+    return Dataset(layers, sources, problems=shown, label=label, hidden_problems=hidden)
 
 
-def _cap(problems: list[Problem]) -> list[Problem]:
+_MORE = "... and "
+
+
+def _cap(problems: list[Problem]) -> tuple[list[Problem], int]:
     """Keep :data:`MAX_PROBLEMS_PER_FILE` lines per file; one more line counts the rest."""
     shown: dict[str, int] = {}
     out: list[Problem] = []
@@ -188,8 +202,8 @@ def _cap(problems: list[Problem]) -> list[Problem]:
         if count > MAX_PROBLEMS_PER_FILE:
             hidden = count - MAX_PROBLEMS_PER_FILE
             last = max(i for i, p in enumerate(out) if p.file == file)
-            out.insert(last + 1, Problem(file, f"... and {hidden} more problems in this file"))
-    return out
+            out.insert(last + 1, Problem(file, f"{_MORE}{hidden} more problems in this file"))
+    return out, len(problems) - len(out) + sum(c > MAX_PROBLEMS_PER_FILE for c in shown.values())
 
 
 def _parse_layer(name: str, layer: str, data: bytes) -> tuple[list[RawFeature], list[Problem]]:
