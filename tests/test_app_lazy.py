@@ -6,6 +6,7 @@ shows before and after it is done is checked without timing anything.
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from pathlib import Path
@@ -121,3 +122,15 @@ def test_stopping_does_not_wait_for_unfinished_work() -> None:
     start = time.monotonic()
     subprocess.run([sys.executable, "-c", code], check=True, timeout=30)
     assert time.monotonic() - start < 20  # not the 60 s the work would take
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a per-thread nice is Linux's")
+def test_the_worker_yields_the_cpu_to_the_page() -> None:
+    import os
+
+    main = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    worker = background.Jobs().wait(
+        "nice", lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    )
+    assert worker == max(main, 10)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main

@@ -6,12 +6,16 @@ without it, waits (:meth:`Jobs.wait`). Used for the per-feature analysis, whose 
 zones need the coast index (:mod:`geo.analysis.coastindex`): on a fresh install that is
 built first, and the first page must not wait for it. The worker is a daemon thread: stopping
 the server does not wait for unfinished work (a half-written cache file is never used, see
-:mod:`geo.analysis.coastindex`). No Streamlit here.
+:mod:`geo.analysis.coastindex`). On Linux it runs at a lower CPU priority, so that the page
+and the browser drawing it go first. No Streamlit here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import queue
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -74,6 +78,7 @@ class Jobs:
         return self.submit(key, work, *args).result()
 
     def _work(self) -> None:
+        _lower_priority()
         while True:
             future, work, args = self._queue.get()
             if not future.set_running_or_notify_cancel():
@@ -84,3 +89,11 @@ class Jobs:
                 future.set_exception(error)
             else:
                 future.set_result(result)
+
+
+def _lower_priority() -> None:
+    # On Linux the nice value is per thread: only the worker yields to the page.
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            me = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, me, max(os.getpriority(os.PRIO_PROCESS, me), 10))
