@@ -58,3 +58,9 @@ def test_library_errors_are_worded_with_flags() -> None:
     exists = errors.OutputExists([Path("a.png"), Path("b.png")])
     assert worded(exists) == "a.png exists (and 1 more); use --force to overwrite"
     assert worded(ValueError("plain")) == "plain"
+    notice = errors.Notice("rings", "no nominal range is known for those types; give ID:KM")
+    assert notice == "warning: rings: no nominal range is known for those types; give ID:KM"
+    assert worded(notice) == (
+        "warning: --rings: no nominal range is known for those types; give ID:KM"
+    )
+    assert worded("warning: basemap 'light': no tiles") == "warning: basemap 'light': no tiles"

@@ -88,18 +88,21 @@ def test_ring_follows_its_asset_and_warns_when_not_shown(default_dataset: geo.Da
     options = SlideOptions(as_of=date(2025, 8, 1), basemap="offline", rings=("uss-gravely",))
     page = render.slide_html(default_dataset, options, warn=warned.append)
     assert page_payload(page)["rings"] is None
-    assert warned == [
-        "warning: --rings: uss-gravely not shown as of 2025-08-01; no rings drawn for it"
-    ]
+    (notice,) = warned
+    assert (notice.option, notice.reason) == (
+        "rings",
+        "uss-gravely not shown as of 2025-08-01; no rings drawn for it",
+    )
+    assert "--" not in notice  # the command line names the flag (geo.cli.common.worded)
 
 
 @pytest.mark.parametrize(
     ("rings", "zones", "error", "said"),
     [
-        (("no-such-base",), (), errors.PngError, "no base or asset with id 'no-such-base'"),
+        (("no-such-base",), (), errors.UnknownRingOrigin, "no base or asset with id 'no-such-base"),
         (("uss-gravely:far",), (), errors.BadOption, "'far' is not a distance in km"),
         (("uss-gravely:-5",), (), errors.BadOption, "0 < KM <= 20000"),
-        ((), ("XXX",), errors.BadOption, "--zones:"),
+        ((), ("XXX",), errors.BadOption, "zones: unknown state"),
     ],
 )
 def test_bad_overlays_fail_before_rendering(
@@ -117,7 +120,8 @@ def test_bad_overlays_fail_before_rendering(
     monkeypatch.setattr(render, "SlideRenderer", no_browser)
     with pytest.raises(error, match=re.escape(said)) as caught:
         render.render_png(default_dataset, tmp_path / "x.png", rings=rings, zones=zones)
-    assert caught.value.code == (1 if error is errors.PngError else 2)
+    assert caught.value.code == (1 if error is errors.UnknownRingOrigin else 2)
+    assert caught.value.option in ("rings", "zones") and "--" not in str(caught.value)
     assert not (tmp_path / "x.png").exists()
 
 
@@ -126,8 +130,10 @@ def test_ring_specs() -> None:
     assert overlayspecs.parse_ring_spec(" ddg-107:926 ") == ("ddg-107", 926.0)
     assert overlayspecs.parse_ring_spec(("ddg-107", 10)) == ("ddg-107", 10.0)
     for bad in (":5", "x:0", "x:nan", "x:30000"):
-        with pytest.raises(ValueError, match="--rings"):
+        with pytest.raises(overlayspecs.BadSpec) as caught:
             overlayspecs.parse_ring_spec(bad)
+        assert isinstance(caught.value, ValueError)
+        assert (caught.value.option, caught.value.value) == ("rings", bad)
 
 
 def test_app_png_shows_what_the_app_shows(

@@ -3,8 +3,9 @@
 
 A ring's origin is a base or an asset, by ``id`` or by an asset's ``entity``, at its position
 in the data shown (so in a batch of slides over dates a ring follows its asset).
-Parsers raise ValueError with a message that names the option (a usage error);
-:class:`UnknownOrigin` is an id that is not in the data.
+Parsers raise :class:`BadSpec` (a ValueError: a usage error) and :class:`UnknownOrigin` is an
+id that is not in the data; both carry the facts (``option``, ``reason``, ``value``) and name
+no command-line flag: the command line and the app word them.
 """
 
 from __future__ import annotations
@@ -22,11 +23,47 @@ RingSpec = str | tuple[str, float | None]
 """``ID``, ``ID:KM``, or an (origin, km or None) pair as the app holds it."""
 
 
+class BadSpec(ValueError):
+    """A ring spec or zone code that cannot be used (a usage error).
+
+    Attributes
+    ----------
+    option : str
+        ``rings`` or ``zones``.
+    reason : str
+        What is wrong, naming no command-line flag.
+    value : object
+        The spec or code given.
+    """
+
+    def __init__(self, option: str, reason: str, value: object = None) -> None:
+        super().__init__(f"{option}: {reason}")
+        self.option, self.reason, self.value = option, reason, value
+
+
 class UnknownOrigin(LookupError):
-    """A ring origin that is no base or asset of the data."""
+    """A ring origin that is no base or asset of the data (or of the data shown).
+
+    Attributes
+    ----------
+    option : str
+        ``rings``.
+    origin : str
+        The id asked for.
+    shown : bool
+        True when it is missing from the data shown (one date), not from all of it.
+    reason : str
+        The same in words, naming no command-line flag.
+    """
+
+    def __init__(self, origin: str, shown: bool = False) -> None:
+        self.option, self.origin, self.value, self.shown = "rings", origin, origin, shown
+        where = "the data shown" if shown else "the data"
+        self.reason = f"no base or asset with id {origin!r} in {where}"
+        super().__init__(f"{self.option}: {self.reason}")
 
     def __str__(self) -> str:
-        return str(self.args[0]) if self.args else "unknown ring origin"
+        return str(self.args[0])
 
 
 def parse_ring_spec(spec: RingSpec) -> tuple[str, float | None]:
@@ -36,7 +73,7 @@ def parse_ring_spec(spec: RingSpec) -> tuple[str, float | None]:
 
     Raises
     ------
-    ValueError
+    BadSpec
         When the id is empty or KM is not a number in 0 < KM <= 20000.
     """
     if isinstance(spec, tuple):
@@ -45,7 +82,7 @@ def parse_ring_spec(spec: RingSpec) -> tuple[str, float | None]:
         origin, _, km = str(spec).partition(":")
         origin = origin.strip()
     if not origin:
-        raise ValueError(f"--rings: {spec!r} names no base or asset (ID or ID:KM)")
+        raise BadSpec("rings", f"{spec!r} names no base or asset (ID or ID:KM)", spec)
     if km is None or km == "":
         return origin, None
     try:
@@ -53,7 +90,7 @@ def parse_ring_spec(spec: RingSpec) -> tuple[str, float | None]:
     except ValueError:
         radius = float("nan")
     if not 0 < radius <= 20_000:  # NaN fails too
-        raise ValueError(f"--rings: {km!r} is not a distance in km (0 < KM <= 20000)")
+        raise BadSpec("rings", f"{km!r} is not a distance in km (0 < KM <= 20000)", spec)
     return origin, radius
 
 
@@ -84,7 +121,7 @@ def check_ring_origins(
 
     Raises
     ------
-    ValueError
+    BadSpec
         On a bad spec (:func:`parse_ring_spec`).
     UnknownOrigin
         When an origin is no base id, asset id or asset entity of the data.
@@ -98,7 +135,7 @@ def check_ring_origins(
             known |= set(assets["entity"].dropna().astype(str))
     for origin, _ in parsed:
         if origin not in known:
-            raise UnknownOrigin(f"--rings: no base or asset with id {origin!r} in the data")
+            raise UnknownOrigin(origin)
     return parsed
 
 
@@ -119,7 +156,7 @@ def rings_layer(
 
     Raises
     ------
-    ValueError
+    BadSpec
         On a bad spec.
     UnknownOrigin
         When an origin is not shown and ``missing`` is None.
@@ -131,9 +168,7 @@ def rings_layer(
         centre = ring_centre(shown, origin)
         if centre.empty:
             if missing is None:
-                raise UnknownOrigin(
-                    f"--rings: no base or asset with id {origin!r} in the data shown"
-                )
+                raise UnknownOrigin(origin, shown=True)
             missing.append(origin)
             continue
         frames.append(range_rings(centre, radius_km=radius))
@@ -147,8 +182,8 @@ def zones_layer(codes: Sequence[str]) -> gpd.GeoDataFrame | None:
 
     Raises
     ------
-    ValueError
-        For a code that is not a state of Natural Earth (message names ``--zones``).
+    BadSpec
+        For a code that is not a state of Natural Earth.
     """
     if not codes:
         return None
@@ -157,5 +192,5 @@ def zones_layer(codes: Sequence[str]) -> gpd.GeoDataFrame | None:
         try:
             frames.append(zone_bands(code))
         except ValueError as error:
-            raise ValueError(f"--zones: {error}") from None
+            raise BadSpec("zones", str(error), code) from None
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)

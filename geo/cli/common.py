@@ -50,14 +50,18 @@ def flag(option: str) -> str:
     return "--" + option.replace("_", "-")
 
 
-def worded(error: BaseException) -> str:
-    """A library error in the command line's words: its flags and what to type.
+def worded(error: BaseException | str) -> str:
+    """A library error or warning in the command line's words: its flags and what to type.
 
-    The library's typed errors carry the facts (:class:`geo.slides.errors.BadOption`,
+    The library's typed errors and notices carry the facts (``option`` and ``reason``, as
+    :class:`geo.slides.errors.BadOption`, :class:`geo.slides.errors.Notice`,
+    :class:`geo.analysis.overlayspecs.BadSpec`; the paths of
     :class:`geo.slides.errors.OutputExists`) and name no flag; this names them.
     """
-    if isinstance(error, errors.BadOption) and error.option:
-        return f"{flag(error.option)}: {error.reason}"
+    option, reason = getattr(error, "option", ""), getattr(error, "reason", None)
+    if option and reason is not None:
+        text = f"{flag(option)}: {reason}"
+        return f"warning: {text}" if isinstance(error, str) else text
     if isinstance(error, errors.OutputExists):
         return f"{error}; use --force to overwrite"
     return str(error)

@@ -209,7 +209,7 @@ def _export_slides(
             rings=tuple(rings or ()),
             zones=tuple(zones or ()),
             force=force,
-            warn=lambda message: err.print(message, markup=False),
+            warn=lambda message: err.print(worded(message), markup=False),
             on_written=written,
         )
     except errors.PngError as error:

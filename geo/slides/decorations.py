@@ -21,7 +21,7 @@ from jinja2 import Template
 from geo.analysis import overlayspecs
 from geo.data import selection
 from geo.data.reading import Dataset
-from geo.slides.errors import BadOption
+from geo.slides.errors import BadOption, Notice
 from geo.slides.framing import Framing, frame_features
 from geo.slides.locator import inset_spec
 from geo.slides.options import SlideOptions
@@ -319,11 +319,11 @@ def _overlays(
     try:
         rings = overlayspecs.rings_layer(shown, options.rings, missing)
         zones = overlayspecs.zones_layer(options.zones)
-    except ValueError as error:
-        raise BadOption(str(error)) from None
+    except overlayspecs.BadSpec as error:
+        raise BadOption(error.option, error.reason, error.value) from None
     when = f" as of {day.isoformat()}" if day else ""
     if warn and missing:
-        warn(f"warning: --rings: {', '.join(missing)} not shown{when}; no rings drawn for it")
+        warn(Notice("rings", f"{', '.join(missing)} not shown{when}; no rings drawn for it"))
     if warn and options.rings and rings is not None and rings.empty:
-        warn("warning: --rings: no nominal range is known for those types; give ID:KM")
+        warn(Notice("rings", "no nominal range is known for those types; give ID:KM"))
     return rings, zones

@@ -36,6 +36,41 @@ class BadOption(PngError, ValueError):
         self.option, self.reason, self.value = option, reason, value
 
 
+class UnknownRingOrigin(PngError):
+    """A ring origin that is no base or asset of the data at any date (bad data: code 1).
+
+    Attributes
+    ----------
+    option : str
+        ``rings``.
+    origin : str
+        The id asked for.
+    reason : str
+        The same in words, naming no command-line flag.
+    """
+
+    def __init__(self, origin: str) -> None:
+        self.option, self.origin, self.value = "rings", origin, origin
+        self.reason = f"no base or asset with id {origin!r} in the data"
+        super().__init__(f"{self.option}: {self.reason}")
+
+
+class Notice(str):
+    """A warning about an argument, as given to a ``warn`` callback: text and the facts.
+
+    The text (``warning: rings: ...``) names no command-line flag; ``option`` and
+    ``reason`` let the command line and the app word it their own way.
+    """
+
+    option: str
+    reason: str
+
+    def __new__(cls, option: str, reason: str) -> Notice:
+        notice = super().__new__(cls, f"warning: {option}: {reason}")
+        notice.option, notice.reason = option, reason
+        return notice
+
+
 class BrowserNotFound(PngError):
     """No Chromium to render with."""
 

@@ -25,7 +25,7 @@ from geo.data import selection
 from geo.data.reading import Dataset
 from geo.slides import decorations
 from geo.slides.browser import SlideRenderer, TileStatus
-from geo.slides.errors import BadOption, PngError
+from geo.slides.errors import BadOption, UnknownRingOrigin
 from geo.slides.options import SlideOptions, check_outputs, output_paths, write_output
 
 OFFLINE_BASEMAP = "offline"
@@ -232,16 +232,16 @@ def check_overlays(dataset: Dataset, rings: Any = (), zones: Any = ()) -> None:
     ------
     BadOption
         On a bad ring spec or an unknown zone code (usage errors).
-    PngError
+    UnknownRingOrigin
         When a ring origin is no base or asset of ``dataset`` at any date.
     """
     try:
         overlayspecs.check_ring_origins(dataset, rings)
         overlayspecs.zones_layer(zones)  # cached: the slides draw them at no further cost
     except overlayspecs.UnknownOrigin as error:
-        raise PngError(str(error)) from None
-    except ValueError as error:
-        raise BadOption(str(error)) from None
+        raise UnknownRingOrigin(error.origin) from None
+    except overlayspecs.BadSpec as error:
+        raise BadOption(error.option, error.reason, error.value) from None
 
 
 def _render_files(
