@@ -33,6 +33,7 @@ from geo.app import view as app_view
 from geo.app.state import ViewState
 from geo.data.reading import Dataset
 from geo.slides import errors, render
+from geo.slides.decorations import DEFAULT_TITLE
 from geo.web import assets
 from geo.web.escape import script_json
 from geo.web.export import html_document
@@ -206,8 +207,8 @@ def highlight(dataset: Dataset, fid: str | None) -> folium.FeatureGroup | None:
 def view_title(state: ViewState, day: date | None) -> str:
     """The title of an exported view (no date with the timeline: the page shows it as it plays)."""
     if state.timeline or not day:
-        return "Military posture"
-    return f"Military posture, as of {day.isoformat()}"
+        return DEFAULT_TITLE
+    return f"{DEFAULT_TITLE}, as of {day.isoformat()}"
 
 
 def view_html(

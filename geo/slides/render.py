@@ -27,8 +27,8 @@ from geo.slides import decorations
 from geo.slides.browser import SlideRenderer, TileStatus
 from geo.slides.errors import BadOption, UnknownRingOrigin
 from geo.slides.options import SlideOptions, check_outputs, output_paths, write_output
+from geo.web.basemaps import OFFLINE
 
-OFFLINE_BASEMAP = "offline"
 FORMATS = ("png", "pdf")
 
 
@@ -108,18 +108,18 @@ def render_slide(
     with _renderer_or(renderer) as active:
         basemap = options.basemap
         if basemap in active.failed_basemaps:
-            basemap = OFFLINE_BASEMAP
+            basemap = OFFLINE
         html = slide_html(dataset, options, basemap, warn)
         capture = active.capture(
-            html, options.size, options.scale, incomplete_shot=basemap == OFFLINE_BASEMAP, pdf=pdf
+            html, options.size, options.scale, incomplete_shot=basemap == OFFLINE, pdf=pdf
         )
-        if not capture.tiles.complete and basemap != OFFLINE_BASEMAP:
+        if not capture.tiles.complete and basemap != OFFLINE:
             warn(
                 f"warning: basemap {basemap!r}: {capture.tiles.describe()} (no network?); "
-                f"using the {OFFLINE_BASEMAP!r} basemap instead"
+                f"using the {OFFLINE!r} basemap instead"
             )
             active.failed_basemaps.add(basemap)
-            basemap = OFFLINE_BASEMAP
+            basemap = OFFLINE
             # Warnings about the slide itself were given with the first page.
             capture = active.capture(
                 slide_html(dataset, options, basemap), options.size, options.scale, pdf=pdf
