@@ -167,7 +167,13 @@ def test_click_shows_the_details(offline_page, app_url) -> None:
     from geo.app import view as app_view
 
     page, log = offline_page
-    frame = open_app(page, f"{app_url}/?basemap=offline")
+    open_app(page, f"{app_url}/?basemap=offline")
+    # Click once the background analysis is done and the page has rerun with it.
+    page.get_by_text("Measuring distances and maritime zones").wait_for(
+        state="detached", timeout=WAIT_MS
+    )
+    page.wait_for_timeout(1000)
+    frame = settled_frame(page)
     target = frame.locator("body").evaluate(ISOLATED_POINT_JS)
     assert target is not None and target["gap"] > 20
     page.locator(MAP_FRAME).scroll_into_view_if_needed()

@@ -75,6 +75,11 @@ def test_map_report_selects_only_on_a_new_click(tiny: reading.Dataset) -> None:
     clicks.take_map_report(session, click, features)
     assert session["selected"] == "a1"
     assert session["_view"] == ((13.1235, -66.0), 6)
+    # A run cut short before the page showed the selection: the next run keeps the click's.
+    session["selected"] = ""
+    clicks.take_map_report(session, {**click, "zoom": 6}, features)
+    assert session["selected"] == "a1"
+    clicks.click_shown(session)  # a whole run has drawn it
     session["selected"] = "b1"  # chosen since in the panel
     clicks.take_map_report(session, {**click, "zoom": 7}, features)  # same click, a zoom
     assert session["selected"] == "b1"

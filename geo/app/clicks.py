@@ -156,12 +156,23 @@ def take_map_report(
     center, zoom = map_view(returned)
     if center is not None:
         session["_view"] = (center, zoom)
+    # A run can be cut short by the next report (the popup's pan, say) before the page has
+    # drawn the selection; the click's choice stands until a whole run has shown it.
+    pending = session.get("_click_target")
+    if pending is not None and session.get("selected") != pending:
+        session["selected"] = pending
     signature = click_signature(returned)
     if signature is not None and signature != session.get("_click"):
         clicked = clicked_feature_id(returned, features)
         if clicked is not None:
             session["selected"] = clicked
+            session["_click_target"] = clicked
     session["_click"] = signature
+
+
+def click_shown(session: MutableMapping[str, Any]) -> None:
+    """Call once the page has drawn the selection: the last click's choice is then settled."""
+    session.pop("_click_target", None)
 
 
 def take_table_selection(

@@ -126,6 +126,7 @@ def main(static_dir: Path) -> None:
         lambda: page_steps.analysis(data_key, day, to, dataset, wait=True),
         (places, all_names),
     )
+    clicks.click_shown(ss)
     pending = None if analysis is not None else lambda: not page_steps.analysis_ready(data_key, to)
     page_panels.tabs(shown, ss, table, pending)
     if analysis is None:  # now that the page is drawn, with the CPU to itself
