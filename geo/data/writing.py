@@ -104,11 +104,27 @@ def write_geojson(
     target = Path(path)
     if target.exists() and not overwrite:
         raise FileExistsError(str(target))  # early, before the work of serialising
+    text = collection_text(to_feature_collection(frame))
+    return atomic_write_text(target, text, overwrite=overwrite)
+
+
+def collection_text(collection: dict[str, Any]) -> str:
+    """Serialise a FeatureCollection as a layer file's text (UTF-8 as is, a final newline).
+
+    Parameters
+    ----------
+    collection : dict
+        A GeoJSON FeatureCollection.
+
+    Returns
+    -------
+    str
+        Indented one space per level for review, compact above 2,000 features.
+    """
     # Indented output reads well in review, but json's indenting encoder is pure Python and
     # ten times slower: big layers (track imports) are written compact.
-    indent = 1 if len(frame) <= 2000 else None
-    text = json.dumps(to_feature_collection(frame), ensure_ascii=False, indent=indent)
-    return atomic_write_text(target, text + "\n", overwrite=overwrite)
+    indent = 1 if len(collection.get("features", ())) <= 2000 else None
+    return json.dumps(collection, ensure_ascii=False, indent=indent) + "\n"
 
 
 def atomic_write_text(target: Path, text: str, overwrite: bool = True) -> Path:
