@@ -1,4 +1,4 @@
-"""What a slide frames (``geo.slides.framing``), its locator inset (``geo.slides.locator``) and
+"""What a slide frames (``geo.web.framing``), its locator inset (``geo.slides.locator``) and
 words (``geo.slides.text``), on the default data and on a Red Sea theatre; no browser."""
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ import pytest
 
 import geo
 from geo.data import selection
-from geo.slides import framing, locator, text
+from geo.slides import locator, text
+from geo.web import framing
+from geo.web.payload import build_payload
 from tests.factories import collection, feature, point, ship
 
 DAY = date(2025, 10, 23)
@@ -156,6 +158,36 @@ def test_units_outweigh_a_pile_of_bases(red_sea: geo.Dataset) -> None:
     assert not contains(framed.bounds, -76.33, 36.95)
 
 
+@pytest.mark.parametrize(
+    ("theatre", "inside", "outside"),
+    [("caribbean", (-66.5, 11.5), (-93.66, 32.5)), ("red_sea", (42.9, 13.0), (-76.33, 36.95))],
+)
+def test_html_first_view_frames_the_area_of_interest(
+    request: pytest.FixtureRequest,
+    default_dataset: geo.Dataset,
+    theatre: str,
+    inside: tuple[float, float],
+    outside: tuple[float, float],
+) -> None:
+    """The page fits ``focus`` (the slide's rule); ``bounds`` (every feature) is for 'Show all'."""
+    shown = (
+        selection.as_of(default_dataset, DAY)
+        if theatre == "caribbean"
+        else request.getfixturevalue(theatre)
+    )
+    payload = build_payload(shown, basemap="offline")
+    (south, west), (north, east) = payload["focus"]
+    focus = (west, south, east, north)
+    (south, west), (north, east) = payload["bounds"]
+    assert contains(focus, *inside) and not contains(focus, *outside)
+    assert contains((west, south, east, north), *outside)
+    box = (10.0, 10.0, 20.0, 20.0)
+    assert build_payload(shown, basemap="offline", bounds=box)["focus"] == [
+        [10.0, 10.0],
+        [20.0, 20.0],
+    ]
+
+
 def test_explicit_bounds_win(red_sea: geo.Dataset) -> None:
     box = (30.0, 10.0, 60.0, 30.0)
     framed = framing.frame_features(red_sea, aspect=1.4, bounds=box)
@@ -165,7 +197,7 @@ def test_explicit_bounds_win(red_sea: geo.Dataset) -> None:
 
 def test_stale_units_and_rough_positions_pull_less(default_dataset: geo.Dataset) -> None:
     shown = selection.as_of(default_dataset, DAY)
-    points = framing._points(shown, DAY)
+    points = framing._points(shown, DAY, framing.STALE_DAYS)
     weight = dict(zip(points.ids, points.weight, strict=True))
     assert weight["uss-gravely-2025-10-23"] == framing.WEIGHTS["unit"]
     assert weight["f-35-puerto-rico-2025-09"] == framing.WEIGHTS["stale_unit"]  # September

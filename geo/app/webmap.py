@@ -37,8 +37,8 @@ from geo.slides.decorations import DEFAULT_TITLE
 from geo.web import assets
 from geo.web.escape import script_json
 from geo.web.export import html_document
+from geo.web.framing import extent
 from geo.web.maps import CAVEAT, build_map
-from geo.web.payload import extent
 
 RETURNED_OBJECTS = [
     "last_object_clicked",

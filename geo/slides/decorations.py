@@ -5,7 +5,7 @@ Each decoration is a folium ``MacroElement`` whose template is a little HTML or 
 their style, the fit and the inset are ``slides.css`` and ``slides.js`` in ``geo/web/static``.
 Sizes scale with the slide (one unit is a pixel of a 1920x1080 slide), so the text stays
 readable when projected at any size. Every text that reaches the page is escaped here, once,
-before it enters a template; what the slide frames is :mod:`geo.slides.framing`.
+before it enters a template; what the slide frames is :mod:`geo.web.framing`.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from geo.analysis import overlayspecs
 from geo.data import selection
 from geo.data.reading import Dataset
 from geo.slides.errors import BadOption, Notice
-from geo.slides.framing import Framing, frame_features
 from geo.slides.locator import inset_spec
 from geo.slides.options import SlideOptions
 from geo.slides.text import as_of_line, figures_line, source_line
 from geo.web import assets
 from geo.web.escape import html_text, script_json
 from geo.web.export import html_document
+from geo.web.framing import Framing, frame_features
 from geo.web.maps import build_map
 
 if TYPE_CHECKING:
@@ -250,7 +250,7 @@ def decorate(
 
 
 def slide_framing(shown: Dataset, options: SlideOptions, as_of: date | None) -> Framing | None:
-    """The frame of a slide of ``shown``: :func:`geo.slides.framing.frame_features` at the
+    """The frame of a slide of ``shown``: :func:`geo.web.framing.frame_features` at the
     shape of the slide's free map area (assuming a locator inset; without one the view is
     only wider, so no far feature is lost)."""
     aspect = SlideLayout(*options.size).free_aspect(inset=True)

@@ -1,6 +1,6 @@
 """The slide's locator inset: where the main map lies, and the features beyond it.
 
-:func:`inset_spec` turns a :class:`geo.slides.framing.Framing` into what
+:func:`inset_spec` turns a :class:`geo.web.framing.Framing` into what
 ``posturemap.slide`` (``geo/web/static/slides.js``) draws in a corner: a small map of coarse
 land, the main map's view as a box, and the far features as dots labelled with their name,
 distance and bearing from the centre of the main map ("Barksdale AFB · 1,808 nm NW").
@@ -15,8 +15,8 @@ import numpy as np
 import shapely
 
 from geo.analysis.naturalearth import countries
-from geo.slides.framing import Bounds, FarFeature, Framing
 from geo.slides.text import short_name
+from geo.web.framing import Bounds, FarFeature, Framing
 
 MAX_DOTS = 40
 """Far features drawn on the inset (heaviest first); the rest are counted in its caption."""

@@ -32,7 +32,7 @@ class SlideOptions:
     """What a slide shows; the same things the ``export png`` and ``export pdf`` commands take.
 
     ``as_of`` is one date here; lists and ranges are for :func:`geo.slides.render.render_png`.
-    ``bounds`` replaces the automatic frame (:mod:`geo.slides.framing`). ``rings`` are
+    ``bounds`` replaces the automatic frame (:mod:`geo.web.framing`). ``rings`` are
     ``ID`` or ``ID:KM`` specs (or (id, km) pairs) and ``zones`` ISO A3 codes
     (:mod:`geo.analysis.overlayspecs`); ``uncertainty`` draws the uncertainty circles.
     """

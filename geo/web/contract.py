@@ -181,6 +181,7 @@ PAGE_KEYS = (
     "sea",
     "offline_sea",
     "bounds",
+    "focus",
     "collapsed",
     "timeline",
     "task_groups",

@@ -14,7 +14,6 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
@@ -34,13 +33,12 @@ from geo.web.contract import (
 from geo.web.display import FIELDS, ZONE_COLOUR, group_label, group_order, group_role
 from geo.web.escape import html_text, safe_url
 from geo.web.features import FeatureColumns
+from geo.web.framing import extent, frame_features
 
 GEODESIC_CIRCLE_LIMIT = 3000
 """Up to this many points, uncertainty circles are true geodesic polygons (72 vertices from
 ``Geod.fwd``); above, the page draws each as the Mercator image of a spherical circle of
 that radius (within ~0.5 % of the geodesic one), which keeps the page small."""
-EXTENT_IGNORE_KM = 1000.0
-"""Points whose uncertainty is at least this large do not pull the initial view out."""
 LAND_MARGIN_DEG = 25.0
 """The offline land is cut to the features' extent plus this margin."""
 NAMES_MARGIN_DEG = 12.0
@@ -50,31 +48,12 @@ NAMES_MARGIN_DEG = 12.0
 # --- the payload ---------------------------------------------------------------------------
 
 
-def extent(dataset: Dataset) -> tuple[float, float, float, float] | None:
-    """(west, south, east, north) of the features, leaving out points known only very roughly.
-
-    Points with ``uncertainty_km`` >= :data:`EXTENT_IGNORE_KM` (an aircraft carrier "in the
-    Mediterranean") are drawn but do not pull the initial view out.
-    """
-    boxes = []
-    for frame in dataset.layers.values():
-        if frame.empty:
-            continue
-        keep = frame
-        if "uncertainty_km" in frame:
-            unc = pd.to_numeric(frame["uncertainty_km"], errors="coerce").fillna(0)
-            keep = frame[unc < EXTENT_IGNORE_KM]
-        if not keep.empty:
-            boxes.append(keep.total_bounds)
-    if not boxes:
-        return None
-    stacked = np.vstack(boxes)
-    return (
-        float(stacked[:, 0].min()),
-        float(stacked[:, 1].min()),
-        float(stacked[:, 2].max()),
-        float(stacked[:, 3].max()),
-    )
+def _focus(
+    dataset: Dataset, as_of: date | None, stale_days: int
+) -> tuple[float, float, float, float] | None:
+    """The area of interest the first view frames; the page says what lies outside it."""
+    framing = frame_features(dataset, as_of=as_of, stale_days=stale_days)
+    return framing.bounds if framing else None
 
 
 def _labelled(
@@ -156,7 +135,8 @@ def build_payload(
     show_uncertainty : bool
         Include uncertainty circles.
     bounds : (west, south, east, north), optional
-        The initial view; default :func:`extent`.
+        The initial view; default the area of interest
+        (:func:`geo.web.framing.frame_features`, the rule slides frame by).
     timeline : dict, optional
         ``start``, ``end``, ``now`` (epoch seconds) and ``step_ms`` of the time slider.
     as_of : date, optional
@@ -215,6 +195,7 @@ def build_payload(
     ]
 
     box = bounds or extent(dataset)
+    focus = bounds or _focus(dataset, as_of, stale_days)
     land_bounds = None
     if box is not None:
         land_bounds = (
@@ -245,6 +226,7 @@ def build_payload(
         "sea": basemaps.SEA_COLOUR[basemap],
         "offline_sea": basemaps.SEA_COLOUR[basemaps.OFFLINE],
         "bounds": [[box[1], box[0]], [box[3], box[2]]] if box else None,
+        "focus": [[focus[1], focus[0]], [focus[3], focus[2]]] if focus else None,
         "collapsed": True,
         "timeline": timeline,
         "task_groups": build.task_groups.values,

@@ -44,6 +44,7 @@
         state.groupOn[g] = e.type === 'add' ? 1 : 0;
         if (spec.key === C.circles) { state.circlesOn = e.type === 'add'; }
         points.relayout();
+        if (offView) { offView(); }
       });
       // A line under a symbol, dot or label leaves the mouse to them (map.on('click') below).
       function underPoint(e) { return !!points.hit(map.latLngToLayerPoint(e.latlng)); }
@@ -98,7 +99,7 @@
     // Each answers at its symbol, at its true-position dot when drawn away from it, and at its
     // label. A group or a crowd lists its members; a click on one of them opens its popup.
     var tip = L.tooltip({direction: 'top', offset: [0, -14], opacity: 0.95}), hovered = null;
-    var popupFocus = [];
+    var popupFocus = [], offView = null;  // offView: updates the off-view panel
     function sameItem(a, b) {
       return a === b || (a && b && a.kind === b.kind && a.i === b.i && a.members.length === b.members.length);
     }
@@ -191,34 +192,56 @@
     map.on('baselayerchange', basemapChanged);
     L.control.layers(bases, overlays, {collapsed: D.collapsed, position: 'topright'}).addTo(map);
 
-    // Frame the features in the part of the map the panels leave free: of the ways to keep
-    // clear of the title block (beside it or below it) and of the legend (beside it or
-    // above it), the one that shows them largest.
+    // Frame the area of interest (D.focus: the rule slides frame by, geo/web/framing.py) in
+    // the part of the map the panels leave free: of the ways to keep clear of the title block
+    // (beside it or below it) and of the legend (beside it or above it), the one that shows
+    // it largest, at a fractional zoom. What that leaves out, the off-view panel says.
     PM.fit = function () {
-      if (!D.bounds) { return; }
+      var target = D.focus || D.bounds;
+      if (!target) { return; }
       var size = map.getSize(), room = 50;  // for the labels of the outermost symbols
       function rect(sel) {
         var e = map.getContainer().querySelector(sel);
         return e && e.offsetWidth ? [e.offsetWidth, e.offsetHeight] : [0, 0];
       }
       var title = rect('.pm-title'), legend = rect('.pm-legend'), ctl = rect('.leaflet-control-layers');
-      var zoomCtl = rect('.leaflet-control-zoom'), scaleBox = rect('.pm-scale');
-      var top = Math.max(zoomCtl[1], ctl[1]) + 20, best = null;
+      var zoomCtl = rect('.leaflet-control-zoom'), scaleBox = rect('.pm-scale'), off = rect('.pm-offview');
+      var top = Math.max(zoomCtl[1], ctl[1]) + 20, bottom = scaleBox[1] + off[1] + 20, best = null;
+      map.options.zoomSnap = 0.25;  // a fine zoom step lets the frame fill the free area
       [[title[0] + 20, top], [0, top + title[1] + 10]].forEach(function (tl) {
-        [[legend[0] + 20, scaleBox[1] + 20], [Math.max(ctl[0], 0) + 10, legend[1] + 20]].forEach(function (br) {
+        [[legend[0] + 20, bottom], [Math.max(ctl[0], 0) + 10, Math.max(legend[1], bottom) + 20]].forEach(function (br) {
           var options = {paddingTopLeft: [tl[0] + room, tl[1] + room / 2],
                          paddingBottomRight: [br[0] + room, br[1] + room / 2]};
           if (options.paddingTopLeft[0] + options.paddingBottomRight[0] > size.x - 100 ||
               options.paddingTopLeft[1] + options.paddingBottomRight[1] > size.y - 100) { return; }
-          var zoom = map.getBoundsZoom(D.bounds, false,
+          var zoom = map.getBoundsZoom(target, false,
             L.point(options.paddingTopLeft).add(options.paddingBottomRight));
           if (!best || zoom > best.zoom) { best = {zoom: zoom, options: options}; }
         });
       });
-      map.fitBounds(D.bounds, Object.assign({maxZoom: 9, animate: false},
+      map.fitBounds(target, Object.assign({maxZoom: 9, animate: false},
         best ? best.options : {padding: [20, 20]}));
     };
+    // Point features shown whose position lies outside the view, nearest first, with the
+    // compass point they lie towards from the view's centre.
+    PM.outside = function () {
+      var b = map.getBounds(), c = map.getSize().divideBy(2), out = [];
+      for (var i = 0; i < n; i++) {
+        if (D.kind[i] !== C.kind.point || state.shown[i] !== 1 || state.groupOn[D.group[i]] !== 1 ||
+            b.contains(latLngOf(i))) { continue; }
+        var p = map.latLngToContainerPoint(latLngOf(i)).subtract(c);
+        out.push({i: i, name: R.value(i, 'name'), far: p.x * p.x + p.y * p.y,
+                  toward: PM.compass(Math.atan2(p.x, -p.y))});
+      }
+      return out.sort(function (a, z) { return a.far - z.far; });
+    };
     PM.fit();
+    if (D.focus) {
+      offView = PM.offView(map, PM.outside, function () {
+        map.fitBounds(D.bounds, {padding: [40, 40], animate: false});
+      });
+      PM.fit();  // again, beside the off-view panel now that it has its size
+    }
 
     // --- what is shown: all features, or those the timeline (panels.js) picks -------------------
     // mask[i] is 1 for a feature to show; a track with times per vertex is cut at moment t.
@@ -238,6 +261,7 @@
         });
       });
       points.relayout();
+      if (offView) { offView(); }
     };
     PM.observed = R.observed;
     PM.until = R.until;

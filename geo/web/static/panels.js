@@ -66,6 +66,43 @@
     update();
   };
 
+  // The 8 compass points, from an angle in radians clockwise from north (screen up).
+  PM.compass = function (angle) {
+    var names = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'];
+    return names[((Math.round(angle / (Math.PI / 4)) % 8) + 8) % 8];
+  };
+
+  // What the view leaves out, said rather than silently hidden: "3 features outside the
+  // view (NW): Barksdale AFB, Dyess AFB, ..." and a button that shows them all. outside()
+  // lists them ({name, toward}, nearest first); showAll() frames every feature. Hidden
+  // when nothing is outside. Returns the update (for when what is shown changes).
+  PM.offView = function (map, outside, showAll) {
+    var ctl = L.control({position: 'bottomleft'}), box, text, button;
+    ctl.onAdd = function () {
+      box = L.DomUtil.create('div', 'pm-panel pm-offview');
+      text = L.DomUtil.create('span', '', box);
+      button = L.DomUtil.create('button', 'pm-showall', box);
+      button.type = 'button';
+      button.textContent = 'Show all';
+      button.addEventListener('click', showAll);
+      L.DomEvent.disableClickPropagation(box);
+      return box;
+    };
+    ctl.addTo(map);
+    function update() {
+      var out = outside(), names = out.slice(0, 3).map(function (o) { return o.name; });
+      var ways = [];
+      out.forEach(function (o) { if (ways.indexOf(o.toward) < 0) { ways.push(o.toward); } });
+      box.style.display = out.length ? '' : 'none';
+      text.textContent = out.length + (out.length === 1 ? ' feature' : ' features') +
+        ' outside the view (' + ways.join(', ') + '): ' + names.join(', ') +
+        (out.length > names.length ? ', and ' + (out.length - names.length) + ' more' : '');
+    }
+    map.on('moveend zoomend resize', update);
+    update();
+    return update;
+  };
+
   // A time slider with a play button: the map shows its state at the slider's date, by the
   // rule of PM.visibleAt (geo.data.selection.as_of). Range, start, step and window come from
   // the payload's `timeline`; PM.start must have run.
