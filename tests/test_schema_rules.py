@@ -47,7 +47,7 @@ CASES = [
         set_prop("assets", 0, uncertainty_km=float("nan")),
         "assets.geojson",
         "uncertainty_km",
-        "must be a number >= 0, got nan",
+        "must be a number >= 0, got NaN",
     ),
     (
         "uncertainty-boolean",

@@ -10,13 +10,14 @@ in one pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from geo.data import schema
-from geo.data.schema import LAYERS, Problem, parse_time
+from geo.data.schema import LAYERS, RESERVED_NAMES, NonFinite, Problem, parse_time
 
 RawFeature = tuple[str, int, dict[str, Any], Any]
 """A feature as read: (file name, index in the file, properties, shapely geometry or None)."""
@@ -50,6 +51,84 @@ def check_dates(
     if parse_time(until) < parse_time(observed):
         return [("until", f"{until} is before observed {observed}")]
     return []
+
+
+def check_reserved(props: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Refuse the property names of :data:`geo.data.schema.RESERVED_NAMES`.
+
+    Parameters
+    ----------
+    props : mapping
+        A feature's properties.
+
+    Returns
+    -------
+    list of (field, message)
+    """
+    return [
+        (name, f"{name!r} is a reserved name (the {_RESERVED_ROLE[name]}); rename the property")
+        for name in RESERVED_NAMES
+        if name in props
+    ]
+
+
+_RESERVED_ROLE = dict(
+    zip(
+        RESERVED_NAMES,
+        ("feature's layer", "cited source records", "feature's geometry"),
+        strict=True,
+    )
+)
+
+
+def check_values(props: Mapping[str, Any], checked: Collection[str]) -> list[tuple[str, str]]:
+    """Find values no JSON field can hold: non-finite numbers and lone surrogates, at any depth.
+
+    ``NaN``, ``Infinity`` and ``1e999`` are not JSON numbers (read as
+    :class:`~geo.data.schema.NonFinite`); a lone surrogate (``"\\ud800"`` in the file) is
+    not Unicode text: it cannot be stored, written as UTF-8 or shown. Extra properties are
+    kept as given, so they are looked at too; names as well as values.
+
+    Parameters
+    ----------
+    props : mapping
+        A feature's properties (or a source record).
+    checked : collection of str
+        Fields that already have a problem (not reported twice).
+
+    Returns
+    -------
+    list of (field, message)
+        At most one problem per property.
+    """
+    out = []
+    for name, value in props.items():
+        if name in checked:
+            continue
+        bad = _odd(name) or _odd(value)
+        if bad:
+            out.append((name, bad))
+    return out
+
+
+def _odd(value: Any) -> str | None:
+    """What is wrong with the first odd value in a string, number, list or object, else None."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        if found is None:
+            return None
+        escape = found.group().encode("unicode_escape").decode()
+        return f"contains a lone surrogate ({escape}); not Unicode text"
+    if isinstance(value, NonFinite):
+        return f"{value.literal} is not a finite number (JSON has no NaN or Infinity)"
+    if isinstance(value, list):
+        return next(filter(None, map(_odd, value)), None)
+    if isinstance(value, dict):
+        return next(filter(None, map(_odd, [*value, *value.values()])), None)
+    return None
+
+
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 def check_times(layer: str, props: Mapping[str, Any], vertex_count: int) -> list[tuple[str, str]]:

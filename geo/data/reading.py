@@ -13,7 +13,10 @@ layers, so callers can go on with what is valid and show the problems beside it.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -25,7 +28,7 @@ import pandas as pd
 from geo.data import geometry, properties, schema, validation
 from geo.data.files import layer_for_file, read_directory, read_files
 from geo.data.properties import RawFeature
-from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
+from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, NonFinite, Problem
 
 CRS = "EPSG:4326"
 SOURCE_COLUMNS = tuple(field.name for field in schema.group_fields("source"))
@@ -86,26 +89,65 @@ def empty_layer(layer: str) -> gpd.GeoDataFrame:
 # --- parsing -------------------------------------------------------------------------
 
 
-def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem]]:
+# A lone surrogate can only come from a \\uD800-\\uDFFF escape: files without one are not walked.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _position(text: str, pattern: str) -> str:
+    """``line L column C: `` of the first match of ``pattern`` (a number token), or ``''``."""
+    found = re.search(rf"(?<![\w.+-]){pattern}(?![\w.])", text)
+    if found is None:
+        return ""
+    start = found.start()
+    return (
+        f"line {text.count(chr(10), 0, start) + 1} column {start - text.rfind(chr(10), 0, start)}: "
+    )
+
+
+def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem], bool]:
+    """Parse a file as JSON; say whether it may hold values no field accepts (to look for them).
+
+    ``NaN``, ``Infinity`` and numbers past the range of a float are read as
+    :class:`~geo.data.schema.NonFinite`; a lone surrogate can only come from a ``\\uD8xx``
+    escape. A whole number longer than Python's limit of digits refuses the file.
+    """
+    odd: list[str] = []
+
+    def non_finite(literal: str) -> Any:
+        value = float(literal)
+        if math.isfinite(value):
+            return value
+        odd.append(literal)
+        return NonFinite(literal)
+
     if len(data) > MAX_FILE_BYTES:
-        return None, [
-            Problem(
-                name,
-                f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
-            )
-        ]
+        return (
+            None,
+            [
+                Problem(
+                    name,
+                    f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
+                )
+            ],
+            False,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        return None, [Problem(name, f"not UTF-8 text (byte {error.start})")]
+        return None, [Problem(name, f"not UTF-8 text (byte {error.start})")], False
     try:
-        return json.loads(text), []
+        document = json.loads(text, parse_constant=non_finite, parse_float=non_finite)
+        return document, [], bool(odd) or _SURROGATE_ESCAPE.search(data) is not None
     except json.JSONDecodeError as error:
-        return None, [
-            Problem(name, f"not valid JSON: line {error.lineno} column {error.colno}: {error.msg}")
-        ]
+        where = f"line {error.lineno} column {error.colno}"
+        return None, [Problem(name, f"not valid JSON: {where}: {error.msg}")], False
+    except ValueError:  # an integer past Python's limit of digits (sys.get_int_max_str_digits)
+        limit = sys.get_int_max_str_digits()
+        where = _position(text, rf"-?\d{{{limit + 1},}}")
+        message = f"not valid JSON: {where}a number of more than {limit} digits"
+        return None, [Problem(name, message)], False
     except RecursionError:
-        return None, [Problem(name, "not valid JSON: nested too deeply")]
+        return None, [Problem(name, "not valid JSON: nested too deeply")], False
 
 
 # --- building the data set ---------------------------------------------------------
@@ -207,7 +249,7 @@ def _cap(problems: list[Problem]) -> tuple[list[Problem], int]:
 
 
 def _parse_layer(name: str, layer: str, data: bytes) -> tuple[list[RawFeature], list[Problem]]:
-    document, problems = _parse_json(name, data)
+    document, problems, odd = _parse_json(name, data)
     if problems:
         return [], problems
     envelope = validation.check_collection(layer, document)
@@ -226,6 +268,9 @@ def _parse_layer(name: str, layer: str, data: bytes) -> tuple[list[RawFeature], 
             continue
         fid = props.get("id") if isinstance(props.get("id"), str) else None
         geometry_problems, geom = geometry.check_geometry(layer, feature.get("geometry"))
+        pairs += properties.check_reserved(props)
+        if odd:
+            pairs += properties.check_values(props, {field for field, _ in pairs})
         bad_fields = {field for field, _ in pairs}
         pairs += properties.check_dates(layer, props, bad_fields)
         if geom is not None and "times" not in bad_fields:
@@ -240,7 +285,7 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
     empty = pd.DataFrame(columns=list(SOURCE_COLUMNS)).set_index("id")
     if name is None or data is None:
         return empty, []
-    document, problems = _parse_json(name, data)
+    document, problems, odd = _parse_json(name, data)
     if problems:
         return empty, problems
     envelope = validation.check_sources_file(document)
@@ -255,6 +300,9 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
             else None
         )
         record_problems = validation.check_source(record)
+        if odd and isinstance(record, dict):
+            known = {field for field, _ in record_problems}
+            record_problems += properties.check_values(record, known)
         if sid is not None and sid in seen:
             record_problems.append(("id", f"duplicate source id {sid!r}"))
         for field_name, message in record_problems:

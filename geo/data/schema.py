@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache
@@ -34,6 +35,10 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 INT64_MAX = 2**63 - 1
 """The schema's upper bound of every whole number (they are stored as 64-bit integers)."""
+
+RESERVED_NAMES: tuple[str, ...] = ("layer", "source_refs", "geometry")
+"""Property names a feature may not use: a layer's frame has columns of these names (its
+layer, the cited source records, the geometry), which an extra property would overwrite."""
 
 ANNOTATIONS = frozenset(
     {"title", "description", "$comment", "default", "examples", "enumDescriptions"}
@@ -282,6 +287,8 @@ class Problem:
     item: str = "feature"
 
     def __str__(self) -> str:
+        # Every part may come from the data (a file name, an id, a property name, a value
+        # quoted in the message): the line is made printable as a whole.
         parts = [self.file]
         if self.index is not None:
             where = f"{self.item} {self.index}"
@@ -291,12 +298,67 @@ class Problem:
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
-        return ": ".join(parts)
+        return printable(": ".join(parts))
+
+
+# Control characters (C0, DEL, C1), format characters (bidi overrides and isolates, zero
+# widths), lone surrogates and the line and paragraph separators: what can move the cursor,
+# reorder or hide text, or fail to encode on a terminal.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    """Return ``text`` safe to print on one terminal line: unprintable characters escaped.
+
+    Every value from the data that reaches a terminal goes through this one function
+    (:class:`Problem` lines, the command line's messages): a newline, an escape sequence, a
+    bidi override or a lone surrogate is shown as its Python escape (``\\n``, ``\\x1b``,
+    ``\\u202e``, ``\\ud800``) instead of acting on the terminal. Other characters, accented
+    letters and scripts included, are kept.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The same text where it was printable already (the common case, checked at C speed).
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES
+        else char
+        for char in text
+    )
 
 
 # --- values -----------------------------------------------------------------
 
+
+class NonFinite:
+    """A number literal that JSON does not have, as read: ``NaN``, ``Infinity``, ``1e999``.
+
+    Python's json reads them as floats; posturemap reads them as this, which no field's type
+    accepts, so that each is a problem located at its feature and field. Shown as written.
+    """
+
+    __slots__ = ("literal",)
+
+    def __init__(self, literal: str) -> None:
+        self.literal = literal
+
+    def __repr__(self) -> str:
+        return self.literal
+
+
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Calendar dates only: Python also reads ISO week dates (2025-W42-3), which pandas and the
+# exporters do not.
+_CALENDAR = re.compile(r"^\d{4}-?\d{2}-?\d{2}(?:[Tt ]|$)")
 
 
 def parse_time(value: Any) -> datetime:
@@ -322,6 +384,8 @@ def parse_time(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO 8601 date string, got {type_name(value)}")
     text = value.strip()
+    if not _CALENDAR.match(text):
+        raise ValueError(f"not an ISO 8601 date or datetime: {short_repr(value)}")
     try:
         if _DATE_ONLY.match(text):
             parsed_date = date.fromisoformat(text)
@@ -330,10 +394,13 @@ def parse_time(value: Any) -> datetime:
             )
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise ValueError(f"not an ISO 8601 date or datetime: {value!r}") from None
+        raise ValueError(f"not an ISO 8601 date or datetime: {short_repr(value)}") from None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 moved past the calendar by its offset
+        raise ValueError(f"{short_repr(value)} is out of range in UTC (years 1 to 9999)") from None
 
 
 def type_name(value: Any) -> str:

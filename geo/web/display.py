@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis import geodesy
-from geo.data.schema import CATEGORIES
+from geo.data.schema import CATEGORIES, known_fields
 from geo.web import symbols
 
 AFFILIATION_COLOUR = {
@@ -167,19 +167,24 @@ def _precision(table: dict[int, str]) -> Callable[[Any], str | None]:
 def field_texts(frame: pd.DataFrame, layer: str) -> dict[str, list[str | None]]:
     """The popup values of every feature of a layer, field by field, as text."""
     n = len(frame)
-    column = frame.get
-    texts = {field: column_texts(frame[field]) for field, _ in FIELDS if field in frame}
+    known = known_fields(layer)
+
+    def column(name: str, default: Any = None) -> Any:
+        # Typed fields only where the layer defines them: elsewhere they are extras (any value).
+        return frame[name] if name in frame and name in known else default
+
+    texts = {field: column_texts(own) for field, _ in FIELDS if (own := column(field)) is not None}
     historical = is_historical(frame) if layer == "places" else np.zeros(n, bool)
     singular = layer[:-1]
     texts["layer_label"] = ["historical operation" if h else singular for h in historical]
     for field in ("observed", "until"):
-        texts[field] = column_texts(frame[field], format_time) if field in frame else [None] * n
+        own = column(field)
+        texts[field] = [None] * n if own is None else column_texts(own, format_time)
     unc = column("uncertainty_km")
     texts["uncertainty"] = [None] * n if unc is None else column_texts(unc, format_uncertainty)
     for field, table in (("geo_precision", GEO_PRECISION), ("time_precision", TIME_PRECISION)):
-        texts[field] = (
-            column_texts(frame[field], _precision(table)) if field in frame else [None] * n
-        )
+        own = column(field)
+        texts[field] = [None] * n if own is None else column_texts(own, _precision(table))
     if layer == "strikes":
         killed = column("killed", pd.Series([None] * n, index=frame.index, dtype=object))
         texts["killed"] = [t or "unknown" for t in column_texts(killed)]

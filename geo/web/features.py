@@ -84,7 +84,7 @@ def _group_keys(frame: pd.DataFrame, layer: str) -> list[str]:
 
 
 def _colours(frame: pd.DataFrame, layer: str) -> list[str]:
-    if layer == "bases" and "affiliation" in frame:
+    if layer == "bases" and own_column(frame, layer, "affiliation") is not None:
         colour = frame["affiliation"].map(AFFILIATION_COLOUR)
         return colour.fillna(LAYER_COLOUR["bases"]).tolist()
     if layer == "assets":
@@ -138,8 +138,30 @@ def _symbol_urls(frame: pd.DataFrame, layer: str) -> list[str]:
         return [symbols.sidc_symbol(code) for code in symbol_codes(frame, layer)]
     if layer == "strikes":
         return [symbols.strike_symbol()] * len(frame)
-    kinds = frame["kind"] if "kind" in frame else [None] * len(frame)
-    return [symbols.place_symbol(k) for k in kinds]
+    kinds = own_column(frame, layer, "kind")
+    return [symbols.place_symbol(k) for k in ([None] * len(frame) if kinds is None else kinds)]
+
+
+def own_column(frame: pd.DataFrame, layer: str, name: str) -> pd.Series | None:
+    """A typed column of the layer, or None: an extra of that name on another layer is not.
+
+    An ``observed`` on a base or a ``count`` on a place is an extra property, kept as given
+    (any JSON value); only where the layer defines the field was it checked and converted.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The layer's features.
+    layer : str
+        Its name.
+    name : str
+        A field of the format.
+
+    Returns
+    -------
+    Series or None
+    """
+    return frame[name] if name in frame and name in known_fields(layer) else None
 
 
 def _epochs(column: pd.Series | None, n: int) -> list[int | None]:
@@ -216,8 +238,9 @@ class FeatureColumns:
             self.used_sources.update(refset)
         refset_index = {r: self.refsets(tuple(strings.many(r)) if r else None) for r in set(refs)}
         self.cols["refs"].extend(refset_index[r] for r in refs)
-        self.cols["observed"].extend(self.epochs.many(_epochs(frame.get("observed"), n)))
-        for offset, until in enumerate(_epochs(frame.get("until"), n)):
+        observed = _epochs(own_column(frame, layer, "observed"), n)
+        self.cols["observed"].extend(self.epochs.many(observed))
+        for offset, until in enumerate(_epochs(own_column(frame, layer, "until"), n)):
             if until is not None:
                 self.sparse["until"][base + offset] = until
         self._entities(frame, layer)
@@ -240,12 +263,13 @@ class FeatureColumns:
         self.cols["symbol"].extend(
             self.symbols(url) if point else None for url, point in zip(urls, points, strict=True)
         )
-        self._circles(frame.get("uncertainty_km"), x, y, base)
+        self._circles(own_column(frame, layer, "uncertainty_km"), x, y, base)
+        times = own_column(frame, layer, "times")
         for offset in np.flatnonzero(~points):
             self._line(
                 layer,
                 geometry.iloc[offset],
-                frame["times"].iloc[offset] if "times" in frame else None,
+                None if times is None else times.iloc[offset],
                 base + int(offset),
             )
 
@@ -271,7 +295,7 @@ class FeatureColumns:
         known = set(known_fields(layer)) | {"layer", "source_refs", frame.geometry.name}
         known |= {"label", "sidc", "group"}  # drawn on the map (the group is a popup row too)
         for column in frame.columns:
-            if column in known or str(column).startswith("_"):
+            if column in known:
                 continue
             key = self.strings(str(column))
             for offset, text in enumerate(column_texts(frame[column])):
