@@ -147,3 +147,55 @@ test('short names and rosters', () => {
     ['Iwo Jima ARG', 'Iwo Jima, San Antonio, Fort Lauderdale, 22nd MEU']);
   assert.deepEqual(PM.roster('G', ['a', 'b', 'c'], 2), ['G', 'a, b +1 more']);
 });
+
+// A seeded generator of crowds: `clusters` crowds of `count` symbols within `spread` pixels,
+// with labels of random widths and ranks.
+function crowds(seed, clusters, count, spread) {
+  const next = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const items = [];
+  for (let c = 0; c < clusters; c++) {
+    const cx = 200 + next() * 800, cy = 150 + next() * 500;
+    for (let k = 0; k < count; k++) {
+      items.push(item(cx + (next() - 0.5) * spread, cy + (next() - 0.5) * spread,
+        Math.floor(next() * 3), 60 + Math.floor(next() * 80)));
+    }
+  }
+  return items;
+}
+
+function leaderCrossings(items, out) {
+  const leaders = [];
+  items.forEach((it, j) => {
+    if (out.moved[j] && out.into[j] < 0) { leaders.push([[it.x, it.y], [out.x[j], out.y[j]]]); }
+  });
+  let crossings = 0;
+  for (let a = 0; a < leaders.length; a++) {
+    for (let b = a + 1; b < leaders.length; b++) {
+      if (PM.crosses(leaders[a][0], leaders[a][1], leaders[b][0], leaders[b][1])) { crossings++; }
+    }
+  }
+  return [crossings, leaders.length];
+}
+
+test('segments cross only through each other, not at a shared end; leaders cut boxes', () => {
+  assert.ok(PM.crosses([0, 0], [10, 10], [0, 10], [10, 0]));
+  assert.ok(!PM.crosses([0, 0], [10, 10], [0, 0], [10, 0]), 'two leaders from one dot');
+  assert.ok(!PM.crosses([0, 0], [10, 0], [0, 5], [10, 5]), 'parallel');
+  assert.ok(PM.cutsBox([0, 5], [20, 5], [8, 0, 12, 10]));
+  assert.ok(!PM.cutsBox([0, 20], [20, 20], [8, 0, 12, 10]));
+});
+
+for (const [count, spread] of [[3, 15], [4, 20], [5, 25], [6, 30]]) {
+  test(`leader lines never cross: 50 layouts of three crowds of ${count} in ${spread} px`, () => {
+    let leaders = 0;
+    for (let seed = 1; seed <= 50; seed++) {
+      const items = crowds(seed, 3, count, spread);
+      const out = PM.layout(items, {view: [0, 0, 1400, 860]});
+      const [crossings, drawn] = leaderCrossings(items, out);
+      assert.equal(crossings, 0, `seed ${seed}: ${crossings} crossings`);
+      assertNoOverlap(items, out);
+      leaders += drawn;
+    }
+    assert.ok(leaders > 50 * (count - 2), `crowds were spread (${leaders} leaders)`);
+  });
+}

@@ -82,7 +82,19 @@
       });
       return found.sort(function (a, c) { return a - c; });
     }
-    return {add: add, hit: hit, all: all, boxes: boxes, owners: owners};
+    // Stored box k moves to b.
+    function move(k, b) {
+      span(boxes[k], function (c) {
+        var list = cells.get(c);
+        list.splice(list.indexOf(k), 1);
+      });
+      boxes[k] = b;
+      span(b, function (c) {
+        var list = cells.get(c);
+        if (list) { list.push(k); } else { cells.set(c, [k]); }
+      });
+    }
+    return {add: add, hit: hit, all: all, move: move, boxes: boxes, owners: owners};
   }
 
   // Points j at (xs[j], ys[j]) in cells of `cell` pixels: every cell holding more than `max`
@@ -131,6 +143,38 @@
       ring.forEach(function (p) { out.push([p[1], p[2]]); });
     }
     return out;
+  }
+
+  // Whether segments p1-p2 and q1-q2 cross (touching at an end does not count: two leaders
+  // from one true position).
+  function crosses(p1, p2, q1, q2) {
+    function side(a, b, c) {
+      var v = (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]);
+      return Math.abs(v) < 1e-9 ? 0 : (v > 0 ? 1 : -1);
+    }
+    var d1 = side(q1, q2, p1), d2 = side(q1, q2, p2), d3 = side(p1, p2, q1), d4 = side(p1, p2, q2);
+    return d1 * d2 < 0 && d3 * d4 < 0;
+  }
+
+  // Whether segment p-q passes through the inside of box b (Liang-Barsky clipping).
+  function cutsBox(p, q, b) {
+    var t0 = 0, t1 = 1, dx = q[0] - p[0], dy = q[1] - p[1];
+    var edges = [[-dx, p[0] - b[0]], [dx, b[2] - p[0]], [-dy, p[1] - b[1]], [dy, b[3] - p[1]]];
+    for (var k = 0; k < 4; k++) {
+      var e = edges[k];
+      if (e[0] === 0) {
+        if (e[1] <= 0) { return false; }
+      } else {
+        var t = e[1] / e[0];
+        if (e[0] < 0) { t0 = Math.max(t0, t); } else { t1 = Math.min(t1, t); }
+        if (t0 >= t1) { return false; }
+      }
+    }
+    return t1 - t0 > 1e-6;
+  }
+
+  function segmentBox(p, q) {
+    return [Math.min(p[0], q[0]), Math.min(p[1], q[1]), Math.max(p[0], q[0]), Math.max(p[1], q[1])];
   }
 
   function boxAt(x, y, item) {
@@ -183,6 +227,11 @@
     // 3. By priority: labels of symbols that stay; a spot (with room for the label, when
     // near enough) for symbols that move.
     var labels = 0, placed = new Uint8Array(n), pending = boxGrid(o.cell);
+    // Leader lines drawn so far (true position to the moved symbol's centre): a symbol moves
+    // where its leader crosses none of them, if it can, and preferably where its leader
+    // crosses no symbol or label and its box lies on no leader.
+    var leaders = boxGrid(o.cell), ends = [], leaderOf = new Int32Array(n).fill(-1);
+    var symbolK = new Int32Array(n).fill(-1), labelK = new Int32Array(n).fill(-1);
     items.forEach(function (it, q) {
       var b = boxAt(it.x, it.y, it);
       pending.add([b[0] - half, b[1] - half, b[2] + half, b[3] + half], q);
@@ -194,7 +243,7 @@
       for (var c = 0; c < cands.length; c++) {
         var lb = cands[c];
         if ((!view || inside(lb, view)) && grid.hit(lb, -3) < 0 && !covers(j, lb)) {
-          if (commit) { grid.add(lb, j); out.label[j] = lb; labels += 1; }
+          if (commit) { labelK[j] = grid.add(lb, j); out.label[j] = lb; labels += 1; }
           return lb;
         }
       }
@@ -237,6 +286,34 @@
         return q !== j && !placed[q] && items[q].rank <= items[j].rank;
       });
     }
+    function leaderOk(j, box, strict) {
+      var it = items[j], p = [it.x, it.y], q = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+      var near = leaders.all(segmentBox(p, q)).some(function (k) {
+        return crosses(p, q, ends[k][0], ends[k][1]);
+      });
+      if (near || !strict) { return !near; }
+      var shrunk = [box[0] + 1, box[1] + 1, box[2] - 1, box[3] - 1];
+      if (leaders.all(box).some(function (k) { return cutsBox(ends[k][0], ends[k][1], shrunk); })) {
+        return false;
+      }
+      return !grid.all(segmentBox(p, q)).some(function (k) {
+        var b = grid.boxes[k];
+        return grid.owners[k] !== j && !inside([it.x, it.y, it.x, it.y], b) && cutsBox(p, q, b);
+      });
+    }
+    // Candidate spot c of item j, with the label's room when `label`: the first of the
+    // strictest level that has one (2: leader crosses nothing; 1: no other leader; 0: any).
+    function findSpot(j, cands, count, label) {
+      var it = items[j];
+      for (var level = 2; level >= (label ? 1 : 0); level--) {
+        for (var c = 0; c < count; c++) {
+          var box = boxAt(cands[c][0], cands[c][1], it);
+          if (freeFor(j, box, true) && (level === 0 || leaderOk(j, box, level === 2)) &&
+              (!label || tryLabel(j, box, false))) { return c; }
+        }
+      }
+      return -1;
+    }
     function freeFor(j, box, moving) {
       if (grid.hit([box[0] - half, box[1] - half, box[2] + half, box[3] + half], j) >= 0) {
         return false;
@@ -265,19 +342,13 @@
                                                              crowdAngle(j));
       var joint = it.lw ? Math.min(cands.length, 3 * o.jointRings * (o.jointRings + 1) +
                                    2 * o.jointRings) : 0;
-      var spot = -1, c, box;
-      for (c = 0; c < joint && spot < 0; c++) {
-        box = boxAt(cands[c][0], cands[c][1], it);
-        if (freeFor(j, box, true) && tryLabel(j, box, false)) { spot = c; }
-      }
+      var spot = findSpot(j, cands, joint, true);
       if (spot < 0 && stays) {  // no room for the label anywhere near: stay, unlabelled
         grid.add(out.box[j], j);
         placed[j] = 1;
         return;
       }
-      for (c = 0; c < cands.length && spot < 0; c++) {
-        if (freeFor(j, boxAt(cands[c][0], cands[c][1], it), true)) { spot = c; }
-      }
+      if (spot < 0) { spot = findSpot(j, cands, cands.length, false); }
       if (spot < 0) {
         out.into[j] = nearestPlaced(j);
         if (out.into[j] < 0) {  // the first with no room at all: it stays, others join it
@@ -290,7 +361,9 @@
       out.y[j] = cands[spot][1];
       out.moved[j] = 1;
       out.box[j] = boxAt(out.x[j], out.y[j], it);
-      grid.add(out.box[j], j);
+      ends.push([[it.x, it.y], [out.x[j], out.y[j]]]);
+      leaderOf[j] = leaders.add(segmentBox(ends[ends.length - 1][0], ends[ends.length - 1][1]), j);
+      symbolK[j] = grid.add(out.box[j], j);
       placed[j] = 1;
       tryLabel(j, out.box[j], true);
     });
@@ -303,11 +376,63 @@
       }
       return best;
     }
+    uncross();
     if (before) { before.place(grid); }
     out.grid = grid;
     return out;
+
+    // Two leaders that still cross (a symbol boxed in by the leaders of its crowd) are
+    // uncrossed by swapping where their symbols are drawn, labels moving with them, when
+    // the swapped boxes are free: each swap shortens the leaders' total length, so it ends.
+    function uncross() {
+      for (var pass = 0, swapped = true; swapped && pass < 8; pass++) {
+        swapped = false;
+        for (var a = 0; a < n; a++) {
+          if (leaderOf[a] < 0) { continue; }
+          var ka = leaderOf[a], hits = leaders.all(leaders.boxes[ka]);
+          for (var h = 0; h < hits.length; h++) {
+            var b = leaders.owners[hits[h]];
+            if (b !== a && crosses(ends[ka][0], ends[ka][1], ends[hits[h]][0], ends[hits[h]][1]) &&
+                swap(a, b)) { swapped = true; break; }
+          }
+        }
+      }
+    }
+    function shifted(box, dx, dy) { return box && [box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy]; }
+    function swap(a, b) {
+      var A = items[a], B = items[b];
+      var sa = boxAt(out.x[b], out.y[b], A), sb = boxAt(out.x[a], out.y[a], B);
+      var la = shifted(out.label[a], out.x[b] - out.x[a], out.y[b] - out.y[a]);
+      var lb = shifted(out.label[b], out.x[a] - out.x[b], out.y[a] - out.y[b]);
+      var mine = [sa, la, sb, lb];
+      var clear = mine.every(function (box, m) {
+        if (!box) { return true; }
+        if (m % 2 === 1 && view && !inside(box, view)) { return false; }
+        var padded = m % 2 === 0 ? [box[0] - half, box[1] - half, box[2] + half, box[3] + half] : box;
+        var own = m < 2 ? a : b, other = m < 2 ? b : a;
+        var others = grid.all(padded).some(function (k) {  // the other's old boxes move too
+          var q = grid.owners[k];
+          return q !== own && (q !== other || (k !== symbolK[q] && k !== labelK[q]));
+        });
+        return !others && mine.every(function (box2, m2) {
+          return !box2 || Math.floor(m2 / 2) === Math.floor(m / 2) || !overlaps(box, box2);
+        });
+      });
+      if (!clear) { return false; }
+      var ax = out.x[a], ay = out.y[a];
+      out.x[a] = out.x[b]; out.y[a] = out.y[b]; out.x[b] = ax; out.y[b] = ay;
+      [[a, sa, la], [b, sb, lb]].forEach(function (s) {
+        var j = s[0];
+        out.box[j] = s[1];
+        grid.move(symbolK[j], s[1]);
+        if (s[2]) { out.label[j] = s[2]; grid.move(labelK[j], s[2]); }
+        ends[leaderOf[j]] = [[items[j].x, items[j].y], [out.x[j], out.y[j]]];
+        leaders.move(leaderOf[j], segmentBox(ends[leaderOf[j]][0], ends[leaderOf[j]][1]));
+      });
+      return true;
+    }
   }
 
   return {inside: inside, boxGrid: boxGrid, crowd: crowd, layout: layout, labelBoxes: labelBoxes,
-          rings: rings, overlaps: overlaps};
+          rings: rings, overlaps: overlaps, crosses: crosses, cutsBox: cutsBox};
 }));
