@@ -2,7 +2,7 @@
 
 One module per group of commands: :mod:`geo.cli.data` (validate, summary, analyze),
 :mod:`geo.cli.export` (export html, export png, export pdf), :mod:`geo.cli.tracks` (tracks
-import) and :mod:`geo.cli.serve` (app); what they share is in :mod:`geo.cli.common`.
+import), :mod:`geo.cli.imports` (import) and :mod:`geo.cli.serve` (app); what they share is in :mod:`geo.cli.common`.
 
 Exit codes: 0 success, 1 bad data or a failed operation (one clear line per problem on
 stderr or stdout), 2 usage errors (bad arguments). No traceback ever reaches the user:
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import typer
 
-from geo.cli import data, export, serve, tracks
+from geo.cli import data, export, imports, serve, tracks
 from geo.cli.common import err
 
 app = typer.Typer(
@@ -33,6 +33,7 @@ app.add_typer(export_app, name="export")
 export_app.command("png")(export.export_png)
 export_app.command("pdf")(export.export_pdf)
 export_app.command("html")(export.export_html)
+app.command("import")(imports.import_command)
 app.add_typer(tracks_app, name="tracks")
 tracks_app.command("import")(tracks.tracks_import)
 app.command("app", context_settings=serve.PASS_THROUGH)(serve.app_command)

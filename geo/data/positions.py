@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from dataclasses import dataclass
 
 from geo.data.schema import short_repr
@@ -118,7 +119,12 @@ def _from_mgrs(match: re.Match[str]) -> Position:
     if digits < 5:  # one more digit, 5, puts the point in the middle of the grid square
         east, north = east + "5", north + "5"
     try:
-        lat, lon = mgrs.MGRS().toLatLon(f"{int(zone):02d}{band}{square}{east}{north}")
+        with warnings.catch_warnings():
+            # mgrs warns (and still answers) when the northing lies outside the latitude band.
+            warnings.simplefilter("error")
+            lat, lon = mgrs.MGRS().toLatLon(f"{int(zone):02d}{band}{square}{east}{north}")
+    except RuntimeWarning:
+        raise PositionError(f"the square {square} lies outside latitude band {band}") from None
     except Exception:  # mgrs raises its own MGRSError (and others on odd input)
         raise PositionError("not a valid MGRS reference (grid zone or square)") from None
     # A circle of the square's side around its centre holds the whole square.

@@ -1,0 +1,446 @@
+"""``python -m geo import`` as a function: KML/KMZ, CSV/TSV, GeoJSON, GeoPackage into a layer.
+
+:func:`import_features` reads each file as rows (:mod:`geo.data.sheets`,
+:mod:`geo.data.placemarks`), turns every row into a feature of the layer (columns matched and
+cells typed by :mod:`geo.data.cells`, positions read by :func:`geo.data.positions.parse_position`,
+``--set`` values filling what a row lacks), gives it a stable id (its name and date), and
+checks the layer with the new features in it exactly as ``validate`` would
+(:func:`geo.data.reading.load_bytes`). Any problem is reported against its input row
+(``FILE: row N (name): field: problem``) and then nothing is written. Otherwise the layer
+file and ``sources.json`` are replaced atomically, the features already there kept as they
+were (their JSON is not rewritten), and a row whose feature is already there (same
+properties and position, the id aside) adds nothing: importing a file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from geo.data import reading, schema, writing
+from geo.data.cells import POSITION_FIELDS, date_order, field_for_column, typed_value
+from geo.data.files import read_directory
+from geo.data.positions import PositionError, parse_position
+from geo.data.schema import LAYERS, SOURCES_FILE, Problem
+from geo.data.sheets import ImportFileError, Row, read_rows
+
+
+class ImportOptionError(ValueError):
+    """A bad argument (layer, ``--set``, ``--source``); the message names the option."""
+
+
+@dataclass
+class ImportResult:
+    """What :func:`import_features` read, found and wrote.
+
+    Attributes
+    ----------
+    added : list of dict
+        The new features (GeoJSON dicts), in input order.
+    already_there : int
+        Rows whose feature the layer already had (or that repeat an earlier row).
+    other_layers : int
+        Placemarks filed under another layer's folder (a KML from ``export kml``), skipped.
+    problems : list of Problem
+        Everything wrong, located by input file and row; when any, nothing was written.
+    created_sources : list of str
+        Ids of the source records added to ``sources.json``.
+    written : list of Path
+        The files replaced or created.
+    """
+
+    added: list[dict[str, Any]] = field(default_factory=list)
+    already_there: int = 0
+    other_layers: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    created_sources: list[str] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+def parse_settings(items: list[str], layer: str) -> dict[str, Any]:
+    """Read ``--set FIELD=VALUE`` options into typed field values.
+
+    Parameters
+    ----------
+    items : list of str
+        The options as given.
+    layer : str
+        The layer imported into (its fields and their types).
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    ImportOptionError
+        For text without ``=``, a field the layer does not have, or a value of the wrong type.
+    """
+    _check_layer(layer)
+    settings: dict[str, Any] = {}
+    known = schema.known_fields(layer)
+    for item in items:
+        name, equals, value = item.partition("=")
+        name = name.strip()
+        if not equals or not value.strip():
+            raise ImportOptionError(f"--set {item!r}: expected FIELD=VALUE")
+        if name not in known or name == "id":
+            raise ImportOptionError(
+                f"--set {item!r}: {name!r} is not a field of {layer} that can be set; "
+                f"fields: {', '.join(f for f in known if f != 'id')}"
+            )
+        try:
+            settings[name] = typed_value(layer, name, value)
+        except ValueError as error:
+            raise ImportOptionError(f"--set {item!r}: {error}") from None
+    return settings
+
+
+def import_features(
+    paths: list[Path],
+    layer: str,
+    directory: Path,
+    *,
+    source: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Import features from files into ``DIR/<layer>.geojson``, all or nothing.
+
+    Parameters
+    ----------
+    paths : list of Path
+        KML, KMZ, CSV/TSV, GeoJSON or GeoPackage files (told by content).
+    layer : str
+        One of :data:`geo.data.schema.LAYERS`.
+    directory : Path
+        The data directory (created when missing).
+    source : str, optional
+        A source id of ``DIR/sources.json`` every new feature cites; without it a record
+        per file is added (``import-<file name>``; the same record when imported again).
+    settings : mapping, optional
+        Field values (:func:`parse_settings`) for rows that have none.
+    today : date, optional
+        The ``accessed`` date of new source records (default today, UTC).
+
+    Returns
+    -------
+    ImportResult
+        With ``problems`` and nothing written when a row or file is wrong.
+
+    Raises
+    ------
+    ImportOptionError
+        An unknown layer or ``source``, or a data directory whose files cannot be read.
+    """
+    _check_layer(layer)
+    result = ImportResult()
+    files, read_problems = read_directory(directory) if directory.exists() else ({}, [])
+    layer_path, sources_path = directory / f"{layer}.geojson", directory / SOURCES_FILE
+    baseline = reading.load_bytes(files)
+    broken = read_problems + [
+        p
+        for p in baseline.problems
+        if p.index is None
+        and p.file in (str(layer_path), str(sources_path))
+        and not p.message.startswith("... and ")
+    ]
+    if broken:
+        raise ImportOptionError(f"{broken[0]}; fix it before importing into {directory}")
+    document = json.loads(files[str(layer_path)]) if str(layer_path) in files else None
+    records = json.loads(files[str(sources_path)]) if str(sources_path) in files else []
+    existing = list(document["features"]) if document else []
+    if source is not None and source not in {r.get("id") for r in records if isinstance(r, dict)}:
+        raise ImportOptionError(f"--source {source!r} is not a record of {sources_path}")
+    taken = _ids(files)
+    seen = {_content_key(f) for f in existing if isinstance(f, dict)}
+    new: list[tuple[Path, Row, dict[str, Any]]] = []
+    for path in paths:
+        try:
+            rows = read_rows(path)
+        except ImportFileError as error:
+            result.problems.append(Problem(str(path), str(error).removeprefix(f"{path}: ")))
+            continue
+        source_id = source or _file_source(path, records, today, result)
+        for row, feature, row_problems in _features(rows, layer, source_id, settings or {}):
+            if row.layer is not None and row.layer != layer:
+                result.other_layers += 1
+                continue
+            if row_problems:
+                result.problems.extend(_located(path, row, feature, row_problems))
+                continue
+            key = _content_key(feature)
+            if key in seen:
+                result.already_there += 1
+                continue
+            seen.add(key)
+            feature["properties"]["id"] = _free_id(feature["properties"], taken)
+            new.append((path, row, feature))
+    if not result.problems and new:
+        _check(files, layer_path, sources_path, document, existing, records, new, baseline, result)
+    if result.problems or not new:
+        result.created_sources = [] if result.problems else result.created_sources
+        return result
+    result.added = [feature for _, _, feature in new]
+    _write(files, layer_path, sources_path, document, existing, records, result)
+    return result
+
+
+def _check_layer(layer: str) -> None:
+    if layer not in LAYERS:
+        raise ImportOptionError(f"--layer must be one of {', '.join(LAYERS)} (got {layer!r})")
+
+
+def _features(
+    rows: list[Row], layer: str, source_id: str, settings: Mapping[str, Any]
+) -> list[tuple[Row, dict[str, Any], list[tuple[str | None, str]]]]:
+    columns = {name for row in rows for name in row.cells}
+    fields = {name: field_for_column(layer, name) for name in columns}
+    orders = {
+        name: date_order(str(row.cells.get(name) or "") for row in rows)
+        for name, target in fields.items()
+        if target in ("observed", "until")
+    }
+    return [_feature(row, layer, fields, orders, source_id, settings) for row in rows]
+
+
+def _feature(
+    row: Row,
+    layer: str,
+    fields: Mapping[str, str | None],
+    orders: Mapping[str, str | None],
+    source_id: str,
+    settings: Mapping[str, Any],
+) -> tuple[Row, dict[str, Any], list[tuple[str | None, str]]]:
+    props: dict[str, Any] = {}
+    where: dict[str, str] = {}
+    problems: list[tuple[str | None, str]] = []
+    for column, value in row.cells.items():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        target = fields[column]
+        if target is None or target in props or target in where:
+            props.setdefault(column, value.strip() if isinstance(value, str) else value)
+        elif target in POSITION_FIELDS:
+            where[target] = str(value)
+        elif isinstance(value, str):
+            try:
+                props[target] = typed_value(layer, target, value, orders.get(column))
+            except ValueError as error:
+                problems.append((target, str(error)))
+        else:
+            props[target] = value
+    for name, value in settings.items():
+        props.setdefault(name, value)
+    props.setdefault("sources", [source_id])
+    geometry = row.geometry
+    if geometry is None and where:
+        geometry = _point(where, props, problems)
+    if geometry is None and not problems:
+        problems.append(
+            ("geometry", "no position: give lat and lon, a position column or a geometry")
+        )
+    return row, {"type": "Feature", "properties": props, "geometry": geometry}, problems
+
+
+def _point(
+    where: Mapping[str, str], props: dict[str, Any], problems: list[tuple[str | None, str]]
+) -> dict[str, Any] | None:
+    text = where.get("position")
+    name = "position"
+    if text is None:
+        if "lat" not in where or "lon" not in where:
+            problems.append(("position", "a latitude column needs a longitude column beside it"))
+            return None
+        text, name = f"{where['lat']}, {where['lon']}", "lat/lon"
+    try:
+        position = parse_position(text)
+    except PositionError as error:
+        problems.append((name, str(error)))
+        return None
+    uncertainty = props.get("uncertainty_km")
+    # An MGRS square is as precise as a reference can say; decimals lose trailing zeros in
+    # spreadsheets, so their digits say nothing sure and are taken as typed.
+    if position.notation == "mgrs" and isinstance(uncertainty, (int, float)):
+        props["uncertainty_km"] = max(uncertainty, position.precision_km)
+    return {"type": "Point", "coordinates": [position.lon, position.lat]}
+
+
+def _located(
+    path: Path, row: Row, feature: dict[str, Any], problems: list[tuple[str | None, str]]
+) -> list[Problem]:
+    name = feature["properties"].get("name")
+    label = name if isinstance(name, str) else None
+    out = []
+    for field_name, message in problems:
+        if message.startswith("missing") and field_name:
+            message += f"; give it in the file or with --set {field_name}=VALUE"
+        out.append(Problem(str(path), message, row.number, label, field_name, item=row.item))
+    return out
+
+
+def _content_key(feature: Any) -> str:
+    """What makes two features the same report: everything but the id, positions rounded."""
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    props = {k: v for k, v in (props or {}).items() if k != "id" and v is not None}
+    geometry = feature.get("geometry") if isinstance(feature, dict) else None
+    return json.dumps([props, _rounded(geometry)], sort_keys=True, default=str)
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 7)  # about 1 cm: what survives any text round trip
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
+
+
+def _ids(files: Mapping[str, bytes]) -> set[str]:
+    """Every feature id of the directory, features with problems too (their ids are theirs)."""
+    taken: set[str] = set()
+    for name, data in files.items():
+        if name.endswith(SOURCES_FILE):
+            continue
+        try:
+            features = json.loads(data).get("features")
+        except (ValueError, AttributeError, RecursionError):
+            continue  # unreadable: validate says so; its ids cannot clash with readable ones
+        for feature in features if isinstance(features, list) else []:
+            props = feature.get("properties") if isinstance(feature, dict) else None
+            if isinstance(props, dict) and isinstance(props.get("id"), str):
+                taken.add(props["id"])
+    return taken
+
+
+def _free_id(props: Mapping[str, Any], taken: set[str]) -> str:
+    """The file's id when free, else ``<name>-<date>`` (``-2``, ``-3``... when that is taken)."""
+    given = props.get("id")
+    if isinstance(given, str) and given.strip() and given not in taken:
+        taken.add(given)
+        return given
+    name = props.get("name") if isinstance(props.get("name"), str) else "feature"
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "feature"
+    observed = props.get("observed")
+    if isinstance(observed, str) and observed[:10]:
+        base += "-" + re.sub(r"[^0-9]+", "-", observed[:10])
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
+def _file_source(path: Path, records: list[Any], today: date | None, result: ImportResult) -> str:
+    """The source record of one imported file: found again when imported again, else added."""
+    title = f"Imported from {path.name}"
+    stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "file"
+    ids = {r.get("id"): r for r in records if isinstance(r, dict)}
+    candidate, number = f"import-{stem}", 1
+    while candidate in ids:
+        if ids[candidate].get("title") == title:
+            return candidate
+        number += 1
+        candidate = f"import-{stem}-{number}"
+    accessed = (today or datetime.now(timezone.utc).date()).isoformat()
+    records.append(
+        {
+            "id": candidate,
+            "title": title,
+            "publisher": "unknown (imported file)",
+            "published": accessed,
+            "accessed": accessed,
+            "kind": "analysis",
+            "notes": "Created by `python -m geo import`; replace title, publisher and "
+            "published with the real origin of the file (and add its url).",
+        }
+    )
+    result.created_sources.append(candidate)
+    return candidate
+
+
+def _dumps(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _merged(
+    files: Mapping[str, bytes],
+    layer_path: Path,
+    sources_path: Path,
+    document: dict[str, Any] | None,
+    existing: list[Any],
+    records: list[Any],
+    new: list[dict[str, Any]],
+) -> dict[str, bytes]:
+    merged = dict(files)
+    body = dict(document or {"type": "FeatureCollection"})
+    body["features"] = existing + new
+    merged[str(layer_path)] = _dumps(body)
+    merged[str(sources_path)] = _dumps(records)
+    return merged
+
+
+def _check(
+    files: Mapping[str, bytes],
+    layer_path: Path,
+    sources_path: Path,
+    document: dict[str, Any] | None,
+    existing: list[Any],
+    records: list[Any],
+    new: list[tuple[Path, Row, dict[str, Any]]],
+    baseline: reading.Dataset,
+    result: ImportResult,
+) -> None:
+    """Validate the layer with the new features in it; report their problems by input row."""
+    merged = _merged(
+        files, layer_path, sources_path, document, existing, records, [f for *_, f in new]
+    )
+    before = {str(p) for p in baseline.problems}
+    for problem in reading.load_bytes(merged).problems:
+        index = problem.index
+        if problem.file == str(layer_path) and index is not None and index >= len(existing):
+            path, row, feature = new[index - len(existing)]
+            located = _located(path, row, feature, [(problem.field, problem.message)])
+            result.problems.extend(located)
+        elif str(problem) not in before and not problem.message.startswith("... and "):
+            result.problems.append(problem)
+
+
+def _write(
+    files: Mapping[str, bytes],
+    layer_path: Path,
+    sources_path: Path,
+    document: dict[str, Any] | None,
+    existing: list[Any],
+    records: list[Any],
+    result: ImportResult,
+) -> None:
+    """Replace the layer and sources files; on any failure put back what was there."""
+    merged = _merged(files, layer_path, sources_path, document, existing, records, result.added)
+    for path in (layer_path, sources_path):  # changed by someone else since read: stop
+        now = path.read_bytes() if path.exists() else None
+        if now != files.get(str(path)):
+            raise ImportOptionError(f"{path} changed while importing; run the import again")
+    order = [sources_path] if result.created_sources else []
+    order.append(layer_path)
+    done: list[Path] = []
+    try:
+        for path in order:
+            writing.atomic_write_text(path, merged[str(path)].decode("utf-8"), overwrite=True)
+            done.append(path)
+    except BaseException:
+        for path in done:  # leave the directory as it was
+            old = files.get(str(path))
+            if old is None:
+                path.unlink(missing_ok=True)
+            else:
+                writing.atomic_write_text(path, old.decode("utf-8"), overwrite=True)
+        raise
+    result.written = done

@@ -1,0 +1,227 @@
+"""Files to import, told by content, read as rows: spreadsheets, GeoJSON, GeoPackage, KML.
+
+:func:`read_rows` looks at a file's first bytes (never its name): a zip is a KMZ, SQLite a
+GeoPackage, ``<`` KML, ``{`` GeoJSON, anything else a CSV or TSV spreadsheet (the delimiter
+sniffed). Every reader returns :class:`Row` objects: cells by column name, and the geometry
+when the file has one; :mod:`geo.data.importing` turns them into features.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo.data.cells import json_text, normal_name
+from geo.data.schema import MAX_FILE_BYTES, short_repr
+
+_CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "submarine": ("submarine", "submarines", "sub", "subs", "ssn", "ssbn"),
+    "helicopter": ("helicopter", "helicopters", "helo", "helos", "rotary"),
+    "drone": ("drone", "drones", "uav", "uavs", "uas", "rpa"),
+    "ship": ("ship", "ships", "vessel", "vessels", "warship", "warships", "naval", "navy", "boat"),
+    "aircraft": ("aircraft", "plane", "planes", "jet", "jets", "fighter", "fighters", "bomber"),
+    "ground": ("ground", "army", "troops", "land", "forces"),
+    "special": ("special", "sof"),
+}
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported at all; the message starts with its name."""
+
+
+@dataclass
+class Row:
+    """One record of an input file, before it is a feature.
+
+    Attributes
+    ----------
+    number : int
+        Where it is, as the user counts: spreadsheet row (the header is row 1),
+        placemark or feature number from 1.
+    item : str
+        ``row``, ``placemark`` or ``feature``: what ``number`` counts.
+    cells : dict
+        Column (or KML field) name to value, as text or as the file typed it.
+    geometry : dict or None
+        GeoJSON geometry, when the file has one.
+    layer : str or None
+        The layer the file files it under (a folder of ``export kml``), if any.
+    """
+
+    number: int
+    item: str
+    cells: dict[str, Any]
+    geometry: dict[str, Any] | None = None
+    layer: str | None = field(default=None)
+
+
+def category_from_words(names: list[str]) -> str | None:
+    """The asset category named by the first of ``names`` that names one (``Ships`` -> ship).
+
+    Parameters
+    ----------
+    names : list of str
+        Style ids and folder names, the nearest first.
+
+    Returns
+    -------
+    str or None
+    """
+    for name in names:
+        words = normal_name(name).split("_")
+        for category, spellings in _CATEGORY_WORDS.items():
+            if any(word in spellings for word in words):
+                return category
+    return None
+
+
+def read_rows(path: Path) -> list[Row]:
+    """Read an import file of any supported kind, told by its content.
+
+    Parameters
+    ----------
+    path : Path
+        A CSV/TSV spreadsheet, KML or KMZ, GeoJSON, or GeoPackage.
+
+    Returns
+    -------
+    list of Row
+
+    Raises
+    ------
+    ImportFileError
+        When the file cannot be read (too large, not text, no layout recognised).
+    """
+    label = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ImportFileError(f"{label}: file is over {MAX_FILE_BYTES >> 20} MB")
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFileError(f"{label}: cannot read: {error.strerror or error}") from None
+    from geo.data import placemarks
+
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if data.startswith(b"PK\x03\x04"):
+        return placemarks.read_kmz(data, label)
+    if data.startswith(b"SQLite format 3\x00"):
+        return _read_gpkg(path, label)
+    if head.startswith(b"<"):
+        return placemarks.read_kml(data, label)
+    if head.startswith(b"{"):
+        return _read_geojson(data, label)
+    return _read_table(data, label)
+
+
+def _read_table(data: bytes, label: str) -> list[Row]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            f"{label}: not UTF-8 text (byte {error.start}); save the spreadsheet as CSV UTF-8"
+        ) from None
+    if "\x00" in text:
+        raise ImportFileError(f"{label}: binary content, not a spreadsheet")
+    first = text.split("\n", 1)[0]
+    delimiter = max(("\t", ";", ","), key=first.count)  # a header has most of its delimiter
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFileError(f"{label}: empty file") from None
+    except csv.Error as error:
+        raise ImportFileError(f"{label}: not a readable CSV/TSV: {error}") from None
+    header = [column.strip() for column in header]
+    if len(header) < 2 or len(set(header)) < len(header):
+        raise ImportFileError(
+            f"{label}: the first line must name the columns (at least two, each once); "
+            f"got {short_repr(first, 120)}"
+        )
+    rows = []
+    try:
+        for number, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                raise ImportFileError(
+                    f"{label}: row {number}: {len(cells)} cells for {len(header)} columns"
+                )
+            rows.append(Row(number, "row", dict(zip(header, cells, strict=False))))
+    except csv.Error as error:
+        raise ImportFileError(f"{label}: not a readable CSV/TSV: {error}") from None
+    return rows
+
+
+def _read_geojson(data: bytes, label: str) -> list[Row]:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ImportFileError(f"{label}: not valid JSON: {error}") from None
+    if isinstance(document, dict) and document.get("type") == "Feature":
+        document = {"type": "FeatureCollection", "features": [document]}
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list):
+        raise ImportFileError(f"{label}: not a GeoJSON FeatureCollection")
+    rows = []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            raise ImportFileError(f"{label}: feature {number}: not a GeoJSON Feature")
+        props = feature.get("properties")
+        cells = dict(props) if isinstance(props, dict) else {}
+        rows.append(Row(number, "feature", cells, feature.get("geometry")))
+    return rows
+
+
+def _read_gpkg(path: Path, label: str) -> list[Row]:
+    import pyogrio
+    from shapely.geometry import mapping
+
+    try:
+        layers = pyogrio.list_layers(path)
+        if len(layers) != 1:
+            names = ", ".join(str(name) for name in layers[:, 0])
+            raise ImportFileError(
+                f"{label}: a GeoPackage of {len(layers)} tables ({names}); "
+                "import one table at a time (export it with ogr2ogr)"
+            )
+        frame = pyogrio.read_dataframe(path)
+    except ImportFileError:
+        raise
+    except Exception as error:  # GDAL's errors come in several types
+        raise ImportFileError(f"{label}: not a readable GeoPackage: {error}") from None
+    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs("EPSG:4326")
+    rows = []
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    for number, (record, geom) in enumerate(
+        zip(frame[columns].to_dict("records"), frame.geometry, strict=True), start=1
+    ):
+        cells = {key: _cell(value) for key, value in record.items()}
+        geometry = mapping(geom) if geom is not None and not geom.is_empty else None
+        rows.append(Row(number, "feature", cells, json.loads(json.dumps(geometry))))
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    """A GeoPackage value as the JSON value a layer file would hold (dates as ISO text)."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, (list, dict, str)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        stamp = value.tz_convert("UTC") if value.tzinfo else value
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, str) and value[:1] == "[":  # lists were written as JSON text
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            return value
+        return parsed if isinstance(parsed, list) else value
+    return json_text(value) if isinstance(value, bytes) else value
