@@ -2,7 +2,8 @@
 
 One module per group of commands: :mod:`geo.cli.data` (validate, summary, analyze),
 :mod:`geo.cli.export` (export html, export png, export pdf), :mod:`geo.cli.tracks` (tracks
-import), :mod:`geo.cli.imports` (import) and :mod:`geo.cli.serve` (app); what they share is in :mod:`geo.cli.common`.
+import), :mod:`geo.cli.imports` (import) and :mod:`geo.cli.serve` (app); what they share is in
+:mod:`geo.cli.common`.
 
 Exit codes: 0 success, 1 bad data or a failed operation (one clear line per problem on
 stderr or stdout), 2 usage errors (bad arguments). No traceback ever reaches the user:
