@@ -1,23 +1,70 @@
 """What the commands share: the two consoles, failing with an exit code, options, loading data.
 
 Exit codes: 0 success, 1 bad data or a failed operation, 2 bad arguments (usage errors).
+
+Text from the data (ids, names, file names in a zip, values quoted in messages) is printed
+literally: the consoles read no markup or emoji codes, and the strings they print are made
+printable (:func:`geo.data.schema.printable`: newlines, escape sequences, bidi overrides and
+lone surrogates escaped). A table cell from the data is :func:`plain`.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from geo.data import reading, selection
 from geo.data.paths import default_data_dir
+from geo.data.schema import printable
 from geo.slides import errors
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+def plain(value: object) -> Text:
+    """A value from the data as rich text: printable, never read as markup or emoji.
+
+    Parameters
+    ----------
+    value : object
+        Any value (``str()`` of it is shown); e.g. an id in a table cell.
+
+    Returns
+    -------
+    rich.text.Text
+        One line: newlines and other control characters escaped (``\\n``, ``\\x1b``).
+    """
+    return Text(printable(str(value)))
+
+
+def lines(text: str) -> str:
+    """Make each line of a message printable; the message's own line breaks are kept."""
+    return "\n".join(printable(line) for line in text.split("\n"))
+
+
+class PlainConsole(Console):
+    """A console that prints strings literally: no markup, no emoji codes, no highlighting.
+
+    Strings given to :meth:`print` are made printable line by line (:func:`lines`);
+    renderables (tables) are printed as they are, so their cells from the data are
+    :func:`plain`. Takes :class:`rich.console.Console`'s arguments.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs = {"markup": False, "emoji": False, "highlight": False, **kwargs}
+        super().__init__(**kwargs)
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Print like :meth:`rich.console.Console.print`, strings made printable."""
+        objects = tuple(lines(o) if isinstance(o, str) else o for o in objects)
+        super().print(*objects, **kwargs)
+
+
+out = PlainConsole(soft_wrap=True)
+err = PlainConsole(stderr=True, soft_wrap=True)
 
 DataOption = Annotated[
     Path | None,
@@ -37,7 +84,7 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     Parameters
     ----------
     message : str
-        What went wrong, for the user (printed as is: no markup).
+        What went wrong, for the user (printed literally, made printable).
     code : int
         1 for bad data or a failed operation, 2 for bad arguments.
     """
