@@ -2,8 +2,9 @@
 
 One module per group of commands: :mod:`geo.cli.data` (validate, summary, analyze),
 :mod:`geo.cli.export` (export html, export png, export pdf), :mod:`geo.cli.tracks` (tracks
-import), :mod:`geo.cli.imports` (import) and :mod:`geo.cli.serve` (app); what they share is in
-:mod:`geo.cli.common`.
+import), :mod:`geo.cli.report` (init, report add/update/retire/delete/new/show, history,
+undo), :mod:`geo.cli.diff` (diff), :mod:`geo.cli.imports` (import) and :mod:`geo.cli.serve`
+(app); what they share is in :mod:`geo.cli.common`.
 
 Exit codes: 0 success, 1 bad data or a failed operation (one clear line per problem on
 stderr or stdout), 2 usage errors (bad arguments). No traceback ever reaches the user:
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import typer
 
-from geo.cli import data, export, imports, serve, tracks
+from geo.cli import data, diff, export, imports, report, serve, tracks
 from geo.cli.common import err
 
 app = typer.Typer(
@@ -38,6 +39,20 @@ app.command("import")(imports.import_command)
 app.add_typer(tracks_app, name="tracks")
 tracks_app.command("import")(tracks.tracks_import)
 app.command("app", context_settings=serve.PASS_THROUGH)(serve.app_command)
+report_app = typer.Typer(
+    help="Add and edit reports in a working data directory.", no_args_is_help=True
+)
+app.add_typer(report_app, name="report")
+report_app.command("add")(report.report_add)
+report_app.command("update")(report.report_update)
+report_app.command("retire")(report.report_retire)
+report_app.command("delete")(report.report_delete)
+report_app.command("new")(report.report_new)
+report_app.command("show")(report.report_show)
+app.command("init")(report.init)
+app.command("history")(report.history_command)
+app.command("undo")(report.undo_command)
+app.command("diff")(diff.diff_command)
 
 
 def main(argv: list[str] | None = None) -> int:
