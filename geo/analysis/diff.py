@@ -111,7 +111,7 @@ def diff(dataset: Dataset, start: date | str, end: date | str) -> Diff:
         raise ValueError(f"the start date {first} is after the end date {last}")
     before = _sides(as_of(dataset, first)["assets"])
     after = _sides(as_of(dataset, last)["assets"])
-    frame = before.join(after, how="outer", lsuffix="_from", rsuffix="_to")
+    frame = before.add_suffix("_from").join(after.add_suffix("_to"), how="outer")
     order = list(after.index) + [key for key in before.index if key not in after.index]
     frame = frame.loc[order]
     rows = pd.DataFrame(

@@ -30,8 +30,10 @@ def diff_command(
         return
     counts = ", ".join(f"{n} {change}" for change, n in result.counts().items())
     table = Table(title=f"posturemap diff {first} -> {last}: {counts}")
-    for title in ("entity", "name", "change", "moved nm", "between nm", "bearing", "reports"):
-        table.add_column(title, justify="right" if "nm" in title else "left", no_wrap=True)
+    for title in ("entity", "name", "change", "moved nm", "range nm", "bearing", "reports"):
+        # The reports column wraps; the others keep their words whole.
+        justify = "right" if "nm" in title else "left"
+        table.add_column(title, justify=justify, no_wrap=title != "reports")
     for row in result.entities.to_dict("records"):
         table.add_row(*_cells(row))
     wide = out if out.is_terminal else Console(highlight=False, width=200)
