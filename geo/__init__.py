@@ -30,6 +30,17 @@ _PUBLIC = {
     "gap_lines": "geo.data.gaps",
     "to_feature_collection": "geo.data.writing",
     "write_geojson": "geo.data.writing",
+    # data: editing a working directory, its history
+    "copy_default": "geo.data.edits",
+    "read_report": "geo.data.edits",
+    "add_report": "geo.data.edits",
+    "update_report": "geo.data.edits",
+    "retire_report": "geo.data.edits",
+    "delete_report": "geo.data.edits",
+    "new_report": "geo.data.edits",
+    "undo": "geo.data.edits",
+    "EditError": "geo.data.edits",
+    "read_history": "geo.data.history",
     # analysis
     "distance_km": "geo.analysis.geodesy",
     "distance_nm": "geo.analysis.geodesy",
@@ -41,6 +52,7 @@ _PUBLIC = {
     "zone_ranges": "geo.analysis.uncertainty",
     "track_crossings": ("geo.analysis.territory", "crossings"),
     "classify_zones": ("geo.analysis.zones", "classify"),
+    "diff": "geo.analysis.diff",
     # tracks
     "read_pings": "geo.tracks.readers",
     "build_tracks": "geo.tracks.legs",
