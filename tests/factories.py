@@ -131,7 +131,7 @@ def valid_layers() -> dict[str, dict[str, Any]]:
                 point(-66.904, 10.481),
                 id="caracas",
                 name="Caracas",
-                kind="city",
+                kind="capital city",
                 uncertainty_km=0,
                 **common,
             )
@@ -159,3 +159,88 @@ def tiny_files(layers: dict | None = None, sources: list | None = None) -> dict[
     }
     files["sources.json"] = json.dumps(SOURCES if sources is None else sources).encode()
     return files
+
+
+def red_sea_layers() -> dict[str, dict[str, Any]]:
+    """A Red Sea theatre: bases of three sides, a carrier group, strikes by two actors.
+
+    Not the Caribbean, so that nothing in the tool can lean on the default theatre: the
+    capital is Sanaa, the PLA base in Djibouti is neutral, Hodeidah is hostile.
+    """
+    common = {"sources": ["src-a"], "confidence": "reported"}
+
+    def base(fid: str, lon: float, lat: float, name: str, **props: Any) -> dict[str, Any]:
+        fields = {"kind": "naval base", "country": "X", "uncertainty_km": 1, **common}
+        return feature(point(lon, lat), id=fid, name=name, **{**fields, **props})
+
+    def strike(fid: str, lon: float, lat: float, actor: str, killed: int | None, **props: Any):
+        fields = {"observed": "2025-03-16", "uncertainty_km": 20, **common}
+        return feature(
+            point(lon, lat),
+            id=fid,
+            name=fid,
+            killed=killed,
+            actor=actor,
+            **{
+                **fields,
+                **props,
+            },
+        )
+
+    return {
+        "bases": collection(
+            base("camp-lemonnier", 43.15, 11.55, "Camp Lemonnier", country="Djibouti"),
+            base("pla-djibouti", 43.05, 11.59, "PLA Support Base", affiliation="neutral"),
+            base("nsa-bahrain", 50.61, 26.21, "NSA Bahrain", country="Bahrain"),
+            base("hodeidah", 42.95, 14.80, "Hodeidah port", affiliation="hostile"),
+        ),
+        "assets": collection(
+            ship(
+                "cvn-75",
+                38.5,
+                20.5,
+                name="USS Harry S. Truman",
+                type="aircraft carrier",
+                designation="CVN-75",
+                uncertainty_km=150,
+                personnel=5000,
+                personnel_qualifier="about",
+                observed="2025-03-15",
+            ),
+            ship("ddg-1", 39.0, 19.5, name="USS Stout", type="guided-missile destroyer"),
+            ship(
+                "f-18s",
+                38.5,
+                20.5,
+                name="F/A-18 fighters",
+                category="aircraft",
+                type="F/A-18E Super Hornet",
+                count=2,
+                count_qualifier="at least",
+            ),
+            ship(
+                "cvn-68",
+                35.0,
+                34.0,
+                name="USS Nimitz",
+                type="aircraft carrier",
+                status="en route",
+                uncertainty_km=500,
+            ),
+        ),
+        "strikes": collection(
+            strike("us-1", 43.0, 15.2, "United States", 30, killed_qualifier="at least"),
+            strike("us-2", 44.2, 15.4, "United States", None),
+            strike("houthi-1", 40.5, 16.5, "Houthis", 0),
+        ),
+        "places": collection(
+            feature(
+                point(44.206, 15.353),
+                id="sanaa",
+                name="Sanaa",
+                kind="capital city",
+                uncertainty_km=1,
+                **common,
+            )
+        ),
+    }

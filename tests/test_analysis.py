@@ -284,7 +284,10 @@ def test_cli_analyze_json(run_cli: Callable[..., tuple[int, str, str]], tiny_dir
     code, out, err = run_cli("analyze", "--data", str(tiny_dir), "--json")
     assert code == 0, err
     records = json.loads(out)
-    assert {r["id"] for r in records} == {"a1-later", "b1", "caracas", "s1", "s2"}
+    points = [r for r in records if r["layer"] != "tracks"]
+    assert {r["id"] for r in points} == {"a1-later", "b1", "caracas", "s1", "s2"}
+    tracks = {r["id"]: r for r in records if r["layer"] == "tracks"}
+    assert set(tracks) == {"t1"} and "territorial_sea_crossed" in tracks["t1"]
     needed = {
         "id",
         "layer",
@@ -296,7 +299,7 @@ def test_cli_analyze_json(run_cli: Callable[..., tuple[int, str, str]], tiny_dir
         "nearest_base_nm",
         "to_nm",
     }
-    assert all(needed <= set(r) for r in records)
+    assert all(needed <= set(r) for r in points)
     s1 = next(r for r in records if r["id"] == "s1")
     assert s1["to_nm"] == pytest.approx(
         float(geodesy.distance_nm(-66.9, 11.8, -66.904, 10.481)), abs=1e-3
@@ -306,7 +309,8 @@ def test_cli_analyze_json(run_cli: Callable[..., tuple[int, str, str]], tiny_dir
 def test_cli_analyze_table(run_cli: Callable[..., tuple[int, str, str]], tiny_dir: Path) -> None:
     code, out, _ = run_cli("analyze", "--data", str(tiny_dir), "--as-of", "2025-09-05")
     assert code == 0
-    assert "coast nm" in out and "nearest base" in out and "a1 " in out.replace("│", " ")
+    assert "coast" in out and "nearest base, same side" in out and "a1 " in out.replace("│", " ")
+    assert "to caracas" in out  # the data's capital, not a theatre built in
     assert "EEZ approximate" in out
 
 
@@ -326,3 +330,54 @@ def test_cli_analyze_bad_input(
         code, _, err = run_cli("analyze", "--data", str(tiny_dir), "--as-of", "someday")
         assert code == 2 and "--as-of" in err
     assert "Traceback" not in err
+
+
+def _sided_base(fid: str, lon: float, lat: float, affiliation: str | None) -> dict[str, Any]:
+    made = base(fid, lon, lat)
+    if affiliation:
+        made["properties"]["affiliation"] = affiliation
+    return made
+
+
+def test_nearest_base_is_of_the_same_side_with_the_hostile_one_beside_it(tmp_path: Path) -> None:
+    # A Red Sea theatre: the PLA base in Djibouti is the nearest base to a US carrier, but it
+    # is not the US side's; Camp Lemonnier and NSA Bahrain are.
+    dataset = dataset_of(
+        tmp_path,
+        bases=[
+            _sided_base("pla-djibouti", 43.05, 11.59, "neutral"),
+            _sided_base("camp-lemonnier", 43.15, 11.55, None),  # no affiliation: friend
+            _sided_base("hodeidah", 42.95, 14.80, "hostile"),
+            _sided_base("nsa-bahrain", 50.61, 26.21, "friend"),
+        ],
+        assets=[asset("cvn", 43.0, 12.0), asset("houthi-boat", 42.5, 14.0, affiliation="hostile")],
+    )
+    result = joins.analyze(dataset).set_index("id")
+    assert result.loc["cvn", "side"] == "friend"
+    assert result.loc["cvn", "nearest_base"] == "camp-lemonnier"
+    assert result.loc["cvn", "nearest_hostile_base"] == "hodeidah"
+    assert result.loc["houthi-boat", "nearest_base"] == "hodeidah"
+    assert result.loc["houthi-boat", "nearest_hostile_base"] == "camp-lemonnier"
+    # a base's nearest same-side base is another one
+    assert result.loc["camp-lemonnier", "nearest_base"] == "nsa-bahrain"
+    assert result.loc["pla-djibouti", "nearest_base"] is None  # no other neutral base
+    for column in ("nearest_hostile_base_nm_min", "nearest_hostile_base_nm_max"):
+        assert np.isfinite(result.loc["cvn", column])
+    # distance to hodeidah from the carrier, geodesic
+    expected = float(geodesy.distance_nm(43.0, 12.0, 42.95, 14.80))
+    assert result.loc["cvn", "nearest_hostile_base_nm"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [("capital city", "capital"), ("Capital", "capital"), ("city", None), ("port", None)],
+)
+def test_analyze_measures_to_the_data_capital_or_leaves_the_column_out(
+    tmp_path: Path, kind: str, expected: str | None
+) -> None:
+    place = feature(point(44.2, 15.35), id="capital", name="Sanaa", kind=kind, **COMMON)
+    dataset = dataset_of(tmp_path, places=[place], assets=[asset("cvn", 43.0, 12.0)])
+    assert joins.default_target(dataset) == expected
+    row = joins.analyze(dataset).set_index("id").loc["cvn"]
+    assert row["to"] == expected
+    assert np.isfinite(row["to_nm"]) == (expected is not None)

@@ -64,3 +64,24 @@ def test_densify_keeps_vertices_and_bounds_the_step(lons, lats, step) -> None:
     assert (np.abs(x) <= 180).all()
     total = geodesy.distance_km(np.array(lons[:-1]), np.array(lats[:-1]), lons[1:], lats[1:]).sum()
     assert km.sum() == pytest.approx(total, rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("notes", "reconstructed", "expected"),
+    [
+        # Djibouti to off Eritrea across Yemen's coast near Mocha: Yemen is not named
+        ("Reconstructed: Djibouti to the southern Red Sea.", True, ["Yemen"]),
+        ("Reconstructed across Yemen near Mocha (per the report).", True, []),
+        # a recorded track says what it did; only reconstructions are checked
+        ("Recorded by a flight tracker.", False, []),
+    ],
+)
+def test_undeclared_crossings_of_reconstructed_tracks(notes, reconstructed, expected) -> None:
+    tracks = _track((43.15, 11.55), (43.5, 13.2), (40.5, 15.8), fid="r1")
+    tracks["notes"] = notes
+    tracks["reconstructed"] = reconstructed
+    found = territory.undeclared(tracks)
+    if expected:
+        assert found == [(0, "r1", expected)]
+    else:
+        assert found == []

@@ -119,7 +119,7 @@ def test_red_sea_theatre_without_caracas() -> None:
                 point(44.21, 15.35),
                 id="sanaa",
                 name="Sanaa",
-                kind="city",
+                kind="capital city",
                 uncertainty_km=0,
                 **common,
             )

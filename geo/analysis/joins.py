@@ -22,7 +22,14 @@ from geo.analysis import geodesy, uncertainty, zones
 from geo.data.reading import Dataset
 
 POINT_LAYERS = ("bases", "assets", "strikes", "places")
-DEFAULT_PLACE = "caracas"
+DEFAULT_PLACE = "caracas"  # the app's default until it asks default_target
+CAPITAL_KINDS = ("capital",)
+"""A place whose ``kind`` contains one of these words is a capital (``capital city``)."""
+SIDED_LAYERS = ("bases", "assets")
+"""Layers whose features have a side (``affiliation``)."""
+OPPOSING = {"friend": "hostile", "hostile": "friend", "neutral": "hostile", "unknown": "hostile"}
+"""The side whose bases are a feature's ``nearest_hostile_base``, by the feature's side."""
+ANY_SIDE = "any"
 TIE_M = 1.0  # candidates within a metre of the nearest count as tied
 
 ANALYSIS_COLUMNS = [
@@ -42,11 +49,16 @@ ANALYSIS_COLUMNS = [
     "coast_nm",
     "coast_nm_min",
     "coast_nm_max",
+    "side",
     "nearest_base",
     "nearest_base_nm",
     "nearest_base_km",
     "nearest_base_nm_min",
     "nearest_base_nm_max",
+    "nearest_hostile_base",
+    "nearest_hostile_base_nm",
+    "nearest_hostile_base_nm_min",
+    "nearest_hostile_base_nm_max",
     "nearest_asset",
     "nearest_asset_nm",
     "home_base",
@@ -58,7 +70,10 @@ ANALYSIS_COLUMNS = [
     "to_nm_max",
 ]
 """Columns of :func:`analyze`. Each ``_min``/``_max`` pair is the range of that distance over
-the feature's uncertainty circle (:mod:`geo.analysis.uncertainty`)."""
+the feature's uncertainty circle (:mod:`geo.analysis.uncertainty`). ``side`` is the feature's
+``affiliation`` (friend where not given; none for strikes and places); ``nearest_base`` is the
+nearest base of the same side (of any side for strikes and places), ``nearest_hostile_base``
+the nearest of the other side (:data:`OPPOSING`)."""
 
 
 # --- nearest joins ---------------------------------------------------------------------------
@@ -175,7 +190,17 @@ def point_features(dataset: Dataset) -> gpd.GeoDataFrame:
         frame = frame[frame.geometry.geom_type == "Point"]
         keep = [
             c
-            for c in ("id", "layer", "name", "type", "category", "base", "killed", "uncertainty_km")
+            for c in (
+                "id",
+                "layer",
+                "name",
+                "type",
+                "category",
+                "base",
+                "killed",
+                "uncertainty_km",
+                "affiliation",
+            )
             if c in frame
         ]
         frames.append(frame[[*keep, "geometry"]].assign(layer=layer))
@@ -207,6 +232,36 @@ def place_point(dataset: Dataset, place_id: str) -> tuple[float, float, str]:
     raise KeyError(f"unknown place id {place_id!r}; places in the data: {known}")
 
 
+def default_target(dataset: Dataset) -> str | None:
+    """The id of the place distances are measured to when none is asked: the data's capital.
+
+    The first place whose ``kind`` names a capital (:data:`CAPITAL_KINDS`, e.g. ``capital
+    city``), else None: no theatre is special, and without a capital the column is left out.
+    """
+    places = dataset["places"]
+    if len(places) == 0 or "kind" not in places:
+        return None
+    kinds = places["kind"].astype(str).str.lower()
+    capital = kinds.str.contains("|".join(CAPITAL_KINDS), regex=True)
+    return str(places.loc[capital, "id"].iloc[0]) if capital.any() else None
+
+
+def sides(frame: pd.DataFrame) -> pd.Series:
+    """Each feature's side: its ``affiliation`` (friend where not given, as the format says).
+
+    Features of layers without sides (strikes, places: a ``layer`` column tells) get None:
+    their nearest base is the nearest of any side.
+    """
+    if "affiliation" in frame:
+        side = frame["affiliation"].where(frame["affiliation"].notna(), "friend").astype(object)
+    else:
+        side = pd.Series("friend", index=frame.index, dtype=object)
+    if "layer" in frame:
+        side = side.copy()
+        side[~frame["layer"].isin(SIDED_LAYERS).to_numpy()] = None
+    return side
+
+
 def home_bases(dataset: Dataset) -> pd.DataFrame:
     """Attribute join of assets with their home base: ``home_base``, ``home_base_name``, ``_nm``."""
     assets, bases = dataset["assets"], dataset["bases"]
@@ -233,7 +288,7 @@ def home_bases(dataset: Dataset) -> pd.DataFrame:
     return out
 
 
-def analyze(dataset: Dataset, to: str | None = DEFAULT_PLACE) -> gpd.GeoDataFrame:
+def analyze(dataset: Dataset, to: str | None = None) -> gpd.GeoDataFrame:
     """One record per point feature: where it is, in whose waters, how far from what.
 
     Parameters
@@ -242,21 +297,24 @@ def analyze(dataset: Dataset, to: str | None = DEFAULT_PLACE) -> gpd.GeoDataFram
         Usually an as-of selection (:func:`geo.data.selection.as_of`), so that each
         asset appears once, at its latest position.
     to : str or None
-        Id of the feature (normally a place) to measure ``to_nm``/``to_km`` to;
-        None leaves those columns empty.
+        Id of the feature (normally a place) to measure ``to_nm``/``to_km`` to; by
+        default the data's capital (:func:`default_target`), and the columns are empty
+        when it has none.
 
     Returns
     -------
     GeoDataFrame
         Columns :data:`ANALYSIS_COLUMNS` and geometry (EPSG:4326). ``nearest_base`` is
-        the nearest *other* base for bases; ``nearest_asset`` is only for assets and
-        strikes; ``home_base`` only for assets. Distances are geodesic (WGS 84).
+        the nearest base of the feature's side (another base, for a base) and
+        ``nearest_hostile_base`` the nearest of the other side; ``nearest_asset`` is only
+        for assets and strikes; ``home_base`` only for assets. Distances are geodesic (WGS 84).
 
     Raises
     ------
     KeyError
         When ``to`` is not the id of a feature in the data.
     """
+    to = to if to is not None else default_target(dataset)
     target = place_point(dataset, to) if to is not None else None
     points = point_features(dataset)
     frame = points[["id", "layer", "name", "geometry"]].copy()
@@ -276,22 +334,15 @@ def analyze(dataset: Dataset, to: str | None = DEFAULT_PLACE) -> gpd.GeoDataFram
     for column in ("zones_possible", "states_possible", "zone_certain"):
         frame[column] = where[column].to_numpy()
 
+    frame["side"] = pd.Series(sides(points).to_numpy(), index=frame.index, dtype=object)
     bases = dataset["bases"]
-    frame["nearest_base"] = None
-    frame["nearest_base_nm"] = np.nan
-    frame["nearest_base_km"] = np.nan
-    if len(bases):
-        found = nearest(points, bases, exclude_same_id=False)
-        own = nearest(points[points["layer"] == "bases"], bases, exclude_same_id=True)
-        found.loc[own.index] = own
-        frame["nearest_base"] = found["nearest_id"]
-        frame["nearest_base_nm"] = found["nearest_nm"].astype(float)
-        frame["nearest_base_km"] = found["nearest_km"].astype(float)
-        low, high = _nearest_range(points, bases, radius, frame["nearest_base_nm"].to_numpy())
-        frame["nearest_base_nm_min"], frame["nearest_base_nm_max"] = low, high
-    else:
-        frame["nearest_base_nm_min"] = frame["nearest_base_nm_max"] = np.nan
-
+    base_sides = sides(bases) if len(bases) else pd.Series([], dtype=object)
+    same = frame["side"].fillna(ANY_SIDE)
+    other = frame["side"].map(OPPOSING)
+    for prefix, wanted in (("nearest_base", same), ("nearest_hostile_base", other)):
+        found = _nearest_of_side(points, bases, base_sides, wanted, radius)
+        for suffix, column in found.items():
+            frame[prefix + suffix] = pd.Series(column, index=frame.index, dtype=column.dtype)
     frame["nearest_asset"] = None
     frame["nearest_asset_nm"] = np.nan
     assets = points[points["layer"] == "assets"]
@@ -321,6 +372,45 @@ def analyze(dataset: Dataset, to: str | None = DEFAULT_PLACE) -> gpd.GeoDataFram
     else:
         frame["to_km"] = frame["to_nm"] = frame["to_nm_min"] = frame["to_nm_max"] = np.nan
     return gpd.GeoDataFrame(frame[[*ANALYSIS_COLUMNS, "geometry"]], geometry="geometry", crs=4326)
+
+
+def _nearest_of_side(
+    points: gpd.GeoDataFrame,
+    bases: gpd.GeoDataFrame,
+    base_sides: pd.Series,
+    wanted: pd.Series,
+    radius_km: np.ndarray,
+) -> dict[str, pd.Series]:
+    """Nearest base of the side ``wanted[i]`` for each point: id, nm, km and nm range."""
+    index = wanted.index
+    out = {
+        "": pd.Series([None] * len(index), index=index, dtype=object),
+        "_nm": pd.Series(np.nan, index=index),
+        "_km": pd.Series(np.nan, index=index),
+        "_nm_min": pd.Series(np.nan, index=index),
+        "_nm_max": pd.Series(np.nan, index=index),
+    }
+    for side in wanted.unique():
+        if side is None or pd.isna(side):
+            continue
+        chosen = base_sides.notna() if side == ANY_SIDE else base_sides == side
+        pool = bases[chosen.to_numpy()] if len(bases) else bases
+        rows = (wanted == side).to_numpy()
+        if len(pool) == 0 or not rows.any():
+            continue
+        subset = points[rows]
+        found = nearest(subset, pool, exclude_same_id=False)
+        own = nearest(subset[subset["layer"] == "bases"], pool, exclude_same_id=True)
+        found.loc[own.index] = own
+        centre = found["nearest_nm"].to_numpy(dtype=float)
+        low, high = _nearest_range(subset, pool, radius_km[rows], centre)
+        out[""].iloc[rows] = found["nearest_id"].to_numpy()
+        out["_nm"].iloc[rows] = centre
+        out["_km"].iloc[rows] = found["nearest_km"].to_numpy(dtype=float)
+        out["_nm_min"].iloc[rows] = low
+        out["_nm_max"].iloc[rows] = high
+    ids = np.array([v if isinstance(v, str) else None for v in out.pop("")], dtype=object)
+    return {"": ids, **{suffix: column.to_numpy() for suffix, column in out.items()}}
 
 
 def _nearest_range(

@@ -81,3 +81,44 @@ def crossings(tracks: gpd.GeoDataFrame) -> pd.DataFrame:
             "step_km": step,
         }
     )[COLUMNS]
+
+
+def undeclared(tracks: gpd.GeoDataFrame) -> list[tuple[int, str, list[str]]]:
+    """Reconstructed tracks that cross a territory their ``notes`` don't name.
+
+    A reconstruction drawn through a state's airspace (its land or 12 nm territorial sea)
+    says something the sources may not: "the bombers entered Venezuelan airspace". The
+    states where the track starts and ends (its home bases) are expected and left out; any
+    other state crossed must be named in the track's notes.
+
+    Returns
+    -------
+    list of (int, str, list of str)
+        Position in the layer, id and the states crossed but not named, for each such track.
+    """
+    if len(tracks) == 0 or "reconstructed" not in tracks:
+        return []
+    rebuilt = tracks[tracks["reconstructed"].fillna(False).astype(bool).to_numpy()]
+    if len(rebuilt) == 0:
+        return []
+    found = crossings(rebuilt)
+    out = []
+    positions = np.flatnonzero(tracks["reconstructed"].fillna(False).astype(bool).to_numpy())
+    rows = rebuilt.to_dict("records")
+    for position, row, crossed in zip(positions, rows, found.itertuples(index=False), strict=True):
+        ends = _end_states(row["geometry"])
+        notes = str(row.get("notes") or "").casefold()
+        states = sorted(set(crossed.land_crossed) | set(crossed.territorial_sea_crossed))
+        missing = [s for s in states if s not in ends and s.casefold() not in notes]
+        if missing:
+            out.append((int(position), str(row.get("id")), missing))
+    return out
+
+
+def _end_states(geometry: shapely.Geometry) -> set[str]:
+    lines = _lines(geometry)
+    if not lines:
+        return set()
+    ends = np.array([lines[0][0, :2], lines[-1][-1, :2]])
+    where = zones.classify(ends[:, 0], ends[:, 1])
+    return {str(s) for s in where["coastal_state"] if pd.notna(s)}

@@ -184,3 +184,52 @@ def describe_zones(possible: list[str], radius_km: float | None) -> str:
         return possible[0]
     words = ", ".join(possible[:-1]) + " or " + possible[-1]
     return f"{words} (±{radius_km:,.0f} km)" if radius_km else words
+
+
+def describe_where(
+    possible: list[str],
+    states: list[str],
+    radius_km: float | None,
+    first: str | None = None,
+    limit: int = 3,
+) -> str:
+    """Zones and states a circle allows, in words for a table or a popup.
+
+    ``EEZ (approximate) of Venezuela`` when the circle is certain; otherwise
+    ``internal/land, territorial sea, contiguous zone or EEZ (approximate) (±450 km) of
+    Venezuela, Netherlands, Aruba and 5 more`` (states as :func:`zone_ranges` lists them).
+
+    Parameters
+    ----------
+    possible, states : list of str
+        ``zones_possible`` and ``states_possible`` of one point.
+    radius_km : float or None
+        Its uncertainty radius.
+    first : str, optional
+        The state at the reported position, named first.
+    limit : int
+        How many states to name before counting the rest.
+    """
+    text = describe_zones(list(possible), radius_km)
+    states = [str(state) for state in states]
+    if first in states:
+        states.remove(first)
+        states.insert(0, first)
+    if states:
+        named = ", ".join(states[:limit])
+        if len(states) > limit:
+            named += f" and {len(states) - limit} more"
+        text += f" of {named}"
+    return text
+
+
+def describe_range(centre: float, low: float, high: float, unit: str = "nm") -> str:
+    """A distance as honest as its position: ``318 nm`` when firm, ``75–561 nm`` when not.
+
+    The range is shown once it is wider than 1 % of the distance (and than 1 unit).
+    """
+    if centre != centre:  # NaN: nothing to measure to
+        return ""
+    if low != low or high != high or high - low <= max(1.0, 0.01 * abs(centre)):
+        return f"{centre:,.0f} {unit}" if abs(centre) >= 10 else f"{centre:,.1f} {unit}"
+    return f"{low:,.0f}–{high:,.0f} {unit}"

@@ -46,7 +46,9 @@ def describe(error: ValidationError, path: list[Any], required: frozenset[str]) 
         if error.validator != "required":
             return [(None, error.message)]
         missing = [name for name in error.validator_value if name not in error.instance]
-        return [(name, _missing(error.schema["properties"].get(name, {}))) for name in missing]
+        # A conditional ``then: {required: [...]}`` has no properties of its own.
+        known = error.schema.get("properties") or {}
+        return [(name, _missing(known.get(name) or _declared(name))) for name in missing]
     field, inner = str(path[0]), path[1:]
     sub, value = error.schema, error.instance
     if error.validator in ("type", "enum") and value is None and not inner and field in required:
@@ -55,6 +57,17 @@ def describe(error: ValidationError, path: list[Any], required: frozenset[str]) 
         message = _message(error.validator, error.validator_value, sub, value, error)
     entries = "".join(f"entry {step}: " for step in inner if isinstance(step, int))
     return [(field, entries + message)]
+
+
+def _declared(name: str) -> Mapping[str, Any]:
+    """The schema of the field ``name`` wherever the format declares it (first found)."""
+    from geo.data import schema
+
+    for layer in schema.LAYERS:
+        for field in schema.fields(layer):
+            if field.name == name:
+                return field.schema
+    return {}
 
 
 def _missing(sub: Mapping[str, Any]) -> str:

@@ -185,7 +185,8 @@ def group_fields(group: str) -> tuple[Field, ...]:
     tuple of Field
     """
     schema = resolve(f"#/$defs/{group}")
-    required = set(schema.get("required", ()))
+    # A field required under a condition (``count``, except for personnel) counts as required.
+    required = set(schema.get("required", ())) | set(schema.get("then", {}).get("required", ()))
     return tuple(
         Field(name, group, inline(sub), name in required)
         for name, sub in schema["properties"].items()

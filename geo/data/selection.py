@@ -15,9 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from geo.data import figures
 from geo.data.reading import Dataset
-
-AIR_CATEGORIES = ("aircraft", "helicopter", "drone")
 
 
 def to_day(value: str | date | datetime | pd.Timestamp) -> date:
@@ -147,44 +146,6 @@ def filter_layers(
     return replace(dataset, layers=out)
 
 
-def _exact_sum(values: pd.Series) -> int:
-    """Sum as Python integers: int64 sums of large counts would wrap to negative numbers."""
-    numbers = pd.to_numeric(values, errors="coerce").dropna()
-    return sum(int(v) for v in numbers)
-
-
-def _total(frame: pd.DataFrame, column: str) -> int:
-    if column not in frame or frame.empty:
-        return 0
-    return _exact_sum(frame[column])
-
-
 def summary(dataset: Dataset) -> dict[str, Any]:
-    """Key figures of a (usually as-of selected) data set.
-
-    Returns
-    -------
-    dict
-        ``features`` (per layer), ``assets_by_category`` (sum of ``count``),
-        ``ships``, ``submarines``, ``aircraft`` (aircraft, helicopters, drones),
-        ``personnel``, ``strikes``, ``killed`` and ``strikes_killed_unknown``
-        (strikes whose death toll is null).
-    """
-    assets = dataset["assets"]
-    strikes = dataset["strikes"]
-    by_category: dict[str, int] = {}
-    if len(assets):
-        counts = assets.groupby("category")["count"].agg(_exact_sum)
-        by_category = {str(k): int(v) for k, v in counts.items()}
-    killed = pd.to_numeric(strikes["killed"], errors="coerce") if len(strikes) else pd.Series([])
-    return {
-        "features": {name: len(frame) for name, frame in dataset.layers.items()},
-        "assets_by_category": by_category,
-        "ships": by_category.get("ship", 0),
-        "submarines": by_category.get("submarine", 0),
-        "aircraft": sum(by_category.get(c, 0) for c in AIR_CATEGORIES),
-        "personnel": _total(assets, "personnel"),
-        "strikes": len(strikes),
-        "killed": _exact_sum(killed),
-        "strikes_killed_unknown": int(killed.isna().sum()),
-    }
+    """Key figures of a (usually as-of selected) data set: :func:`geo.data.figures.summary`."""
+    return figures.summary(dataset)
