@@ -208,3 +208,25 @@ def test_a_held_lock_times_out_with_a_message(work: Path) -> None:
     with locking.locked(work), pytest.raises(locking.Busy, match="another edit"):  # noqa: SIM117
         with locking.locked(work, timeout=0.1):
             pass
+
+
+def test_problems_the_directory_had_do_not_block_other_edits(work: Path) -> None:
+    layers = valid_layers()
+    del layers["strikes"]["features"][0]["properties"]["killed"]  # a problem of its own
+    write_dataset(work, layers)
+    edits.update_report(work, "a1", {"notes": "still editable"})
+    with pytest.raises(edits.Refused) as caught:
+        edits.update_report(work, "a1", {"count": -1})
+    assert [p.field for p in caught.value.problems] == ["count"]  # only the edit's own
+
+
+def test_a_layer_file_that_cannot_be_read_is_never_replaced(work: Path) -> None:
+    import os
+
+    (work / "strikes.geojson").unlink()
+    os.mkfifo(work / "strikes.geojson")
+    strike = {"name": "Strike", "killed": None, "observed": "2025-10-05", "uncertainty_km": 5}
+    with pytest.raises(edits.EditError, match="not a regular file"):
+        edits.add_report(work, "strikes", {**strike, "sources": ["src-a"]}, (12.0, -67.0))
+    assert (work / "strikes.geojson").is_fifo()
+    edits.update_report(work, "a1", {"notes": "other layers stay editable"})

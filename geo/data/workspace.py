@@ -289,9 +289,11 @@ def _writable(directory: str | os.PathLike[str]) -> Path:
 
 def _validate(state: State, layer: str, data: bytes) -> None:
     """Refuse the new layer if it brings problems the directory did not have."""
-    files = {**state.files, state.key(layer): data}
+    after = load_bytes({**state.files, state.key(layer): data}).problems
+    if not after:
+        return  # the usual case: no need to read the directory as it was
     before = {_problem_key(p) for p in load_bytes(state.files).problems}
-    new = [p for p in load_bytes(files).problems if _problem_key(p) not in before]
+    new = [p for p in after if _problem_key(p) not in before]
     if new:
         raise Refused("; ".join(str(p) for p in new[:3]), new)
 
