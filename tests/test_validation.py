@@ -137,7 +137,7 @@ CASES = [
         set_prop("strikes", 0, uncertainty_km=-1),
         "strikes.geojson",
         "uncertainty_km",
-        "number >= 0",
+        "number 0..20000",
     ),
     (
         "missing-uncertainty",

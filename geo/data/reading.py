@@ -34,6 +34,11 @@ CRS = "EPSG:4326"
 SOURCE_COLUMNS = tuple(field.name for field in schema.group_fields("source"))
 MAX_PROBLEMS_PER_FILE = 100
 """Problem lines kept per file; the rest are counted in one last line (``... and N more``)."""
+MAX_PROBLEMS = 1_000
+"""Problem lines kept in all (an upload or a directory); one more line counts the rest."""
+STOP_AFTER = 10_000
+"""Problems in one layer file after which its checking stops and nothing of it is loaded: a
+file of a million bare features is not the format, and listing them all costs minutes."""
 
 
 @dataclass
@@ -76,8 +81,7 @@ class Dataset:
     @property
     def problem_count(self) -> int:
         """Number of problems found, listed or counted in a ``... and N more`` line."""
-        more = sum(1 for p in self.problems if p.index is None and p.message.startswith(_MORE))
-        return len(self.problems) - more + self.hidden_problems
+        return sum(not _is_more(p) for p in self.problems) + self.hidden_problems
 
 
 def empty_layer(layer: str) -> gpd.GeoDataFrame:
@@ -233,19 +237,35 @@ _MORE = "... and "
 
 
 def _cap(problems: list[Problem]) -> tuple[list[Problem], int]:
-    """Keep :data:`MAX_PROBLEMS_PER_FILE` lines per file; one more line counts the rest."""
-    shown: dict[str, int] = {}
+    """Keep :data:`MAX_PROBLEMS_PER_FILE` lines per file and :data:`MAX_PROBLEMS` in all.
+
+    A ``... and N more`` line follows each file's kept lines, and ends the list when it is cut;
+    returns the lines and the number of problems they count rather than list.
+    """
+    seen: dict[str, int] = {}
     out: list[Problem] = []
     for problem in problems:
-        shown[problem.file] = shown.get(problem.file, 0) + 1
-        if shown[problem.file] <= MAX_PROBLEMS_PER_FILE:
+        seen[problem.file] = seen.get(problem.file, 0) + 1
+        if seen[problem.file] <= MAX_PROBLEMS_PER_FILE:
             out.append(problem)
-    for file, count in shown.items():
-        if count > MAX_PROBLEMS_PER_FILE:
-            hidden = count - MAX_PROBLEMS_PER_FILE
+    hidden = {file: count - MAX_PROBLEMS_PER_FILE for file, count in seen.items()}
+    for file, count in hidden.items():
+        if count > 0:
             last = max(i for i, p in enumerate(out) if p.file == file)
-            out.insert(last + 1, Problem(file, f"{_MORE}{hidden} more problems in this file"))
-    return out, len(problems) - len(out) + sum(c > MAX_PROBLEMS_PER_FILE for c in shown.values())
+            out.insert(last + 1, Problem(file, f"{_MORE}{count} more problems in this file"))
+    if len(out) > MAX_PROBLEMS:
+        # Across files too: an upload of a thousand bad files lists at most this many lines.
+        rest = out[MAX_PROBLEMS:]
+        counted = sum(hidden[p.file] if _is_more(p) else 1 for p in rest)
+        files = len({p.file for p in rest})
+        out = out[:MAX_PROBLEMS]
+        out.append(Problem(rest[0].file, f"{_MORE}{counted} more problems in {files} file(s)"))
+    listed = sum(not _is_more(p) for p in out)
+    return out, len(problems) - listed
+
+
+def _is_more(problem: Problem) -> bool:
+    return problem.index is None and problem.message.startswith(_MORE)
 
 
 def _parse_layer(name: str, layer: str, data: bytes) -> tuple[list[RawFeature], list[Problem]]:
@@ -257,6 +277,13 @@ def _parse_layer(name: str, layer: str, data: bytes) -> tuple[list[RawFeature], 
         return [], [Problem(name, envelope)]
     parsed = []
     for index, feature in enumerate(document["features"]):
+        if len(problems) >= STOP_AFTER:
+            total = len(document["features"])
+            message = (
+                f"checking stopped at feature {index} of {total:,}: {len(problems):,} problems "
+                "or more; nothing of this file is loaded"
+            )
+            return [], [Problem(name, message), *problems]  # first: always shown
         pairs = validation.check_feature(layer, feature)
         if pairs[:1] == [(None, validation.NOT_A_FEATURE)]:
             problems.append(Problem(name, validation.NOT_A_FEATURE, index=index))
