@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.app.state import ViewState, window_start
-from geo.data import reading, selection
+from geo.data import reading, schema, selection
 from geo.data.reading import Dataset
 
 # --- what is in view -----------------------------------------------------------------
@@ -144,6 +144,7 @@ TABLE_COLUMNS = (
     "lon",
 )
 
+_FIELDS = frozenset(name for layer in schema.LAYERS for name in schema.known_fields(layer))
 
 ANALYSIS_COLUMNS = (
     "to_nm",
@@ -185,7 +186,11 @@ def features_table(dataset: Dataset, analysis: pd.DataFrame | None = None) -> pd
         elif column == "lon":
             table[column] = points.x.round(4) if len(features) else []
         elif column in features:
-            table[column] = features[column]
+            # A field's column only where the feature's layer defines it: an extra property
+            # of that name on another layer is any JSON value (it stays in the details).
+            own = [column in schema.known_fields(layer) for layer in features["layer"]]
+            typed = column in _FIELDS
+            table[column] = features[column].where(own, None) if typed else features[column]
     for column in ("observed", "until"):
         if column in table:
             table[column] = pd.to_datetime(table[column], utc=True).dt.tz_localize(None)
