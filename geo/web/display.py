@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis import geodesy
+from geo.data import figures
 from geo.data.schema import CATEGORIES, known_fields
 from geo.web import symbols
 
@@ -42,12 +43,14 @@ FIELDS: list[tuple[str, str]] = [
     ("group", "Group"),
     ("count", "Count"),
     ("affiliation", "Affiliation"),
+    ("status", "Status"),
     ("personnel", "Personnel"),
     ("base", "Home base"),
     ("asset", "Asset"),
     ("kind", "Kind"),
     ("country", "Country"),
     ("target", "Target"),
+    ("actor", "Actor"),
     ("killed", "Killed"),
     ("troops", "Troops"),
     ("observed", "Observed"),
@@ -84,6 +87,7 @@ CATEGORY_LABELS = {
     "drone": "drones",
     "ground": "ground forces",
     "special": "special",
+    "personnel": "personnel (not units)",
 }
 
 
@@ -185,9 +189,17 @@ def field_texts(frame: pd.DataFrame, layer: str) -> dict[str, list[str | None]]:
     for field, table in (("geo_precision", GEO_PRECISION), ("time_precision", TIME_PRECISION)):
         own = column(field)
         texts[field] = [None] * n if own is None else column_texts(own, _precision(table))
+    # Numbers as firm as their sources: "≥ 2", "~10", "~7,800 (est.)".
+    for field in ("count", "personnel", "killed", "troops"):
+        own, qualifier = column(field), column(f"{field}_qualifier")
+        if own is not None and qualifier is not None:
+            texts[field] = [
+                None if is_missing(v) else figures.qualified(int(v), None if is_missing(q) else q)
+                for v, q in zip(own.tolist(), qualifier.tolist(), strict=True)
+            ]
     if layer == "strikes":
-        killed = column("killed", pd.Series([None] * n, index=frame.index, dtype=object))
-        texts["killed"] = [t or "unknown" for t in column_texts(killed)]
+        killed = texts.get("killed") or [None] * n
+        texts["killed"] = [t or "unknown" for t in killed]
     times = column("times")
     texts["times"] = (
         [None] * n

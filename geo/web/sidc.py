@@ -28,6 +28,7 @@ CATEGORY_ENTITY = {
     "drone": (AIR, "110300"),  # unmanned aircraft
     "ground": (LAND_UNIT, "121100"),  # infantry
     "special": (LAND_UNIT, "121800"),  # special operations forces
+    "personnel": (LAND_UNIT, "000000"),  # people not attributed to a unit: a frame, no icon
 }
 BASE_ENTITY = (INSTALLATION, "120000")  # military installation
 
@@ -167,6 +168,7 @@ ENTITY_NAMES = {
     (AIR, "110300"): "Drone (UAV)",
     (LAND_UNIT, "121100"): "Infantry, marines",
     (LAND_UNIT, "121800"): "Special operations forces",
+    (LAND_UNIT, "000000"): "Personnel, not a unit",
     BASE_ENTITY: "Base",
 }
 """What each entity is called in the legend."""

@@ -55,7 +55,8 @@
     return designation ? stripPrefix(name, rules.prefixes) : name;
   }
 
-  // The label of a feature from its properties {label, name, designation, count}.
+  // The label of a feature from its properties {label, name, designation, count, countText,
+  // status}.
   function labelText(props, rules) {
     var own = clean(props.label);
     if (own) { return cut(own, rules.max_chars); }
@@ -66,12 +67,21 @@
       text = designation + ' ' + stripPrefix(name, rules.prefixes);
     }
     var count = Number(props.count);
+    // The count as the data qualifies it: "(≥ 2)" for a lower bound, "(~10)" for about.
+    var countText = clean(props.countText) || String(count);
     // A remark in brackets goes, unless it is the count ("B-52H bombers (3)").
     var remark = /^(.{3,}?)\s*\(([^()]*)\)$/.exec(text);
     if (remark && remark[2].trim() !== String(count)) { text = remark[1]; }
-    if (count > 1 && !new RegExp('(^|\\D)' + count + '(\\D|$)').test(text)) {
-      text += ' (' + count + ')';
+    if (countText !== String(count) && remark && remark[2].trim() === String(count)) {
+      text = remark[1];  // the data's own "(2)" gives way to the qualified "(≥ 2)"
     }
+    var shown = new RegExp('(^|\\D)' + count + '(\\D|$)').test(text);
+    if ((count > 1 || countText !== String(count)) && !shown && countText) {
+      text += ' (' + countText + ')';
+    }
+    // Not in the theatre: "CVN-78 Gerald R. Ford (en route)".
+    var status = clean(props.status);
+    if (status && status !== 'deployed') { text += ' (' + status + ')'; }
     return cut(text, rules.max_chars);
   }
 

@@ -42,7 +42,8 @@
       var count = R.value(i, 'count');
       return {label: D.label[i] === undefined ? null : R.str(D.label[i]),
               name: R.value(i, 'name'), designation: R.value(i, 'designation'),
-              count: count ? Number(count.replace(/,/g, '')) : 1};
+              count: count ? Number(count.replace(/[^0-9]/g, '')) : 1, countText: count,
+              status: R.value(i, 'status')};
     }
     function sizeOf(i) {
       var s = sprites[D.symbol[i]];
