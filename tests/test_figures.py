@@ -85,3 +85,10 @@ def test_cli_summary_prints_qualified_figures(
     assert "≥ 30" in out and "strikes by Houthis" in out and "en route: USS Nimitz" in out
     code, out, _ = run_cli("summary", "--data", str(red_sea_dir), "--json")
     assert json.loads(out)["qualifiers"]["killed"] == "at least"
+
+
+def test_slide_figures_line_is_qualified(red_sea_dir: Path) -> None:
+    from geo.slides.text import figures_line
+
+    line = figures_line(selection.as_of(geo.load(red_sea_dir)))
+    assert line == "2 ships · ≥ 2 aircraft · ~5,000 personnel · 3 strikes, ≥ 30 killed · 1 en route"

@@ -71,21 +71,28 @@ def as_of_line(day: date | None, since: date | None = None) -> str:
 
 
 def figures_line(shown: Dataset) -> str:
-    """Key figures of what is shown: ships, submarines, aircraft, personnel, strikes."""
+    """Key figures of what is shown, as firm as their sources.
+
+    ``8 ships · 1 submarine · ≥ 18 aircraft · ~10,000 personnel · 7 strikes, 32 killed ·
+    1 en route``: assets en route or departed are not counted (:mod:`geo.data.figures`).
+    """
     figures = selection.summary(shown)
+    texts = figures["texts"]
     parts = []
     for key in ("ships", "submarines", "aircraft"):
         count = figures[key]
         if count:
             noun = key if count != 1 else key.rstrip("s") if key != "aircraft" else key
-            parts.append(f"{count:,} {noun}")
+            parts.append(f"{texts[key]} {noun}")
     if figures["personnel"]:
-        parts.append(f"~{figures['personnel']:,} personnel")
+        parts.append(f"{texts['personnel']} personnel")
     if figures["strikes"]:
         strikes = f"{figures['strikes']:,} strike{'s' if figures['strikes'] != 1 else ''}"
         if figures["killed"]:
-            strikes += f", {figures['killed']:,} killed"
+            strikes += f", {texts['killed']} killed"
         parts.append(strikes)
+    if figures["en_route"]:
+        parts.append(f"{len(figures['en_route']):,} en route")
     return " · ".join(parts)
 
 
