@@ -148,3 +148,14 @@ def test_command_line_refusals(run_cli: Any, work: Path, tmp_path: Path) -> None
     assert code == 0 and (tmp_path / "copy" / "assets.geojson").is_file()
     code, _, err = run_cli("init", str(tmp_path / "copy"))
     assert code == 1 and "already exists" in err
+
+
+def test_a_history_that_is_not_a_file_is_refused_before_anything_is_written(work: Path) -> None:
+    import os
+
+    os.mkfifo(work / history.HISTORY_FILE)
+    assert "not a regular file" in str(history.read_history(work).problems[0])
+    before = (work / "assets.geojson").read_bytes()
+    with pytest.raises(edits.EditError, match="history cannot be kept"):
+        edits.update_report(work, "a1", {"notes": "x"})
+    assert (work / "assets.geojson").read_bytes() == before

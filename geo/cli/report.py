@@ -62,7 +62,7 @@ def _refusals() -> Iterator[None]:
         if not error.problems:
             err.print(str(error), markup=False)
         raise typer.Exit(1) from None
-    except (Busy, FileExistsError) as error:
+    except (Busy, OSError) as error:  # a lock held too long, a read-only or full disk
         raise fail(str(error)) from None
 
 

@@ -150,6 +150,8 @@ def read_history(directory: str | os.PathLike[str]) -> History:
     path = Path(directory) / HISTORY_FILE
     changes: list[Change] = []
     problems: list[Problem] = []
+    if path.exists() and not path.is_file():  # a FIFO would block the reader
+        return History(changes, [Problem(str(path), "not a regular file; refused")])
     try:
         stream = path.open("rb")
     except FileNotFoundError:

@@ -284,6 +284,9 @@ def _writable(directory: str | os.PathLike[str]) -> Path:
         )
     if not folder.is_dir():
         raise NotFound(f"{folder}: no such data directory")
+    log = folder / history.HISTORY_FILE
+    if log.exists() and not log.is_file():
+        raise EditError(f"{log}: not a regular file; the history cannot be kept, nothing written")
     return folder
 
 
