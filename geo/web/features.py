@@ -332,8 +332,32 @@ class FeatureColumns:
 
     def _line(self, layer: str, geom: Any, times: Any, index: int) -> None:
         parts = line_parts(geom)
+        if layer == "tracks":
+            parts = [_unwrapped(part) for part in parts]
         self.sparse["shape"][index] = [encode_line(part) for part in parts]
         if isinstance(times, list) and len(times) == sum(len(p) for p in parts):
             self.sparse["times"][index] = vertex_times(times)
         if layer == "tracks":
-            self.sparse["arrows"][index] = direction_arrows(parts)
+            self.sparse["arrows"][index] = [
+                _near(arrow, part) for part in parts for arrow in direction_arrows([part])
+            ]
+
+
+def _unwrapped(coords: np.ndarray) -> np.ndarray:
+    """A line's vertices with continuous longitudes: each step the short way round the globe.
+
+    A track from 170 E to 170 W is drawn across the antimeridian (to 190), not across the
+    whole map: the web map draws straight between the longitudes it is given.
+    """
+    if len(coords) < 2 or np.ptp(coords[:, 0]) <= 180:
+        return coords
+    out = np.array(coords, dtype=float)
+    out[:, 0] = np.unwrap(out[:, 0], period=360.0)
+    return out
+
+
+def _near(arrow: list[int], part: np.ndarray) -> list[int]:
+    """An arrow (longitude in 1e-5 degree) moved by whole turns next to its unwrapped line."""
+    middle = (part[:, 0].min() + part[:, 0].max()) / 2 * 1e5
+    turns = round((middle - arrow[0]) / 36_000_000)
+    return [arrow[0] + turns * 36_000_000, *arrow[1:]]
