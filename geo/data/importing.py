@@ -14,6 +14,7 @@ properties and position, the id aside) adds nothing: importing a file twice adds
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Mapping
@@ -23,11 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from geo.data import reading, schema, writing
-from geo.data.cells import POSITION_FIELDS, date_order, field_for_column, typed_value
+from geo.data.cells import (
+    POSITION_FIELDS,
+    date_order,
+    field_for_column,
+    json_text,
+    typed_value,
+)
 from geo.data.files import read_directory
 from geo.data.positions import PositionError, parse_position
 from geo.data.schema import LAYERS, SOURCES_FILE, Problem
-from geo.data.sheets import ImportFileError, Row, read_rows
+from geo.data.sheets import ImportFileError, Row, category_from_words, read_rows
 
 
 class ImportOptionError(ValueError):
@@ -158,7 +165,8 @@ def import_features(
     if source is not None and source not in {r.get("id") for r in records if isinstance(r, dict)}:
         raise ImportOptionError(f"--source {source!r} is not a record of {sources_path}")
     taken = _ids(files)
-    seen = {_content_key(f) for f in existing if isinstance(f, dict)}
+    seen = {_content_key(layer, f) for f in existing if isinstance(f, dict)}
+    pending: dict[str, dict[str, Any]] = {}
     new: list[tuple[Path, Row, dict[str, Any]]] = []
     for path in paths:
         try:
@@ -166,7 +174,7 @@ def import_features(
         except ImportFileError as error:
             result.problems.append(Problem(str(path), str(error).removeprefix(f"{path}: ")))
             continue
-        source_id = source or _file_source(path, records, today, result)
+        source_id = source or _file_source(path, records, pending, today)
         for row, feature, row_problems in _features(rows, layer, source_id, settings or {}):
             if row.layer is not None and row.layer != layer:
                 result.other_layers += 1
@@ -174,17 +182,22 @@ def import_features(
             if row_problems:
                 result.problems.extend(_located(path, row, feature, row_problems))
                 continue
-            key = _content_key(feature)
+            key = _content_key(layer, feature)
             if key in seen:
                 result.already_there += 1
                 continue
             seen.add(key)
             feature["properties"]["id"] = _free_id(feature["properties"], taken)
             new.append((path, row, feature))
+    cited = {s for *_, feature in new for s in feature["properties"].get("sources") or []}
+    for source_id, record in pending.items():  # a record only for files that add something
+        if source_id in cited:
+            records.append(record)
+            result.created_sources.append(source_id)
     if not result.problems and new:
         _check(files, layer_path, sources_path, document, existing, records, new, baseline, result)
     if result.problems or not new:
-        result.created_sources = [] if result.problems else result.created_sources
+        result.created_sources = []
         return result
     result.added = [feature for _, _, feature in new]
     _write(files, layer_path, sources_path, document, existing, records, result)
@@ -235,6 +248,9 @@ def _feature(
                 problems.append((target, str(error)))
         else:
             props[target] = value
+    category = category_from_words(row.words) if "category" in schema.known_fields(layer) else None
+    if category:
+        props.setdefault("category", category)
     for name, value in settings.items():
         props.setdefault(name, value)
     props.setdefault("sources", [source_id])
@@ -284,17 +300,32 @@ def _located(
     return out
 
 
-def _content_key(feature: Any) -> str:
-    """What makes two features the same report: everything but the id, positions rounded."""
+def _content_key(layer: str, feature: Any) -> str:
+    """What makes two features the same report: everything but the id, as the format reads it.
+
+    Defaults filled in, dates as UTC datetimes (``2025-10-15`` is ``2025-10-15T00:00:00Z``),
+    whole numbers as integers, positions rounded to about 1 cm.
+    """
     props = feature.get("properties") if isinstance(feature, dict) else None
     props = {k: v for k, v in (props or {}).items() if k != "id" and v is not None}
+    known = schema.known_fields(layer)
+    for key, value in props.items():  # extra properties: as text, as KML and CSV hold them
+        if key not in known:
+            props[key] = json_text(value)
+    for spec in schema.fields(layer):
+        value = props.get(spec.name)
+        if value is None and spec.schema.get("default") is not None:
+            props[spec.name] = spec.schema["default"]
+        elif spec.is_date and isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                props[spec.name] = schema.parse_time(value).isoformat()
     geometry = feature.get("geometry") if isinstance(feature, dict) else None
-    return json.dumps([props, _rounded(geometry)], sort_keys=True, default=str)
+    return json.dumps([_rounded(props), _rounded(geometry)], sort_keys=True, default=str)
 
 
 def _rounded(value: Any) -> Any:
     if isinstance(value, float):
-        return round(value, 7)  # about 1 cm: what survives any text round trip
+        return int(value) if value.is_integer() else round(value, 7)
     if isinstance(value, (list, tuple)):
         return [_rounded(v) for v in value]
     if isinstance(value, dict):
@@ -338,31 +369,34 @@ def _free_id(props: Mapping[str, Any], taken: set[str]) -> str:
     return candidate
 
 
-def _file_source(path: Path, records: list[Any], today: date | None, result: ImportResult) -> str:
-    """The source record of one imported file: found again when imported again, else added."""
+def _file_source(
+    path: Path, records: list[Any], pending: dict[str, dict[str, Any]], today: date | None
+) -> str:
+    """The source record of one imported file: found again when imported again, else new.
+
+    A new record waits in ``pending`` (id to record) until a feature of the file cites it.
+    """
     title = f"Imported from {path.name}"
     stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "file"
     ids = {r.get("id"): r for r in records if isinstance(r, dict)}
     candidate, number = f"import-{stem}", 1
+    ids.update(pending)
     while candidate in ids:
         if ids[candidate].get("title") == title:
             return candidate
         number += 1
         candidate = f"import-{stem}-{number}"
     accessed = (today or datetime.now(timezone.utc).date()).isoformat()
-    records.append(
-        {
-            "id": candidate,
-            "title": title,
-            "publisher": "unknown (imported file)",
-            "published": accessed,
-            "accessed": accessed,
-            "kind": "analysis",
-            "notes": "Created by `python -m geo import`; replace title, publisher and "
-            "published with the real origin of the file (and add its url).",
-        }
-    )
-    result.created_sources.append(candidate)
+    pending[candidate] = {
+        "id": candidate,
+        "title": title,
+        "publisher": "unknown (imported file)",
+        "published": accessed,
+        "accessed": accessed,
+        "kind": "analysis",
+        "notes": "Created by `python -m geo import`; replace title, publisher and "
+        "published with the real origin of the file (and add its url).",
+    }
     return candidate
 
 

@@ -3,8 +3,8 @@
 Read with fastkml after a pass of the standard library's expat that refuses any DOCTYPE or
 ENTITY declaration (no entity is ever expanded or fetched). Each Placemark becomes one
 :class:`~geo.data.sheets.Row`: its name, its description (as plain text, into ``notes``),
-``observed`` from a TimeStamp or a TimeSpan's begin and ``until`` from its end, a category
-from the names of its folders and its style (``Ships``, ``Aircraft``...), and its
+``observed`` from a TimeStamp or a TimeSpan's begin and ``until`` from its end, the names of
+its style and folders (an asset's category: ``Ships``, ``Aircraft``...), and its
 ExtendedData fields as further columns. Fields in ExtendedData win over what the KML
 elements say, so a file written by ``export kml`` (which records every property there)
 comes back exactly as it was.
@@ -23,7 +23,7 @@ from shapely import force_2d
 from shapely.geometry import mapping, shape
 
 from geo.data.schema import LAYERS, MAX_FILE_BYTES
-from geo.data.sheets import ImportFileError, Row, category_from_words
+from geo.data.sheets import ImportFileError, Row
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -132,13 +132,11 @@ def _row(placemark: Any, folders: list[str], layer: str | None, number: int) -> 
     if "observed" not in cells:
         cells.update(_times(placemark.times))
     style = placemark.style_url.url.lstrip("#") if placemark.style_url else ""
-    category = category_from_words([style, *reversed(folders)])
-    if category and "category" not in cells:
-        cells["category"] = category
+    words = [] if extended is not None else [style, *reversed(folders)]
     geometry = None
     if placemark.geometry is not None:
         geometry = _point_first(mapping(force_2d(shape(placemark.geometry))))
-    return Row(number, "placemark", cells, geometry, layer=layer)
+    return Row(number, "placemark", cells, geometry, layer=layer, words=words)
 
 
 def _times(times: Any) -> dict[str, str]:

@@ -50,13 +50,17 @@ class Row:
         GeoJSON geometry, when the file has one.
     layer : str or None
         The layer the file files it under (a folder of ``export kml``), if any.
+    words : list of str
+        Names that may say an asset's category (a placemark's style id and folders, the
+        nearest first), for :func:`category_from_words`.
     """
 
     number: int
     item: str
     cells: dict[str, Any]
     geometry: dict[str, Any] | None = None
-    layer: str | None = field(default=None)
+    layer: str | None = None
+    words: list[str] = field(default_factory=list)
 
 
 def category_from_words(names: list[str]) -> str | None:

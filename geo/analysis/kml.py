@@ -1,0 +1,317 @@
+"""A data set for Google Earth: KML or KMZ, its time slider playing the build-up.
+
+:func:`write_kml` builds the document with fastkml: one folder per layer, and in it one per
+category (assets) or kind (bases, places); a TimeSpan on every timed feature (an asset's
+report holds until its ``until`` or the asset's next report, so the slider shows each asset
+once, where it was) and a TimeStamp on strikes; tracks as ``gx:Track`` with a time per
+vertex where they have ``times``, else as lines; every point with its uncertainty circle
+(geodesic, :func:`geo.analysis.geodesy.geodesic_circle`) in one MultiGeometry. Descriptions
+list the sources, HTML-escaped, links http(s) only. Every property is kept in ExtendedData,
+so ``python -m geo import`` reads the file back as it was. A KMZ embeds an icon per
+affiliation (simple coloured shapes drawn with Pillow: NATO symbols would need a browser).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import warnings
+import zipfile
+from collections.abc import Iterable
+from datetime import date, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from shapely.geometry import GeometryCollection, mapping, shape
+
+from geo.analysis.geodesy import geodesic_circle
+from geo.data import writing
+from geo.data.cells import json_text
+from geo.data.gpkg import publish_file
+from geo.data.reading import Dataset
+from geo.data.schema import LAYERS, is_http_url, parse_time
+
+AFFILIATION_RGB = {
+    "friend": (0x1C, 0x7E, 0xD6),
+    "hostile": (0xE0, 0x31, 0x31),
+    "neutral": (0x2F, 0x9E, 0x44),
+    "unknown": (0xF0, 0x8C, 0x00),
+}
+"""Icon colours; the same as the web map's (``geo.web.display.AFFILIATION_COLOUR``)."""
+_LAYER_RGB = {
+    "strikes": (0xE8, 0x59, 0x0C),
+    "places": (0x49, 0x50, 0x57),
+    "tracks": (0x3B, 0x5B, 0xDB),
+}
+_SHAPE = {"friend": "circle", "hostile": "diamond", "neutral": "square", "unknown": "circle"}
+_PUSHPIN = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"  # Earth's own
+_SUBFOLDER = {"assets": "category", "bases": "kind", "places": "kind"}
+
+
+def write_kml(
+    dataset: Dataset,
+    out: str | Path,
+    *,
+    as_of: date | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write the data set as KML (``.kml``) or KMZ with icons (``.kmz``), atomically.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data.
+    out : path
+        ``*.kml`` or ``*.kmz``.
+    as_of : date, optional
+        Leave out what was reported after this day (UTC); the history before it stays,
+        so the time slider plays the build-up up to that day.
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    FileExistsError
+        When ``out`` exists and ``overwrite`` is False.
+    """
+    target = Path(out)
+    if target.exists() and not overwrite:
+        raise FileExistsError(str(target))
+    kmz = target.suffix.lower() == ".kmz"
+    text = kml_text(dataset, as_of=as_of, icons=kmz)
+    if not kmz:
+        return writing.atomic_write_text(target, text, overwrite=overwrite)
+
+    def write(path: Path) -> None:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("doc.kml", text)  # Google Earth opens the first .kml: this one
+            for name, png in _icons().items():
+                archive.writestr(f"files/{name}.png", png)
+
+    return publish_file(write, target, overwrite)
+
+
+def kml_text(dataset: Dataset, *, as_of: date | None = None, icons: bool = False) -> str:
+    """The KML document of :func:`write_kml`, as text.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The loaded data.
+    as_of : date, optional
+        As in :func:`write_kml`.
+    icons : bool
+        Point the styles at ``files/<style>.png`` (inside a KMZ) rather than Earth's pushpin.
+
+    Returns
+    -------
+    str
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # fastkml warns that lxml is missing
+        from fastkml import containers, kml
+
+    end = pd.Timestamp(as_of + timedelta(days=1), tz="UTC") if as_of is not None else None
+    sources = dataset.sources
+    folders = []
+    for layer in LAYERS:
+        frame = dataset[layer]
+        if end is not None and "observed" in frame and len(frame):
+            frame = frame[~(frame["observed"] >= end)]
+        if not len(frame):
+            continue
+        ends = _next_reports(frame) if layer == "assets" else {}
+        features = writing.to_feature_collection(frame)["features"]
+        groups: dict[str, list[Any]] = {}
+        column = _SUBFOLDER.get(layer)
+        for feature in features:
+            props = feature["properties"]
+            placemark = _placemark(layer, feature, sources, ends.get(props.get("id")), icons)
+            groups.setdefault(str(props.get(column) or "") if column else "", []).append(placemark)
+        inner = [
+            containers.Folder(name=name, features=items) if name else None
+            for name, items in sorted(groups.items())
+        ]
+        content = [f for f in inner if f is not None] + groups.get("", [])
+        folders.append(containers.Folder(name=layer, features=content))
+    document = containers.Document(
+        name=f"posturemap: {dataset.label or 'data'}", styles=_styles(icons), features=folders
+    )
+    body = kml.KML(features=[document]).to_string(prettyprint=False)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _next_reports(frame: pd.DataFrame) -> dict[str, pd.Timestamp]:
+    """Each asset report's end on the slider: its ``until``, else the entity's next report."""
+    entity = frame["entity"].where(frame["entity"].notna(), frame["id"])
+    ordered = frame.assign(_entity=entity).sort_values("observed")
+    following = ordered.groupby("_entity")["observed"].shift(-1)
+    ends = ordered["until"].where(ordered["until"].notna(), following)
+    return {fid: when for fid, when in zip(ordered["id"], ends, strict=True) if pd.notna(when)}
+
+
+def _placemark(
+    layer: str, feature: dict[str, Any], sources: pd.DataFrame, end: Any, icons: bool
+) -> Any:
+    from fastkml import data, features, styles
+
+    props = {k: _plain(v) for k, v in feature["properties"].items()}
+    extended = data.ExtendedData(
+        elements=[data.Data(name=k, value=json_text(v)) for k, v in props.items()]
+    )
+    return features.Placemark(
+        name=str(props.get("name") or props.get("id")),
+        description=_description(props, sources),
+        times=_times(layer, props, end),
+        style_url=styles.StyleUrl(url=f"#{_style_id(layer, props)}"),
+        extended_data=extended,
+        kml_geometry=_geometry(layer, feature),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A value as the layer files write it: a day ``2025-10-15``, a whole number ``1983``.
+
+    (A layer frame holds midnight datetimes, and whole numbers of an extra column with gaps
+    as floats.)
+    """
+    if isinstance(value, str) and len(value) == 20 and value.endswith("T00:00:00Z"):
+        return value[:10]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _style_id(layer: str, props: dict[str, Any]) -> str:
+    if layer in ("assets", "bases"):
+        return f"{layer}-{props.get('affiliation') or 'friend'}"
+    return layer
+
+
+def _times(layer: str, props: dict[str, Any], end: Any) -> Any:
+    from fastkml import times
+
+    observed = props.get("observed")
+    if layer in ("bases", "places") or not isinstance(observed, str):
+        return None
+    begin = _kml_time(observed)
+    if layer == "strikes":
+        return times.TimeStamp(timestamp=begin)
+    if layer == "tracks" and end is None:
+        end = props.get("until") or (props.get("times") or [None])[-1]
+    return times.TimeSpan(begin=begin, end=_kml_time(end) if end is not None else None)
+
+
+def _kml_time(value: Any) -> Any:
+    from fastkml import times
+
+    when = value if isinstance(value, pd.Timestamp) else pd.Timestamp(parse_time(str(value)))
+    when = when.tz_convert("UTC") if when.tzinfo else when.tz_localize("UTC")
+    if (when.hour, when.minute, when.second) == (0, 0, 0):
+        return times.KmlDateTime(when.date())
+    return times.KmlDateTime(when.to_pydatetime().astimezone(timezone.utc))
+
+
+def _geometry(layer: str, feature: dict[str, Any]) -> Any:
+    import pygeoif
+    from fastkml import geometry, gx, times
+
+    geom = shape(feature["geometry"])
+    props = feature["properties"]
+    stamps = props.get("times")
+    if layer == "tracks" and isinstance(stamps, list) and geom.geom_type == "LineString":
+        whens = [times.KmlDateTime(parse_time(t)) for t in stamps]
+        return gx.Track(whens=whens, coords=[tuple(c[:2]) for c in geom.coords])
+    radius = props.get("uncertainty_km")
+    if geom.geom_type == "Point" and isinstance(radius, (int, float)) and radius > 0:
+        circle = geodesic_circle(geom.x, geom.y, min(float(radius), 20_000.0), n=72)
+        parts = [geom, *getattr(circle, "geoms", [circle])]
+        geom = GeometryCollection(parts)
+    return geometry.create_kml_geometry(pygeoif.shape(mapping(geom)))
+
+
+def _description(props: dict[str, Any], sources: pd.DataFrame) -> str:
+    """HTML for Earth's balloon: every value escaped, links http(s) only."""
+    rows = []
+    for key in ("type", "category", "designation", "kind", "count", "affiliation", "country"):
+        if props.get(key) not in (None, ""):
+            rows.append(f"<b>{html.escape(key)}</b>: {html.escape(str(props[key]))}")
+    for key in ("observed", "until", "uncertainty_km", "confidence", "killed", "target"):
+        if key in props and props[key] is not None:
+            rows.append(f"<b>{html.escape(key)}</b>: {html.escape(str(props[key]))}")
+    if props.get("notes"):
+        rows.append(html.escape(str(props["notes"])))
+    cited = []
+    for sid in props.get("sources") or []:
+        record = sources.loc[sid] if sid in sources.index else None
+        title = html.escape(str(record["title"] if record is not None else sid))
+        url = record.get("url") if record is not None else None
+        if is_http_url(url):
+            title = f'<a href="{html.escape(str(url).strip(), quote=True)}">{title}</a>'
+        if record is not None:
+            origin = f"{record['publisher']}, {record['published']}"
+            title += f" ({html.escape(origin)})"
+        cited.append(f"<li>{title}</li>")
+    if cited:
+        rows.append("<b>Sources</b><ul>" + "".join(cited) + "</ul>")
+    return "<br/>".join(rows)
+
+
+def _kml_colour(rgb: tuple[int, int, int], alpha: int = 0xFF) -> str:
+    red, green, blue = rgb
+    return f"{alpha:02x}{blue:02x}{green:02x}{red:02x}"  # KML's order: aabbggrr
+
+
+def _style_colours() -> Iterable[tuple[str, tuple[int, int, int], str]]:
+    for layer in ("assets", "bases"):
+        for affiliation, rgb in AFFILIATION_RGB.items():
+            shape_name = "square" if layer == "bases" else _SHAPE[affiliation]
+            yield f"{layer}-{affiliation}", rgb, shape_name
+    for layer, rgb in _LAYER_RGB.items():
+        yield layer, rgb, "diamond" if layer == "strikes" else "circle"
+
+
+def _styles(icons: bool) -> list[Any]:
+    from fastkml import styles
+
+    out = []
+    for name, rgb, _ in _style_colours():
+        href = f"files/{name}.png" if icons else _PUSHPIN
+        tint = "ffffffff" if icons else _kml_colour(rgb)
+        out.append(
+            styles.Style(
+                id=name,
+                styles=[
+                    styles.IconStyle(color=tint, scale=1.0, icon_href=href),
+                    styles.LineStyle(color=_kml_colour(rgb), width=2),
+                    styles.PolyStyle(color=_kml_colour(rgb, 0x33)),
+                ],
+            )
+        )
+    return out
+
+
+def _icons() -> dict[str, bytes]:
+    """One 32 px PNG per style: a filled shape in the affiliation's or layer's colour."""
+    from PIL import Image, ImageDraw
+
+    out = {}
+    for name, rgb, shape_name in _style_colours():
+        image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+        draw = ImageDraw.Draw(image)
+        fill, outline = (*rgb, 255), (255, 255, 255, 255)
+        if shape_name == "circle":
+            draw.ellipse((4, 4, 27, 27), fill=fill, outline=outline, width=2)
+        elif shape_name == "diamond":
+            draw.polygon([(16, 2), (30, 16), (16, 30), (2, 16)], fill=fill, outline=outline)
+        else:
+            draw.rectangle((5, 5, 26, 26), fill=fill, outline=outline, width=2)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        out[name] = buffer.getvalue()
+    return out
