@@ -1,10 +1,11 @@
 """The ``python -m geo`` / ``posturemap`` command line: a thin front end over the library.
 
 One module per group of commands: :mod:`geo.cli.data` (validate, summary, analyze),
-:mod:`geo.cli.export` (export html, export png, export pdf), :mod:`geo.cli.tracks` (tracks
-import), :mod:`geo.cli.report` (init, report add/update/retire/delete/new/show, history,
-undo), :mod:`geo.cli.diff` (diff), :mod:`geo.cli.imports` (import) and :mod:`geo.cli.serve`
-(app); what they share is in :mod:`geo.cli.common`.
+:mod:`geo.cli.export` (export html, export png, export pdf), :mod:`geo.cli.exchange` (export
+kml, export gpkg), :mod:`geo.cli.tracks` (tracks import), :mod:`geo.cli.report` (init, report
+add/update/retire/delete/new/show, history, undo), :mod:`geo.cli.diff` (diff),
+:mod:`geo.cli.imports` (import) and :mod:`geo.cli.serve` (app); what they share is in
+:mod:`geo.cli.common`.
 
 Exit codes: 0 success, 1 bad data or a failed operation (one clear line per problem on
 stderr or stdout), 2 usage errors (bad arguments). No traceback ever reaches the user:
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import typer
 
-from geo.cli import data, diff, export, imports, report, serve, tracks
+from geo.cli import data, diff, exchange, export, imports, report, serve, tracks
 from geo.cli.common import err
 
 app = typer.Typer(
@@ -24,7 +25,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-export_app = typer.Typer(help="Export maps (HTML, PNG, PDF).", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export maps (HTML, PNG, PDF) and data (KML for Google Earth, GeoPackage for QGIS).",
+    no_args_is_help=True,
+)
 tracks_app = typer.Typer(
     help="Build tracks from flight and ship tracker pings.", no_args_is_help=True
 )
@@ -35,6 +39,8 @@ app.add_typer(export_app, name="export")
 export_app.command("png")(export.export_png)
 export_app.command("pdf")(export.export_pdf)
 export_app.command("html")(export.export_html)
+export_app.command("kml")(exchange.export_kml)
+export_app.command("gpkg")(exchange.export_gpkg)
 app.command("import")(imports.import_command)
 app.add_typer(tracks_app, name="tracks")
 tracks_app.command("import")(tracks.tracks_import)
