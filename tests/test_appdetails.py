@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from geo.app import details as app_details
 from geo.app import overlays, view
@@ -73,10 +74,52 @@ def test_analysis_lines_escape_markdown() -> None:
     )
     assert lines == [
         "To \\*Caracas\\*: **100 nm (185 km)**",
-        "Nearest base: **\\[x\\]\\(javascript\\:alert\\(1\\)\\)**, 10 nm (19 km)",
+        "Nearest base of its side: **\\[x\\]\\(javascript\\:alert\\(1\\)\\)**, 10 nm (19 km)",
         "Home base: **Base One**",
-        "Zone: **EEZ \\(approximate\\)** of Venezuela, 80 nm (149 km) from its coast",
+        "Zone: **EEZ \\(approximate\\)** of Venezuela",
     ]
+
+
+@pytest.mark.parametrize(
+    ("found", "expected"),
+    [
+        # a circle across a coastline: several zones, a distance range, never one answer
+        (
+            {
+                "to_nm": 187.3,
+                "to_nm_min": 0.0,
+                "to_nm_max": 430.2,
+                "zones_possible": ["territorial sea", "contiguous zone", "EEZ (approximate)"],
+                "states_possible": ["Aruba", "Venezuela"],
+                "coastal_state": "Venezuela",
+                "uncertainty_km": 400,
+                "coast_nm": 18.0,
+                "coast_nm_min": 0.0,
+                "coast_nm_max": 160.0,
+                "nearest_hostile_base": "h1",
+                "nearest_hostile_base_nm": 50.0,
+                "nearest_hostile_base_nm_min": 5.0,
+                "nearest_hostile_base_nm_max": 260.0,
+            },
+            [
+                "To Caracas: **0–430 nm (187 nm at the reported position)**",
+                "Nearest hostile base: **Hostile One**, 5–260 nm (50 nm at the reported position)",
+                "Zone: **territorial sea, contiguous zone or EEZ \\(approximate\\) \\(±400 km\\) "
+                "of Venezuela, Aruba**, 0–160 nm (18 nm at the reported position) from the coast",
+            ],
+        ),
+        # a track: the territory it crosses
+        (
+            {"land_crossed": ["Djibouti", "Yemen"], "territorial_sea_crossed": []},
+            [
+                "Crosses the land of: **Djibouti, Yemen**",
+                "Crosses the territorial sea (12 nm) of: **no state**",
+            ],
+        ),
+    ],
+)
+def test_analysis_lines_give_ranges_sides_and_territory(found: dict, expected: list) -> None:
+    assert app_details.analysis_lines(found, "Caracas", names={"h1": "Hostile One"}) == expected
 
 
 def test_ring_lines_name_ranges_and_link_sources() -> None:

@@ -23,6 +23,8 @@ from geo.data.reading import Dataset
 
 POINT_LAYERS = ("bases", "assets", "strikes", "places")
 DEFAULT_PLACE = "caracas"  # the app's default until it asks default_target
+NO_TARGET = ""
+"""``analyze(to=NO_TARGET)`` measures to no place (no id is empty)."""
 CAPITAL_KINDS = ("capital",)
 """A place whose ``kind`` contains one of these words is a capital (``capital city``)."""
 SIDED_LAYERS = ("bases", "assets")
@@ -299,7 +301,7 @@ def analyze(dataset: Dataset, to: str | None = None) -> gpd.GeoDataFrame:
     to : str or None
         Id of the feature (normally a place) to measure ``to_nm``/``to_km`` to; by
         default the data's capital (:func:`default_target`), and the columns are empty
-        when it has none.
+        when it has none or when ``to`` is :data:`NO_TARGET`.
 
     Returns
     -------
@@ -315,7 +317,7 @@ def analyze(dataset: Dataset, to: str | None = None) -> gpd.GeoDataFrame:
         When ``to`` is not the id of a feature in the data.
     """
     to = to if to is not None else default_target(dataset)
-    target = place_point(dataset, to) if to is not None else None
+    target = place_point(dataset, to) if to else None
     points = point_features(dataset)
     frame = points[["id", "layer", "name", "geometry"]].copy()
     frame["lon"] = points.geometry.x
@@ -361,7 +363,7 @@ def analyze(dataset: Dataset, to: str | None = None) -> gpd.GeoDataFrame:
         frame.loc[is_asset, "home_base"] = homes["home_base"].reindex(ids).to_numpy()
         frame.loc[is_asset, "home_base_nm"] = homes["home_base_nm"].reindex(ids).to_numpy()
 
-    frame["to"] = to
+    frame["to"] = to or None
     if target is not None:
         km = geodesy.distance_km(
             frame["lon"].to_numpy(), frame["lat"].to_numpy(), target[0], target[1]

@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from geo.app.view import ANALYSIS_COLUMNS
+from geo.analysis import territory, uncertainty
+from geo.analysis.joins import ANALYSIS_COLUMNS
 from geo.data import selection
 from geo.data.reading import Dataset
 from geo.web.escape import markdown_link, markdown_text, safe_url
@@ -143,6 +144,10 @@ def feature_details(
                 for key, value in hit.iloc[0].items()
                 if key in ANALYSIS_COLUMNS and _text(value) is not None
             }
+    if layer == "tracks":
+        crossed = territory.crossings(frame[frame["id"] == fid].iloc[:1]).iloc[0]
+        found["land_crossed"] = list(crossed["land_crossed"])
+        found["territorial_sea_crossed"] = list(crossed["territorial_sea_crossed"])
     history = asset_history(dataset, fid, as_of) if layer == "assets" else pd.DataFrame()
     return FeatureDetails(
         id=fid,
@@ -249,10 +254,28 @@ def _nm(value: Any) -> str:
     return f"{float(value):,.0f} nm ({float(value) * 1.852:,.0f} km)"
 
 
+def _range(found: Mapping[str, Any], key: str) -> str:
+    """A distance over the uncertainty circle: ``75–561 nm`` (``318 nm at the report``)."""
+    low, high = found.get(f"{key}_min"), found.get(f"{key}_max")
+    if not (_known(low) and _known(high)):
+        return _nm(found[key])
+    text = uncertainty.describe_range(float(found[key]), float(low), float(high))
+    if "–" in text:
+        text += f" ({float(found[key]):,.0f} nm at the reported position)"
+    else:
+        text = _nm(found[key])
+    return text
+
+
 def analysis_lines(
     found: Mapping[str, Any], place: str, names: Mapping[str, str] | None = None
 ) -> list[str]:
     """Markdown lines for the analysis of one feature (values escaped).
+
+    Distances and zones are ranges over the feature's uncertainty circle
+    (:mod:`geo.analysis.uncertainty`): "contiguous zone or EEZ (±400 km)", never one
+    answer the position can't support. The nearest base is of the feature's side, the
+    nearest hostile base beside it; a track lists the territory it crosses.
 
     Parameters
     ----------
@@ -266,9 +289,10 @@ def analysis_lines(
     names = names or {}
     lines = []
     if _known(found.get("to_nm")):
-        lines.append(f"To {markdown_text(place)}: **{_nm(found['to_nm'])}**")
+        lines.append(f"To {markdown_text(place)}: **{_range(found, 'to_nm')}**")
     for key, label in (
-        ("nearest_base", "Nearest base"),
+        ("nearest_base", "Nearest base of its side"),
+        ("nearest_hostile_base", "Nearest hostile base"),
         ("home_base", "Home base"),
         ("nearest_asset", "Nearest other asset"),
     ):
@@ -276,17 +300,34 @@ def analysis_lines(
         if _known(fid):
             text = f"{label}: **{markdown_text(names.get(fid, fid))}**"
             if _known(found.get(f"{key}_nm")):
-                text += f", {_nm(found[f'{key}_nm'])}"
+                text += f", {_range(found, f'{key}_nm')}"
             lines.append(text)
-    if _known(found.get("zone")):
+    possible = found.get("zones_possible")
+    if isinstance(possible, (list, tuple)) and possible:
+        words = uncertainty.describe_where(
+            list(possible),
+            list(found.get("states_possible") or []),
+            found.get("uncertainty_km"),
+            first=found.get("coastal_state"),
+        )
+        text = f"Zone: **{markdown_text(words)}**"
+        if _known(found.get("coast_nm")):
+            text += f", {_range(found, 'coast_nm')} from the coast"
+        lines.append(text)
+    elif _known(found.get("zone")):
         text = f"Zone: **{markdown_text(found['zone'])}**"
         if _known(found.get("coastal_state")):
             text += f" of {markdown_text(found['coastal_state'])}"
-        if _known(found.get("coast_nm")):
-            text += f", {_nm(found['coast_nm'])} from its coast"
         lines.append(text)
     if _known(found.get("country")):
-        lines.append(f"Inside the borders of: {markdown_text(found['country'])}")
+        lines.append(f"At the reported position, inside: {markdown_text(found['country'])}")
+    for key, label in (
+        ("land_crossed", "Crosses the land of"),
+        ("territorial_sea_crossed", "Crosses the territorial sea (12 nm) of"),
+    ):
+        if key in found:
+            states = ", ".join(found[key]) or "no state"
+            lines.append(f"{label}: **{markdown_text(states)}**")
     return lines
 
 

@@ -96,8 +96,8 @@ def analysis_of(dataset: Dataset, to: str | None) -> pd.DataFrame:
         Id of the place distances are measured to; an id that is not in the data
         leaves the distances empty rather than failing.
     """
-    if to is not None and not (all_features(dataset)["id"] == to).any():
-        to = None
+    if to is None or not (all_features(dataset)["id"] == to).any():
+        to = joins.NO_TARGET
     result = joins.analyze(dataset, to=to)
     return pd.DataFrame(result.drop(columns=result.geometry.name))
 
