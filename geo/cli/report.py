@@ -173,7 +173,7 @@ def report_retire(
     expect: Expect = None,
     editor: Editor = None,
 ) -> None:
-    """Retire a report: set the last date it held (``until``)."""
+    """Retire a report: set the last date it held (its until)."""
     day = _date(until, "--until")
     with _refusals():
         change = edits.retire_report(data, feature_id, day or until, expect, editor)
