@@ -124,15 +124,16 @@ def _row(placemark: Any, folders: list[str], layer: str | None, number: int) -> 
     for element in getattr(extended, "elements", None) or []:
         if type(element).__name__ == "Data" and element.name:
             cells[element.name] = element.value or ""
+    has_data = bool(cells)
     if placemark.name and "name" not in cells:
         cells["name"] = placemark.name.strip()
-    if placemark.description and not cells:  # with ExtendedData, the description is a view of it
+    if placemark.description and not has_data:  # with ExtendedData, the description shows it
         text = html.unescape(_TAGS.sub(" ", placemark.description))
         cells["notes"] = " ".join(text.split())
     if "observed" not in cells:
         cells.update(_times(placemark.times))
     style = placemark.style_url.url.lstrip("#") if placemark.style_url else ""
-    words = [] if extended is not None else [style, *reversed(folders)]
+    words = [] if has_data else [style, *reversed(folders)]
     geometry = None
     if placemark.geometry is not None:
         geometry = _point_first(mapping(force_2d(shape(placemark.geometry))))
