@@ -230,3 +230,40 @@ def test_a_layer_file_that_cannot_be_read_is_never_replaced(work: Path) -> None:
         edits.add_report(work, "strikes", {**strike, "sources": ["src-a"]}, (12.0, -67.0))
     assert (work / "strikes.geojson").is_fifo()
     edits.update_report(work, "a1", {"notes": "other layers stay editable"})
+
+
+NEW_SOURCE = {
+    "id": "src-new",
+    "title": "Satellite image of the port",
+    "publisher": "Imagery Co",
+    "published": "2025-10-22",
+    "kind": "satellite",
+}
+
+
+def test_a_new_source_can_be_cited_and_its_add_undone(work: Path) -> None:
+    change = edits.add_source(work, NEW_SOURCE, editor="ana")
+    assert (change.layer, change.id, change.op) == ("sources", "src-new", "add")
+    cited = edits.update_report(work, "a1", {"sources": ["src-a", "src-new"]})
+    assert load(work).problems == []
+    assert [edits.undo(work).undoes for _ in range(2)] == [cited.seq, change.seq]
+    records = json.loads((work / "sources.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in records] == ["src-a"]
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "words"),
+    [
+        ({"id": "src-a"}, "id", "duplicate source id 'src-a'"),
+        ({"kind": "rumour"}, "kind", "'rumour' is not one of"),
+        ({"url": "javascript:alert(1)"}, "url", "is not an http or https URL"),
+        ({"published": "yesterday"}, "published", "not an ISO 8601 date"),
+    ],
+)
+def test_bad_sources_are_refused_by_field(
+    work: Path, record: dict[str, Any], field: str, words: str
+) -> None:
+    with pytest.raises(edits.Refused) as caught:
+        edits.add_source(work, {**NEW_SOURCE, **record})
+    (problem,) = caught.value.problems
+    assert problem.field == field and words in problem.message and problem.item == "source"

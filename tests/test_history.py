@@ -159,3 +159,16 @@ def test_a_history_that_is_not_a_file_is_refused_before_anything_is_written(work
     with pytest.raises(edits.EditError, match="history cannot be kept"):
         edits.update_report(work, "a1", {"notes": "x"})
     assert (work / "assets.geojson").read_bytes() == before
+
+
+def test_command_line_source(run_cli: Any, work: Path) -> None:
+    data = ["--data", str(work)]
+    args = ["--title", "Port image", "--publisher", "Imagery Co", "--kind", "satellite"]
+    code, out, err = run_cli(
+        "report", "source", "src-img", *data, *args, "--published", "2025-10-22"
+    )
+    assert (code, out.strip()) == (0, "src-img"), err
+    code, _, err = run_cli("report", "source", "src-img", *data, *args, "--published", "2025-10-22")
+    assert code == 1 and "sources.json: source 2 (src-img): id: duplicate source id" in err
+    code, _, err = run_cli("report", "source", "src-x", *data, *args, "--published", "soon")
+    assert code == 2 and "--published" in err

@@ -211,6 +211,26 @@ def report_new(
     out.print(change.id, markup=False)
 
 
+def report_source(
+    source_id: Annotated[str, typer.Argument(help="The new source's id.", show_default=False)],
+    data: WorkDir,
+    title: Annotated[str, typer.Option(help="What the source is called.")],
+    publisher: Annotated[str, typer.Option(help="Who published it.")],
+    published: Annotated[str, typer.Option(help="Publication date (ISO).")],
+    kind: Annotated[str, typer.Option(help=f"One of {', '.join(schema.SOURCE_KINDS)}.")],
+    url: Annotated[str | None, typer.Option(help="An http or https link.")] = None,
+    notes: Annotated[str | None, typer.Option(help="Free text.")] = None,
+    editor: Editor = None,
+) -> None:
+    """Add a source to sources.json, for reports to cite; prints its id."""
+    record = {"id": source_id, "title": title, "publisher": publisher}
+    record |= {"published": _date(published, "--published"), "kind": kind}
+    record |= {key: value for key, value in (("url", url), ("notes", notes)) if value is not None}
+    with _refusals():
+        change = edits.add_source(data, record, editor)
+    out.print(change.id, markup=False)
+
+
 def report_show(
     feature_id: FeatureId,
     data: Annotated[Path, typer.Option("--data", help="Data directory.", show_default=False)],

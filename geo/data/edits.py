@@ -24,6 +24,7 @@ from typing import Any
 from geo.data import history, schema
 from geo.data.schema import LAYERS
 from geo.data.workspace import (
+    SOURCES,
     DefaultData,
     EditError,
     Found,
@@ -48,6 +49,7 @@ __all__ = [
     "Refused",
     "Stale",
     "add_report",
+    "add_source",
     "copy_default",
     "delete_report",
     "feature_version",
@@ -252,6 +254,40 @@ def new_report(
         return layer, str(props["id"]), None, feature
 
     return apply_change(directory, "new", change, editor)
+
+
+def add_source(
+    directory: str | os.PathLike[str],
+    record: Mapping[str, Any],
+    editor: str | None = None,
+) -> history.Change:
+    """Add a record to ``sources.json``, for reports to cite.
+
+    Parameters
+    ----------
+    directory : path
+        A working data directory.
+    record : mapping
+        ``id`` (new), ``title``, ``publisher``, ``published``, ``kind``, optional ``url``
+        and ``notes``: checked as ``sources.json`` is.
+    editor : str, optional
+        Who, for the history (whose ``layer`` is ``sources``).
+
+    Returns
+    -------
+    Change
+
+    Raises
+    ------
+    Refused, DefaultData, NotFound, geo.data.locking.Busy
+    """
+
+    def change(state: State) -> tuple[str, str, None, dict[str, Any]]:
+        added = dict(record)
+        state.features(SOURCES).append(added)
+        return SOURCES, str(added.get("id")), None, added
+
+    return apply_change(directory, "add", change, editor)
 
 
 def undo(directory: str | os.PathLike[str], editor: str | None = None) -> history.Change:

@@ -36,6 +36,9 @@ from geo.data.reading import load_bytes
 from geo.data.schema import LAYERS, SOURCES_FILE, Problem
 from geo.data.writing import atomic_write_text, collection_text
 
+SOURCES = "sources"
+"""What the history calls ``sources.json`` (its ``layer`` for a source record)."""
+
 
 class EditError(Exception):
     """An edit that was not made; ``problems`` lists why, one located line each."""
@@ -179,7 +182,8 @@ class State:
     """A data directory's files as read under the lock; the layers parsed when first asked.
 
     An operation (:data:`Operation`) finds features with :meth:`find` or :meth:`checked`,
-    changes the lists :meth:`features` returns, and says what it changed.
+    changes the lists :meth:`features` returns (of a layer, or of :data:`SOURCES`, the
+    records of ``sources.json``), and says what it changed.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -203,28 +207,32 @@ class State:
         return self._history
 
     def key(self, layer: str) -> str:
-        return str(self.folder / f"{layer}.geojson")
+        name = SOURCES_FILE if layer == SOURCES else f"{layer}.geojson"
+        return str(self.folder / name)
 
     def features(self, layer: str) -> list[dict[str, Any]]:
-        """The layer's features (a missing file is an empty layer); changes are kept."""
+        """The layer's features, or the source records (a missing file: none); kept changed."""
         if layer not in self._docs:
             if self.key(layer) in self.unread:
                 problem = self.unread[self.key(layer)]
                 raise EditError(str(problem), [problem])
             data = self.files.get(self.key(layer))
-            document: Any = {"type": "FeatureCollection", "features": []}
-            if data is not None:
+            document: Any = [] if layer == SOURCES else {"type": "FeatureCollection"}
+            if data is None and layer != SOURCES:
+                document["features"] = []
+            elif data is not None:
                 try:
                     document = json.loads(data.decode("utf-8-sig"))
                 except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                     document = None
-            if not isinstance(document, dict) or not isinstance(document.get("features"), list):
+            if not isinstance(_items(document, layer), list):
+                what = "JSON list" if layer == SOURCES else "FeatureCollection"
                 raise EditError(
-                    f"{self.key(layer)}: not a readable FeatureCollection; "
+                    f"{self.key(layer)}: not a readable {what}; "
                     f"run `python -m geo validate {self.folder}`"
                 )
             self._docs[layer] = document
-        return self._docs[layer]["features"]
+        return _items(self._docs[layer], layer)
 
     def all_ids(self) -> set[str]:
         present = [layer for layer in LAYERS if self.key(layer) in self.files]
@@ -252,7 +260,15 @@ class State:
         return layer, index, copy.deepcopy(feature)
 
     def text(self, layer: str) -> str:
+        if layer == SOURCES:
+            return json.dumps(self._docs[layer], ensure_ascii=False, indent=1) + "\n"
         return collection_text(self._docs[layer])
+
+
+def _items(document: Any, layer: str) -> Any:
+    if layer == SOURCES:
+        return document
+    return document.get("features") if isinstance(document, dict) else None
 
 
 Operation = Callable[["State"], tuple[str, str, Any, Any]]
@@ -262,13 +278,40 @@ Operation = Callable[["State"], tuple[str, str, Any, Any]]
 def apply_change(
     directory: str | os.PathLike[str], op: str, operation: Operation, editor: str | None
 ) -> history.Change:
+    """Make one change of a data directory: locked, validated, written atomically, recorded.
+
+    Parameters
+    ----------
+    directory : path
+        A working data directory (the bundled default is refused).
+    op : str
+        The history's name of the change (:data:`geo.data.history.OPS`).
+    operation : Operation
+        Changes one layer (or :data:`SOURCES`) of the :class:`State` it is given, or raises
+        an :class:`EditError`.
+    editor : str, optional
+        Who (:func:`geo.data.history.editor_name`).
+
+    Returns
+    -------
+    Change
+        The line appended to the history.
+
+    Raises
+    ------
+    EditError
+        Refused (nothing written): the operation's error, or :class:`Refused` with the
+        problems the change would bring, by field.
+    geo.data.locking.Busy
+        When another writer holds the lock too long.
+    """
     folder = _writable(directory)
     with locked(folder):
         state = State(folder)
         layer, feature_id, before, after = operation(state)
         text = state.text(layer)
         _validate(state, layer, text.encode("utf-8"))
-        atomic_write_text(folder / f"{layer}.geojson", text, overwrite=True)
+        atomic_write_text(Path(state.key(layer)), text, overwrite=True)
         change = history.make_change(
             state.history, op, layer, feature_id, before, after, editor, state.undoes
         )
@@ -306,7 +349,10 @@ def _problem_key(problem: Problem) -> tuple[Any, ...]:
     return problem.file, problem.feature_id, problem.field, problem.message, problem.item
 
 
-def id_of(feature: Any) -> str | None:
-    props = feature.get("properties") if isinstance(feature, dict) else None
-    value = props.get("id") if isinstance(props, dict) else None
+def id_of(item: Any) -> str | None:
+    """The id of a GeoJSON feature (in its properties) or of a source record, or None."""
+    if not isinstance(item, dict):
+        return None
+    holder = item.get("properties") if "properties" in item else item
+    value = holder.get("id") if isinstance(holder, dict) else None
     return value if isinstance(value, str) else None
