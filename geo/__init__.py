@@ -34,6 +34,7 @@ _PUBLIC = {
     "copy_default": "geo.data.edits",
     "read_report": "geo.data.edits",
     "add_report": "geo.data.edits",
+    "add_source": "geo.data.edits",
     "update_report": "geo.data.edits",
     "retire_report": "geo.data.edits",
     "delete_report": "geo.data.edits",
