@@ -356,6 +356,10 @@ class NonFinite:
         return self.literal
 
 
+YEARS = (1000, 2999)
+"""The years a date may have (in UTC): far enough from the calendar's ends (1 and 9999) that
+no date arithmetic of the tools (a day's end, a window of days) runs past them."""
+UTC = timezone.utc
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Calendar dates only: Python also reads ISO week dates (2025-W42-3), which pandas and the
 # exporters do not.
@@ -389,19 +393,18 @@ def parse_time(value: Any) -> datetime:
         raise ValueError(f"not an ISO 8601 date or datetime: {short_repr(value)}")
     try:
         if _DATE_ONLY.match(text):
-            parsed_date = date.fromisoformat(text)
-            return datetime(
-                parsed_date.year, parsed_date.month, parsed_date.day, tzinfo=timezone.utc
-            )
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+            day = date.fromisoformat(text)
+            parsed = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        else:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        parsed = parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     except ValueError:
         raise ValueError(f"not an ISO 8601 date or datetime: {short_repr(value)}") from None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=timezone.utc)
-    try:
-        return parsed.astimezone(timezone.utc)
     except OverflowError:  # year 1 or 9999 moved past the calendar by its offset
-        raise ValueError(f"{short_repr(value)} is out of range in UTC (years 1 to 9999)") from None
+        parsed = None
+    if parsed is None or not YEARS[0] <= parsed.year <= YEARS[1]:
+        raise ValueError(f"{short_repr(value)} is out of range: years {YEARS[0]} to {YEARS[1]}")
+    return parsed
 
 
 def type_name(value: Any) -> str:

@@ -25,7 +25,7 @@ import shapely
 
 from geo.analysis import geodesy
 from geo.data.schema import known_fields
-from geo.web import sidc, symbols
+from geo.web import sidc, symbols, whereabouts
 from geo.web.contract import AREA, LINE, NONE, PER_FEATURE_KEYS, POINT, SAME_AS_ID, SPARSE_KEYS
 from geo.web.display import (
     AFFILIATION_COLOUR,
@@ -168,9 +168,9 @@ def _epochs(column: pd.Series | None, n: int) -> list[int | None]:
     """Timestamps as whole seconds since 1970 (UTC), whatever the column's time unit."""
     if column is None:
         return [None] * n
-    stamps = pd.to_datetime(column, utc=True)
-    seconds = (stamps - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)
-    return [None if pd.isna(s) else int(s) for s in seconds.tolist()]
+    stamps = pd.to_datetime(column, utc=True).dt.as_unit("s")  # years 1 to 9999 fit
+    missing = stamps.isna().to_numpy()
+    return [None if m else int(s) for s, m in zip(stamps.array.asi8, missing, strict=True)]
 
 
 class FeatureColumns:
@@ -182,11 +182,16 @@ class FeatureColumns:
         Give points their uncertainty radius (else 0: no circle).
     geodesic_circles : bool
         Also store each circle as a true geodesic polygon (few points only: it is large).
+    whereabouts : bool
+        Add the ``where`` and ``crosses`` popup rows (:mod:`geo.web.whereabouts`).
     """
 
-    def __init__(self, show_uncertainty: bool, geodesic_circles: bool) -> None:
+    def __init__(
+        self, show_uncertainty: bool, geodesic_circles: bool, whereabouts: bool = False
+    ) -> None:
         self.show_uncertainty = show_uncertainty
         self.geodesic_circles = geodesic_circles
+        self.whereabouts = whereabouts
         self.strings = _Table()
         self.symbols = _Table()
         self.refsets = _Table()
@@ -221,6 +226,8 @@ class FeatureColumns:
         strings = self.strings
 
         texts = field_texts(frame, layer)
+        if self.whereabouts:  # zones over the circle, territory crossed: as `analyze` says
+            texts.update(whereabouts.texts(frame, layer))
         for field, _ in FIELDS:
             self.columns[field].extend(strings.many(texts.get(field) or [None] * n))
         keys = _group_keys(frame, layer)
