@@ -191,6 +191,8 @@ def test_popup_shows_sources_as_links(offline_page, tmp_path: Path, tiny_dir: Pa
     popup = page.locator(".pm-popup")
     popup.wait_for(timeout=5000)
     assert "Base One" in popup.inner_text()
+    # where it may be, in the words of `analyze`: zones over its circle, coast distance
+    assert "internal/land of Puerto Rico" in popup.inner_text()
     link = popup.locator("a")
     assert link.inner_text() == "Test report (Test Wire, 2025-10-01)"
     assert link.get_attribute("href") == "https://example.org/report"

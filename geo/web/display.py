@@ -61,6 +61,8 @@ FIELDS: list[tuple[str, str]] = [
     ("geo_precision", "Location precision"),
     ("time_precision", "Date precision"),
     ("reconstructed", "Geometry"),
+    ("where", "Where (over its uncertainty)"),
+    ("crosses", "Crosses (land, 12 nm sea)"),
     ("id", "ID"),
     ("name", "Name"),
     ("notes", "Notes"),

@@ -20,7 +20,7 @@ import shapely.ops
 
 from geo.data.gaps import gap_lines
 from geo.data.reading import Dataset
-from geo.web import basemaps, placenames
+from geo.web import basemaps, placenames, whereabouts
 from geo.web.contract import (
     DAY_S,
     OVERLAYS,
@@ -166,7 +166,11 @@ def build_payload(
     point_total = sum(
         int((frame.geometry.geom_type == "Point").sum()) for frame in dataset.layers.values()
     )
-    build = FeatureColumns(show_uncertainty, geodesic_circles=point_total <= GEODESIC_CIRCLE_LIMIT)
+    build = FeatureColumns(
+        show_uncertainty,
+        geodesic_circles=point_total <= GEODESIC_CIRCLE_LIMIT,
+        whereabouts=point_total <= whereabouts.WHERE_LIMIT,
+    )
     for layer, frame in dataset.layers.items():
         if not frame.empty:
             build.add_layer(layer, frame)
