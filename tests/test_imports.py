@@ -180,7 +180,7 @@ def test_geojson_and_geopackage_from_other_tools(tmp_path: Path) -> None:
         crs="EPSG:4326",
     )
     frame.to_file(tmp_path / "bases.json", driver="GeoJSON")
-    frame.to_crs("EPSG:3857").to_file(tmp_path / "bases.gpkg", driver="GPKG")
+    frame.to_crs("EPSG:3857").to_file(tmp_path / "qgis.gpkg", driver="GPKG")
     data = tmp_path / "data"
     settings = parse_settings(["confidence=confirmed", "uncertainty_km=1"], "bases")
     first = import_features([tmp_path / "bases.json"], "bases", data, settings=settings)
@@ -188,7 +188,7 @@ def test_geojson_and_geopackage_from_other_tools(tmp_path: Path) -> None:
     found = _by_name(data, "bases")
     assert found["Berbera"]["properties"]["runway_m"] == 4140
     assert found["Camp Lemonnier"]["properties"]["id"] == "camp-lemonnier"
-    second = import_features([tmp_path / "bases.gpkg"], "bases", data, settings=settings)
+    second = import_features([tmp_path / "qgis.gpkg"], "bases", data, settings=settings)
     assert second.problems == [] and len(second.added) == 2  # another file, another source
     lemonnier = [f for f in _features(data, "bases") if f["properties"]["name"] == "Camp Lemonnier"]
     assert lemonnier[1]["properties"]["id"] == "camp-lemonnier-2"  # ids stay unique

@@ -165,7 +165,7 @@ def import_features(
     if source is not None and source not in {r.get("id") for r in records if isinstance(r, dict)}:
         raise ImportOptionError(f"--source {source!r} is not a record of {sources_path}")
     taken = _ids(files)
-    seen = {_content_key(layer, f) for f in existing if isinstance(f, dict)}
+    seen = {content_key(layer, f) for f in existing if isinstance(f, dict)}
     pending: dict[str, dict[str, Any]] = {}
     new: list[tuple[Path, Row, dict[str, Any]]] = []
     for path in paths:
@@ -182,7 +182,7 @@ def import_features(
             if row_problems:
                 result.problems.extend(_located(path, row, feature, row_problems))
                 continue
-            key = _content_key(layer, feature)
+            key = content_key(layer, feature)
             if key in seen:
                 result.already_there += 1
                 continue
@@ -300,11 +300,23 @@ def _located(
     return out
 
 
-def _content_key(layer: str, feature: Any) -> str:
+def content_key(layer: str, feature: Any) -> str:
     """What makes two features the same report: everything but the id, as the format reads it.
 
     Defaults filled in, dates as UTC datetimes (``2025-10-15`` is ``2025-10-15T00:00:00Z``),
-    whole numbers as integers, positions rounded to about 1 cm.
+    whole numbers as integers, extra properties as text, positions rounded to about 1 cm.
+    Imports (features and ``tracks import --append``) add nothing whose key is there.
+
+    Parameters
+    ----------
+    layer : str
+        The feature's layer.
+    feature : Any
+        A GeoJSON Feature (dict).
+
+    Returns
+    -------
+    str
     """
     props = feature.get("properties") if isinstance(feature, dict) else None
     props = {k: v for k, v in (props or {}).items() if k != "id" and v is not None}
@@ -372,20 +384,17 @@ def _free_id(props: Mapping[str, Any], taken: set[str]) -> str:
 def _file_source(
     path: Path, records: list[Any], pending: dict[str, dict[str, Any]], today: date | None
 ) -> str:
-    """The source record of one imported file: found again when imported again, else new.
+    """The source record of one imported file (``import-<file name>``): found again, else new.
 
     A new record waits in ``pending`` (id to record) until a feature of the file cites it.
     """
     title = f"Imported from {path.name}"
     stem = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "file"
     ids = {r.get("id"): r for r in records if isinstance(r, dict)}
-    candidate, number = f"import-{stem}", 1
+    candidate = f"import-{stem}"
     ids.update(pending)
-    while candidate in ids:
-        if ids[candidate].get("title") == title:
-            return candidate
-        number += 1
-        candidate = f"import-{stem}-{number}"
+    if candidate in ids:  # the file imported before (its record may have been edited since)
+        return candidate
     accessed = (today or datetime.now(timezone.utc).date()).isoformat()
     pending[candidate] = {
         "id": candidate,
