@@ -172,3 +172,22 @@ def test_command_line_source(run_cli: Any, work: Path) -> None:
     assert code == 1 and "sources.json: source 2 (src-img): id: duplicate source id" in err
     code, _, err = run_cli("report", "source", "src-x", *data, *args, "--published", "soon")
     assert code == 2 and "--published" in err
+
+
+@pytest.mark.parametrize("block", [7, 64, 1 << 16])
+def test_the_last_seq_is_read_from_the_end_across_blocks(
+    work: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    for number in range(5):
+        edits.update_report(work, "a1", {"notes": f"note {number}" * 20})
+    with (work / history.HISTORY_FILE).open("ab") as stream:
+        stream.write(b'{"seq":6,"ti')  # cut short
+    monkeypatch.setattr(history, "_TAIL_BLOCK", block)
+    assert history.last_seq(work) == 5
+    assert history.last_seq(work / "missing") == 0
+
+
+def test_a_change_names_the_fields_it_changed(work: Path) -> None:
+    moved = edits.update_report(work, "a1", {"notes": "moved", "count": 1}, at=(13.0, -66.0))
+    assert moved.changed_fields() == ["notes", "geometry"]  # count was 1 already
+    assert edits.delete_report(work, "a1-later").changed_fields() == []

@@ -283,21 +283,11 @@ def describe(change: history.Change) -> str:
     -------
     str
         Its number, time, editor, operation, layer and id, and what changed (the fields, the
-        position) or which change an undo took back.
+        geometry) or which change an undo took back.
     """
-    what = f"undoes {change.undoes}" if change.op == "undo" else _changed(change)
+    what = f"undoes {change.undoes}" if change.op == "undo" else ", ".join(change.changed_fields())
     parts = [str(change.seq), change.time, change.editor, change.op, change.layer, change.id]
     return "  ".join(parts) + (f"  ({what})" if what else "")
-
-
-def _changed(change: history.Change) -> str:
-    if change.before is None or change.after is None:
-        return ""
-    old, new = change.before.get("properties") or {}, change.after.get("properties") or {}
-    fields = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
-    if change.before.get("geometry") != change.after.get("geometry"):
-        fields.append("position")
-    return ", ".join(fields)
 
 
 def undo_command(data: WorkDir, editor: Editor = None) -> None:

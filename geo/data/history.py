@@ -66,6 +66,25 @@ class Change:
     after: dict[str, Any] | None
     undoes: int | None = None
 
+    def changed_fields(self) -> list[str]:
+        """The properties whose value changed, then ``geometry`` if it did.
+
+        Returns
+        -------
+        list of str
+            Empty for an add or a delete (everything changed); a source record's keys.
+        """
+        if self.before is None or self.after is None:
+            return []
+        old, new = self.before.get("properties"), self.after.get("properties")
+        if old is None and new is None:  # a source record: its keys are the fields
+            old, new = self.before, self.after
+        old, new = old or {}, new or {}
+        fields = [key for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
+        if self.before.get("geometry") != self.after.get("geometry"):
+            fields.append("geometry")
+        return fields
+
     def to_json(self) -> dict[str, Any]:
         """The line's JSON object (``undoes`` only on an undo)."""
         record = asdict(self)
@@ -88,11 +107,6 @@ class History:
 
     changes: list[Change]
     problems: list[Problem]
-
-    @property
-    def next_seq(self) -> int:
-        """The ``seq`` of the next change."""
-        return max((change.seq for change in self.changes), default=0) + 1
 
     def undoable(self) -> Change | None:
         """The last change that is not an undo and has not been undone, or None."""
@@ -229,8 +243,45 @@ def append(directory: str | os.PathLike[str], change: Change) -> Change:
     return change
 
 
+_TAIL_BLOCK = 64 * 1024
+
+
+def last_seq(directory: str | os.PathLike[str]) -> int:
+    """The ``seq`` of the last readable line of the history (0 for none), read from the end.
+
+    An edit needs only this: reading backwards in blocks keeps each edit's cost independent
+    of how long the history has grown.
+
+    Parameters
+    ----------
+    directory : path
+        The data directory.
+
+    Returns
+    -------
+    int
+    """
+    path = Path(directory) / HISTORY_FILE
+    if not path.is_file():
+        return 0
+    with path.open("rb") as stream:
+        position = stream.seek(0, os.SEEK_END)
+        carry = b""  # the start of a line whose beginning is in the block before
+        while position > 0:
+            step = min(_TAIL_BLOCK, position)
+            position -= step
+            stream.seek(position)
+            lines = (stream.read(step) + carry).split(b"\n")
+            carry = lines.pop(0) if position > 0 else b""
+            for raw in reversed(lines):
+                change = _parse_line(raw)[0] if raw.strip() else None
+                if change is not None:
+                    return change.seq
+    return 0
+
+
 def make_change(
-    history: History,
+    seq: int,
     op: str,
     layer: str,
     feature_id: str,
@@ -239,12 +290,12 @@ def make_change(
     editor: str | None = None,
     undoes: int | None = None,
 ) -> Change:
-    """Build the next change of ``history`` (its ``seq``, the time now, the editor's name).
+    """Build a change with the time now and the editor's name.
 
     Parameters
     ----------
-    history : History
-        The history as read under the lock.
+    seq : int
+        Its number: :func:`last_seq` + 1, read under the directory's lock.
     op, layer, feature_id : str
         What was done to which feature.
     before, after : mapping or None
@@ -259,7 +310,7 @@ def make_change(
     Change
     """
     return Change(
-        seq=history.next_seq,
+        seq=seq,
         time=now_utc(),
         editor=editor_name(editor),
         op=op,

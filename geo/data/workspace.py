@@ -312,8 +312,9 @@ def apply_change(
         text = state.text(layer)
         _validate(state, layer, text.encode("utf-8"))
         atomic_write_text(Path(state.key(layer)), text, overwrite=True)
+        seq = history.last_seq(folder) + 1
         change = history.make_change(
-            state.history, op, layer, feature_id, before, after, editor, state.undoes
+            seq, op, layer, feature_id, before, after, editor, state.undoes
         )
         return history.append(folder, change)
 
