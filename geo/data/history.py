@@ -232,8 +232,10 @@ def append(directory: str | os.PathLike[str], change: Change) -> Change:
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
     try:
         size = os.fstat(fd).st_size
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            data = b"\n" + data  # a line cut short by a crash stays on a line of its own
+        if size:
+            os.lseek(fd, size - 1, os.SEEK_SET)  # O_APPEND still writes at the end
+            if os.read(fd, 1) != b"\n":
+                data = b"\n" + data  # a line cut short by a crash stays on a line of its own
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
