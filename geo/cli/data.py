@@ -10,7 +10,6 @@ import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from geo.cli.common import (
     AsOfOption,
@@ -20,6 +19,7 @@ from geo.cli.common import (
     load_checked,
     out,
     parse_day,
+    plain,
 )
 from geo.data import reading, selection
 from geo.data.figures import UNATTRIBUTED, personnel_text, qualified
@@ -90,7 +90,7 @@ def summary(
     ):
         for actor, numbers in figures["strikes_by_actor"].items():
             table.add_row(
-                Text(f"strikes by {actor}"),
+                plain(f"strikes by {actor}"),
                 f"{numbers['strikes']:,} ({numbers['killed_text']} killed)",
             )
     for name, count in figures["features"].items():
@@ -100,7 +100,7 @@ def summary(
         table.add_row(f"assets: {name}", qualified(count, qualifier))
     for status in ("en_route", "departed"):
         for asset in figures[status]:
-            table.add_row(Text(f"{status.replace('_', ' ')}: {asset['name']}"), "not counted")
+            table.add_row(plain(f"{status.replace('_', ' ')}: {asset['name']}"), "not counted")
     out.print(table)
 
 
@@ -158,7 +158,7 @@ def _points_table(records: pd.DataFrame, day: object, to: str | None) -> Table:
     title = f"posturemap analysis as of {day}"
     title += f" (distances to {to}, geodesic)" if to else " (geodesic)"
     title += "; ranges over each position's uncertainty circle"
-    table = Table(title=Text(title))
+    table = Table(title=plain(title))
     has_hostile = records["nearest_hostile_base"].notna().any()
     shown = [
         (name, justify)
@@ -167,7 +167,7 @@ def _points_table(records: pd.DataFrame, day: object, to: str | None) -> Table:
     ]
     where = ANALYSIS_HEADERS[2][0]
     for name, justify in shown:
-        table.add_column(Text(name.format(to=to)), justify=justify, no_wrap=name != where)
+        table.add_column(plain(name.format(to=to)), justify=justify, no_wrap=name != where)
     for record in records.to_dict("records"):
         cells = {
             "id": record["id"],
@@ -183,7 +183,7 @@ def _points_table(records: pd.DataFrame, day: object, to: str | None) -> Table:
             "nearest hostile base": _base(record, "nearest_hostile_base"),
             "to {to}": _range(record, "to_nm"),
         }
-        table.add_row(*(_plain(cells[name] or "") for name, _ in shown))
+        table.add_row(*(plain(cells[name] or "") for name, _ in shown))
     return table
 
 
@@ -193,9 +193,9 @@ def _tracks_table(crossed: pd.DataFrame) -> Table:
         table.add_column(name)
     for row in crossed.itertuples(index=False):
         table.add_row(
-            _plain(row.id),
-            _plain(", ".join(row.land_crossed) or "none"),
-            _plain(", ".join(row.territorial_sea_crossed) or "none"),
+            plain(row.id),
+            plain(", ".join(row.land_crossed) or "none"),
+            plain(", ".join(row.territorial_sea_crossed) or "none"),
         )
     return table
 
@@ -226,8 +226,3 @@ def _warn_undeclared_crossings(dataset: reading.Dataset) -> None:
             "notes don't name; redraw it or say so in notes",
             markup=False,
         )
-
-
-def _plain(value: object) -> Text:
-    """A value from data as inert text: no markup, no control characters (TODO: H14 helper)."""
-    return Text("".join(c if c.isprintable() else "?" for c in str(value)))
