@@ -203,3 +203,14 @@ for (const [count, spread] of [[3, 15], [4, 20], [5, 25], [6, 30]]) {
     assert.ok(leaders > 50 * (count - 2), `crowds were spread (${leaders} leaders)`);
   });
 }
+
+test('a crowded symbol out of view does not move into it', () => {
+  const items = [item(100, -10, 0, 80), item(104, -8, 0, 80), item(300, 300, 0, 80)];
+  const out = PM.layout(items, {view: [0, 0, 800, 600]});
+  items.forEach((it, j) => {
+    if (it.y < 0 && out.into[j] < 0) {
+      assert.ok(out.moved[j] === 0 || !PM.overlaps(out.box[j], [0, 0, 800, 600]), `symbol ${j}`);
+    }
+  });
+  assert.ok(out.moved[0] + out.moved[1] >= 1, 'one of the two moved');
+});

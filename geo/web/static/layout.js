@@ -320,9 +320,12 @@
       }
       if (!moving) { return true; }
       if (covers(j, box)) { return false; }
-      var it = items[j];  // a symbol in view moves to a spot in view
-      return !view || !(it.x >= view[0] && it.x <= view[2] && it.y >= view[1] && it.y <= view[3]) ||
-        inside(box, view);
+      // A symbol in view moves to a spot in view; one out of view stays out of it (else it
+      // would seem to be in view, and a slide's inset would show it twice).
+      var it = items[j];
+      if (!view) { return true; }
+      return it.x >= view[0] && it.x <= view[2] && it.y >= view[1] && it.y <= view[3]
+        ? inside(box, view) : !overlaps(box, view);
     }
     // A symbol stays where it is when nothing placed before it (symbols and labels of higher
     // priority, true positions) is there; else, and when only a move makes room for its

@@ -239,7 +239,7 @@
     if (D.focus) {
       offView = PM.offView(map, PM.outside, function () {
         map.fitBounds(D.bounds, {padding: [40, 40], animate: false});
-      });
+      }, points.relayout);
       PM.fit();  // again, beside the off-view panel now that it has its size
     }
 

@@ -74,9 +74,10 @@
 
   // What the view leaves out, said rather than silently hidden: "3 features outside the
   // view (NW): Barksdale AFB, Dyess AFB, ..." and a button that shows them all. outside()
-  // lists them ({name, toward}, nearest first); showAll() frames every feature. Hidden
-  // when nothing is outside. Returns the update (for when what is shown changes).
-  PM.offView = function (map, outside, showAll) {
+  // lists them ({name, toward}, nearest first); showAll() frames every feature; resized()
+  // is called when the panel changes size (the map's layout avoids it). Hidden when nothing
+  // is outside. Returns the update (for when what is shown changes).
+  PM.offView = function (map, outside, showAll, resized) {
     var ctl = L.control({position: 'bottomleft'}), box, text, button;
     ctl.onAdd = function () {
       box = L.DomUtil.create('div', 'pm-panel pm-offview');
@@ -93,10 +94,12 @@
       var out = outside(), names = out.slice(0, 3).map(function (o) { return o.name; });
       var ways = [];
       out.forEach(function (o) { if (ways.indexOf(o.toward) < 0) { ways.push(o.toward); } });
+      var before = [box.offsetWidth, box.offsetHeight];
       box.style.display = out.length ? '' : 'none';
       text.textContent = out.length + (out.length === 1 ? ' feature' : ' features') +
         ' outside the view (' + ways.join(', ') + '): ' + names.join(', ') +
         (out.length > names.length ? ', and ' + (out.length - names.length) + ' more' : '');
+      if (resized && (box.offsetWidth !== before[0] || box.offsetHeight !== before[1])) { resized(); }
     }
     map.on('moveend zoomend resize', update);
     update();

@@ -72,16 +72,15 @@
     }
   }
 
-  // Which of the inset's dots the reader sees on the main map: inside it, off its edges, and
-  // under no decoration.
+  // Which of the inset's dots the reader sees on the main map: inside it, off its edges. One
+  // under a decoration is seen too: the layout moves its symbol out from under the decoration
+  // (decorations are its obstacles), with a leader to its true position, so the inset would
+  // show it twice.
   function visibleOnMap(map, spec) {
     var size = map.getSize(), edge = spec.dot * 2;
-    var covered = decorations().map(function (d) { return d.box; });
     return spec.dots.map(function (f) {
       var p = map.latLngToContainerPoint([f.lat, f.lon]);
-      var box = {left: p.x - 1, top: p.y - 1, right: p.x + 1, bottom: p.y + 1};
-      return p.x > edge && p.y > edge && p.x < size.x - edge && p.y < size.y - edge &&
-        !covered.some(function (other) { return overlaps(box, other); });
+      return p.x > edge && p.y > edge && p.x < size.x - edge && p.y < size.y - edge;
     });
   }
 
