@@ -55,6 +55,14 @@ def tracks_import(
         float, typer.Option(help="Simplification tolerance in metres (0 keeps every ping).")
     ] = 100.0,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing output.")] = False,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Add the legs to an existing output, keeping what is there; each file cites "
+            "its own source; legs already there are not added again.",
+        ),
+    ] = False,
 ) -> None:
     """Turn flight/ship tracker pings into tracks (one feature per leg) in DIR/tracks.geojson."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -63,6 +71,8 @@ def tracks_import(
     from geo.tracks import pings as ping_files
     from geo.tracks.layouts import PingError
 
+    if append and force:
+        raise fail("--append and --force exclude each other", 2)
     if out_file.name != "tracks.geojson":
         raise fail(f"--out must be a file named tracks.geojson (got {out_file.name})", 2)
     if category is not None and category not in ping_files.CATEGORIES:
@@ -105,6 +115,7 @@ def tracks_import(
                 thresholds=rules,
                 tolerance_m=tolerance_m,
                 force=force,
+                append=append,
                 on_bytes=lambda n: bar.advance(reading, n),
                 stage=stage,
             )
@@ -128,8 +139,17 @@ def tracks_import(
             "problem(s); see `python -m geo validate`",
             markup=False,
         )
-    if not result.written:
+    if not result.written and not result.already_there:
         raise fail("no track written: no aircraft or vessel has two usable pings in a leg")
+    if append:
+        if result.created_sources is not None:
+            out.print(f"added source records to {result.created_sources}", markup=False)
+        out.print(
+            f"appended {len(result.tracks):,} legs to {out_file}: {result.already_there:,} "
+            f"already there, {result.kept:,} features kept",
+            markup=False,
+        )
+        return
     if result.created_sources is not None:
         out.print(
             f"created {result.created_sources} with source {result.source_id!r}: "
