@@ -242,3 +242,53 @@ def test_cli_hex_id_column_gives_aircraft_and_warns_on_a_per_row_id(tmp_path, ru
     code, _, stderr = run_cli(*import_args([path], other, "--asset-id-col", "row"))
     assert code == 1 and "no track written" in stderr
     assert "warning:" in stderr and "own id in column 'row'" in stderr
+
+
+# --- --append --------------------------------------------------------------------------------
+
+
+def test_append_keeps_hand_made_tracks_cites_each_file_and_adds_nothing_twice(
+    tiny_dir, run_cli, tmp_path
+):
+    out = tiny_dir / "tracks.geojson"
+    hand_made = json.loads(out.read_text())["features"]
+    assert hand_made  # the tiny data set has a drawn track
+    sky = write_layout("opensky", "csv", tmp_path)
+    ais = write_layout("ais", "parquet", tmp_path)
+    code, stdout, stderr = run_cli(*import_args([sky, ais], out, "--append"))
+    assert code == 0, stderr
+    assert "appended 2 legs" in stdout and f"{len(hand_made)} features kept" in stdout
+    features = json.loads(out.read_text())["features"]
+    assert features[: len(hand_made)] == hand_made  # kept as they were
+    cited = {
+        f["properties"]["track"]: f["properties"]["sources"] for f in features[len(hand_made) :]
+    }
+    assert cited == {"ae1234": ["pings-opensky-data"], "338000001": ["pings-ais-data"]}
+    sources = [s["id"] for s in json.loads((tiny_dir / "sources.json").read_text())]
+    assert sources[-2:] == ["pings-opensky-data", "pings-ais-data"]
+    code, stdout, _ = run_cli("validate", str(tiny_dir))
+    assert code == 0, stdout
+    before = sha(out), sha(tiny_dir / "sources.json")
+    code, stdout, stderr = run_cli(*import_args([ais], out, "--append"))
+    assert code == 0, stderr
+    assert "appended 0 legs" in stdout and "1 already there" in stdout
+    assert (sha(out), sha(tiny_dir / "sources.json")) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "more", "code", "words"),
+    [
+        (None, ["--force"], 2, "--append and --force exclude each other"),
+        ("{broken", [], 2, "fix it before appending"),
+        (None, ["--source", "nope"], 2, "--source 'nope' is not in"),
+    ],
+)
+def test_append_refusals_write_nothing(tiny_dir, run_cli, tmp_path, content, more, code, words):
+    out = tiny_dir / "tracks.geojson"
+    if content is not None:
+        out.write_text(content, encoding="utf-8")
+    before = sha(out), sha(tiny_dir / "sources.json")
+    sky = write_layout("opensky", "csv", tmp_path)
+    got, _, stderr = run_cli(*import_args([sky], out, "--append", *more))
+    assert (got, words in stderr) == (code, True), stderr
+    assert (sha(out), sha(tiny_dir / "sources.json")) == before

@@ -75,7 +75,7 @@ def source_for_import(
             if kind in ("flight-tracker", "ship-tracker")
         ]
         hint = f" (tracker sources there: {', '.join(trackers)})" if trackers else ""
-        example = json.dumps(_new_record(source_id or "my-tracker", pings, files))
+        example = json.dumps(new_source_record(source_id or "my-tracker", pings, files))
         what = (
             f"--source {source_id!r} is not" if source_id else "--source is required: no id given"
         )
@@ -86,10 +86,25 @@ def source_for_import(
     if source_id is None:
         stem = Path(files[0]).stem if files else "pings"
         source_id = "pings-" + slug(pd.Series([stem])).iloc[0]
-    return source_id, _new_record(source_id, pings, files)
+    return source_id, new_source_record(source_id, pings, files)
 
 
-def _new_record(source_id: str, pings: pd.DataFrame, files: list[str]) -> dict[str, str]:
+def new_source_record(source_id: str, pings: pd.DataFrame, files: list[str]) -> dict[str, str]:
+    """A source record for ping files: kind and date from the pings, title from the files.
+
+    Parameters
+    ----------
+    source_id : str
+        Its id.
+    pings : DataFrame
+        The usable pings (ships or aircraft; the date of the last one is ``published``).
+    files : list of str
+        The ping files.
+
+    Returns
+    -------
+    dict
+    """
     ships = len(pings) > 0 and (pings["category"] == "ship").mean() > 0.5
     last = pings["time"].max() if len(pings) else None
     published = last.date().isoformat() if last is not None and pd.notna(last) else "1970-01-01"
@@ -130,6 +145,10 @@ class ImportResult:
         Problems already in the data directory (other layers or sources).
     written : bool
         False when no leg could be built (then nothing was written).
+    kept : int
+        With ``append``: features of the existing ``tracks.geojson``, all kept as they were.
+    already_there : int
+        With ``append``: legs built that the file already had (the same file appended again).
     """
 
     tracks: gpd.GeoDataFrame
@@ -140,6 +159,8 @@ class ImportResult:
     created_sources: Path | None
     directory_problems: int
     written: bool
+    kept: int = 0
+    already_there: int = 0
 
 
 def import_tracks(
@@ -156,6 +177,7 @@ def import_tracks(
     thresholds: dict[str, Thresholds] | None = None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     force: bool = False,
+    append: bool = False,
     on_bytes: Callable[[int], None] | None = None,
     stage: Stage | None = None,
 ) -> ImportResult:
@@ -183,6 +205,9 @@ def import_tracks(
         Simplification tolerance in metres.
     force : bool
         Replace an existing ``out``.
+    append : bool
+        Add the legs to an existing ``out``, keeping every feature in it (hand-made tracks
+        too); see :func:`append_tracks`.
     on_bytes, stage : callable, optional
         Progress: bytes of input read; name of each building stage.
 
@@ -200,7 +225,7 @@ def import_tracks(
         ``out`` exists and ``force`` is False.
     """
     out = Path(out)
-    if out.exists() and not force:
+    if out.exists() and not force and not append:
         raise FileExistsError(str(out))
     directory = out.parent
     sources_file = directory / "sources.json"
@@ -218,6 +243,18 @@ def import_tracks(
         lon_column=lon_column,
         time_format=time_format,
     )
+    if append:
+        from geo.tracks.appending import append_tracks
+
+        return append_tracks(
+            pings,
+            out,
+            source=source,
+            dataset=dataset,
+            thresholds=thresholds,
+            tolerance_m=tolerance_m,
+            stage=stage,
+        )
     try:
         source_id, record = source_for_import(
             dataset.sources if dataset is not None and sources_file.exists() else None,
