@@ -204,6 +204,16 @@ def test_twenty_processes_adding_at_once_all_land(work: Path) -> None:
     assert load(work).problems == []
 
 
+def test_threads_of_one_process_adding_at_once_all_land(work: Path) -> None:
+    """App sessions are threads of one Streamlit process: the lock serialises them too."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        made = list(pool.map(_add_one, [(str(work), n) for n in range(8)]))
+    assert len(set(made)) == 8 and set(made) <= set(_ids(work))
+    assert [c.seq for c in history.read_history(work).changes] == list(range(1, 9))
+
+
 def test_a_held_lock_times_out_with_a_message(work: Path) -> None:
     with locking.locked(work), pytest.raises(locking.Busy, match="another edit"):  # noqa: SIM117
         with locking.locked(work, timeout=0.1):
