@@ -13,6 +13,7 @@ status ``0``, HQ/task force ``0``, amplifier ``00``, the six-digit entity and ``
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 IDENTITY = {"friend": "3", "hostile": "6", "neutral": "4", "unknown": "1"}
 """Standard identity digit of each affiliation (2525D table A-I)."""
@@ -79,6 +80,7 @@ _COMPILED = tuple((re.compile(p), cats, s, e) for p, cats, s, e in _TYPE_RULES)
 _SIDC = re.compile(r"\d{20}")
 
 
+@lru_cache(maxsize=4096)  # a layer repeats few (category, type) pairs: no regex per row
 def entity_for(category: str | None, type_text: str | None = None) -> tuple[str, str]:
     """The (symbol set, entity) of an asset: from its ``type`` when a rule matches, else category.
 
