@@ -277,3 +277,14 @@ def test_bad_sources_are_refused_by_field(
         edits.add_source(work, {**NEW_SOURCE, **record})
     (problem,) = caught.value.problems
     assert problem.field == field and words in problem.message and problem.item == "source"
+
+
+def test_a_new_theatre_starts_from_an_empty_directory(tmp_path: Path) -> None:
+    empty = tmp_path / "baltic"
+    empty.mkdir()
+    edits.add_source(empty, {**NEW_SOURCE, "id": "osint-1"})
+    props = {**SHIP, "name": "HNLMS Tromp", "sources": ["osint-1"]}
+    first = edits.add_report(empty, "assets", props, (54.45, 10.15))
+    edits.new_report(empty, first.id, (57.3, 18.0), "2025-10-27")
+    dataset = load(empty)
+    assert dataset.problems == [] and len(dataset["assets"]) == 2

@@ -190,9 +190,8 @@ class State:
         if not folder.is_dir():
             raise NotFound(f"{folder}: no such data directory")
         self.folder = folder
+        # An empty directory is an empty data set, to start a new theatre in.
         self.files, problems = read_directory(folder)
-        if problems and not self.files:
-            raise EditError(str(problems[0]), problems)
         # A file that exists but could not be read (too large, not a regular file) is never
         # replaced by an edit: its features would be lost.
         self.unread = {p.file: p for p in problems}
