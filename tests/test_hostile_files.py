@@ -115,3 +115,34 @@ def test_a_second_member_of_the_same_name_is_reported() -> None:
         "up.zip/b/assets.geojson: a second assets.geojson in the zip "
         "(the first is a/assets.geojson); refused"
     ]
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["valid", "damaged-member"])
+def test_validate_reads_a_zip_as_the_app_reads_an_upload(tmp_path: Path, broken, run_cli) -> None:
+    from geo.app import uploads
+    from geo.data import reading
+    from tests.factories import tiny_files
+
+    data = _zip(*tiny_files().items())
+    if broken:
+        data = _patch_central(data, 10, "<H", 99)
+    path = tmp_path / "upload.zip"
+    path.write_bytes(data)
+    files, problems = uploads.upload_files({str(path): data})
+    expected = reading.load_bytes(files)
+    expected.problems[:0] = problems
+    dataset = reading.load([path])
+    assert [str(p) for p in dataset.problems] == [str(p) for p in expected.problems]
+    assert dataset.feature_count == expected.feature_count
+    code, stdout, _ = run_cli("validate", str(path))
+    assert code == int(broken)
+    assert stdout.startswith(f"{path}/bases.geojson: unknown compression" if broken else "OK:")
+
+
+def test_a_zip_file_is_read_to_the_zip_limit_and_no_further(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(data_files, "MAX_ZIP_BYTES", 1000)
+    path = tmp_path / "big.zip"
+    path.write_bytes(b"\0" * 5000)
+    files, problems = data_files.read_files([path])
+    assert files == {}
+    assert [p.message for p in problems] == ["file is 0.0 MB; the limit is 0 MB"]

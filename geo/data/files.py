@@ -85,12 +85,14 @@ def _too_large(size: float) -> str:
     return f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
 
 
-def _read_limited(path: Path, label: str) -> tuple[bytes, Problem | None]:
-    """Read a regular file of at most :data:`MAX_FILE_BYTES`, never more than that plus one byte.
+def _read_limited(path: Path, label: str, limit: int | None = None) -> tuple[bytes, Problem | None]:
+    """Read a regular file of at most ``limit`` bytes, never more than that plus one byte.
 
-    A FIFO, a device (a link to ``/dev/zero``), a socket or a directory is refused without
-    reading: opening is non-blocking and the type is checked on the open file itself.
+    The limit is :data:`MAX_FILE_BYTES` unless given. A FIFO, a device (a link to
+    ``/dev/zero``), a socket or a directory is refused without reading: opening is
+    non-blocking and the type is checked on the open file itself.
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
@@ -100,10 +102,13 @@ def _read_limited(path: Path, label: str) -> tuple[bytes, Problem | None]:
             mode = os.fstat(stream.fileno()).st_mode
             if not stat.S_ISREG(mode):
                 return b"", Problem(label, "not a regular file; refused")
-            content = stream.read(MAX_FILE_BYTES + 1)
-            if len(content) > MAX_FILE_BYTES:
+            content = stream.read(limit + 1)
+            if len(content) > limit:
                 size = max(os.fstat(stream.fileno()).st_size, len(content))
-                return b"", Problem(label, _too_large(size))
+                if limit == MAX_FILE_BYTES:
+                    return b"", Problem(label, _too_large(size))
+                message = f"file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB"
+                return b"", Problem(label, message)
         except OSError as error:
             return b"", Problem(label, f"cannot be read: {error.strerror or error}")
     return content, None
@@ -115,7 +120,8 @@ def read_files(paths: Iterable[Path]) -> tuple[dict[str, bytes], list[Problem]]:
     Parameters
     ----------
     paths : iterable of Path
-        Layer files; a directory among them is read with :func:`read_directory`.
+        Layer files; a directory among them is read with :func:`read_directory`, a zip
+        with :func:`read_zip` (as the app reads an upload).
 
     Returns
     -------
@@ -130,6 +136,12 @@ def read_files(paths: Iterable[Path]) -> tuple[dict[str, bytes], list[Problem]]:
             more, more_problems = read_directory(path)
             files.update(more)
             problems.extend(more_problems)
+            continue
+        if path.suffix.lower() == ".zip":  # read as the app reads an uploaded zip
+            content, problem = _read_limited(path, str(path), MAX_ZIP_BYTES)
+            more, more_problems = read_zip(str(path), content) if problem is None else ({}, [])
+            files.update(more)
+            problems.extend([problem] if problem else more_problems)
             continue
         content, problem = _read_limited(path, str(path))
         if problem:
