@@ -238,7 +238,7 @@ def _text_list(value: str) -> list[str]:
     if value.startswith("["):
         try:
             parsed = json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             parsed = None
         if isinstance(parsed, list) and all(isinstance(item, str) for item in parsed):
             return parsed

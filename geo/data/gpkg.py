@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data.reading import CRS, Dataset
-from geo.data.schema import LAYERS
+from geo.data.schema import LAYERS, fields
 from geo.data.writing import to_feature_collection
 
 
@@ -92,7 +92,7 @@ def write_gpkg(dataset: Dataset, out: str | os.PathLike[str], overwrite: bool = 
     """
     import pyogrio
 
-    tables = {layer: _table(dataset[layer]) for layer in LAYERS if len(dataset[layer])}
+    tables = {layer: _table(layer, dataset[layer]) for layer in LAYERS if len(dataset[layer])}
     sources = dataset.sources.reset_index()
 
     def write(path: Path) -> None:
@@ -110,7 +110,7 @@ def write_gpkg(dataset: Dataset, out: str | os.PathLike[str], overwrite: bool = 
     return publish_file(write, out, overwrite)
 
 
-def _table(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _table(layer: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A layer as the layer file has it: same properties, lists as JSON text, dates as text."""
     features = to_feature_collection(frame)["features"]
     rows = [
@@ -118,4 +118,7 @@ def _table(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         for f in features
     ]
     table = pd.DataFrame(rows)
+    for spec in fields(layer):  # whole numbers stay whole where some are missing
+        if spec.is_integer and spec.name in table:
+            table[spec.name] = table[spec.name].astype("Int64")
     return gpd.GeoDataFrame(table, geometry=list(frame.geometry), crs=frame.crs or CRS)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -34,7 +34,7 @@ from geo.data.cells import (
 from geo.data.files import read_directory
 from geo.data.positions import PositionError, parse_position
 from geo.data.schema import LAYERS, SOURCES_FILE, Problem
-from geo.data.sheets import ImportFileError, Row, category_from_words, read_rows
+from geo.data.sheets import ImportFileError, Row, category_from_words, read_rows, rows_from_bytes
 
 
 class ImportOptionError(ValueError):
@@ -109,7 +109,7 @@ def parse_settings(items: list[str], layer: str) -> dict[str, Any]:
 
 
 def import_features(
-    paths: list[Path],
+    paths: Sequence[Path | tuple[str, bytes]],
     layer: str,
     directory: Path,
     *,
@@ -121,8 +121,9 @@ def import_features(
 
     Parameters
     ----------
-    paths : list of Path
-        KML, KMZ, CSV/TSV, GeoJSON or GeoPackage files (told by content).
+    paths : sequence of Path or (name, bytes)
+        KML, KMZ, CSV/TSV, GeoJSON or GeoPackage files (told by content), or uploads as
+        their name and content (the app's upload takes the same files).
     layer : str
         One of :data:`geo.data.schema.LAYERS`.
     directory : Path
@@ -168,9 +169,10 @@ def import_features(
     seen = {content_key(layer, f) for f in existing if isinstance(f, dict)}
     pending: dict[str, dict[str, Any]] = {}
     new: list[tuple[Path, Row, dict[str, Any]]] = []
-    for path in paths:
+    for item in paths:
+        path = Path(item[0]) if isinstance(item, tuple) else item
         try:
-            rows = read_rows(path)
+            rows = rows_from_bytes(item[1], item[0]) if isinstance(item, tuple) else read_rows(path)
         except ImportFileError as error:
             result.problems.append(Problem(str(path), str(error).removeprefix(f"{path}: ")))
             continue
@@ -246,6 +248,8 @@ def _feature(
                 props[target] = typed_value(layer, target, value, orders.get(column))
             except ValueError as error:
                 problems.append((target, str(error)))
+        elif isinstance(value, float) and value.is_integer() and _is_integer(layer, target):
+            props[target] = int(value)  # a GIS table stores whole numbers with gaps as floats
         else:
             props[target] = value
     category = category_from_words(row.words) if "category" in schema.known_fields(layer) else None
@@ -262,6 +266,10 @@ def _feature(
             ("geometry", "no position: give lat and lon, a position column or a geometry")
         )
     return row, {"type": "Feature", "properties": props, "geometry": geometry}, problems
+
+
+def _is_integer(layer: str, name: str) -> bool:
+    return any(spec.name == name and spec.is_integer for spec in schema.fields(layer))
 
 
 def _point(
@@ -323,7 +331,7 @@ def content_key(layer: str, feature: Any) -> str:
     known = schema.known_fields(layer)
     for key, value in props.items():  # extra properties: as text, as KML and CSV hold them
         if key not in known:
-            props[key] = json_text(value)
+            props[key] = json_text(_rounded(value))
     for spec in schema.fields(layer):
         value = props.get(spec.name)
         if value is None and spec.schema.get("default") is not None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.data.cells import json_text, normal_name
-from geo.data.schema import MAX_FILE_BYTES, short_repr
+from geo.data.cells import normal_name
+from geo.data.schema import LAYERS, MAX_FILE_BYTES, short_repr
 
 _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "submarine": ("submarine", "submarines", "sub", "subs", "ssn", "ssbn"),
@@ -108,13 +109,37 @@ def read_rows(path: Path) -> list[Row]:
         data = path.read_bytes()
     except OSError as error:
         raise ImportFileError(f"{label}: cannot read: {error.strerror or error}") from None
+    return rows_from_bytes(data, label)
+
+
+def rows_from_bytes(data: bytes, label: str) -> list[Row]:
+    """Read an import file's content (an upload, say), told by content, as :func:`read_rows`.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    label : str
+        Its name, for messages.
+
+    Returns
+    -------
+    list of Row
+
+    Raises
+    ------
+    ImportFileError
+        When the content cannot be read.
+    """
     from geo.data import placemarks
 
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportFileError(f"{label}: file is over {MAX_FILE_BYTES >> 20} MB")
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if data.startswith(b"PK\x03\x04"):
         return placemarks.read_kmz(data, label)
     if data.startswith(b"SQLite format 3\x00"):
-        return _read_gpkg(path, label)
+        return _read_gpkg(data, label)
     if head.startswith(b"<"):
         return placemarks.read_kml(data, label)
     if head.startswith(b"{"):
@@ -181,33 +206,45 @@ def _read_geojson(data: bytes, label: str) -> list[Row]:
     return rows
 
 
-def _read_gpkg(path: Path, label: str) -> list[Row]:
+def _read_gpkg(data: bytes, label: str) -> list[Row]:
+    """A GeoPackage's one table; or, with several, those named after layers (``export gpkg``)."""
     import pyogrio
-    from shapely.geometry import mapping
 
     try:
-        layers = pyogrio.list_layers(path)
-        if len(layers) != 1:
-            names = ", ".join(str(name) for name in layers[:, 0])
-            raise ImportFileError(
-                f"{label}: a GeoPackage of {len(layers)} tables ({names}); "
-                "import one table at a time (export it with ogr2ogr)"
-            )
-        frame = pyogrio.read_dataframe(path)
+        with warnings.catch_warnings():
+            # GDAL notes that an in-memory GeoPackage has no .gpkg name: not the user's business.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            names = [str(name) for name in pyogrio.list_layers(io.BytesIO(data))[:, 0]]
+            tables = names if len(names) == 1 else [n for n in names if n in LAYERS]
+            if not tables:
+                raise ImportFileError(
+                    f"{label}: a GeoPackage of {len(names)} tables ({', '.join(names)}) none "
+                    f"named after a layer; export the one to import (ogr2ogr)"
+                )
+            frames = {t: pyogrio.read_dataframe(io.BytesIO(data), layer=t) for t in tables}
     except ImportFileError:
         raise
     except Exception as error:  # GDAL's errors come in several types
         raise ImportFileError(f"{label}: not a readable GeoPackage: {error}") from None
+    rows: list[Row] = []
+    for table, frame in frames.items():
+        rows.extend(_frame_rows(frame, table if len(names) > 1 else None, len(rows)))
+    return rows
+
+
+def _frame_rows(frame: Any, layer: str | None, before: int) -> list[Row]:
+    from shapely.geometry import mapping
+
     if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
         frame = frame.to_crs("EPSG:4326")
     rows = []
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    for number, (record, geom) in enumerate(
-        zip(frame[columns].to_dict("records"), frame.geometry, strict=True), start=1
-    ):
+    records = frame[columns].to_dict("records")
+    for number, (record, geom) in enumerate(zip(records, frame.geometry, strict=True), 1):
         cells = {key: _cell(value) for key, value in record.items()}
         geometry = mapping(geom) if geom is not None and not geom.is_empty else None
-        rows.append(Row(number, "feature", cells, json.loads(json.dumps(geometry))))
+        geometry = json.loads(json.dumps(geometry))
+        rows.append(Row(before + number, "feature", cells, geometry, layer=layer))
     return rows
 
 
@@ -221,11 +258,15 @@ def _cell(value: Any) -> Any:
         stamp = value.tz_convert("UTC") if value.tzinfo else value
         return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
     if hasattr(value, "item"):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # a column of whole numbers with gaps is stored as floats
     if isinstance(value, str) and value[:1] == "[":  # lists were written as JSON text
         try:
             parsed = json.loads(value)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             return value
         return parsed if isinstance(parsed, list) else value
-    return json_text(value) if isinstance(value, bytes) else value
+    if isinstance(value, bytes):  # a BLOB column
+        return value.decode("utf-8", "replace")
+    return value
