@@ -158,6 +158,10 @@ def test_gpkg_has_a_table_per_layer(tmp_path: Path) -> None:
     assert str(assets.crs) == "EPSG:4326"
     with pytest.raises(FileExistsError):
         write_gpkg(dataset, out)
+    for layer in ("assets", "places", "tracks"):  # back in: nothing new, from the bytes too
+        result = import_features([("out.gpkg", out.read_bytes())], layer, data)
+        assert (result.problems, result.added) == ([], []), layer
+        assert result.already_there == len(dataset[layer])
 
 
 def test_cli_export_kml_and_gpkg(tmp_path: Path, run_cli) -> None:
@@ -168,5 +172,5 @@ def test_cli_export_kml_and_gpkg(tmp_path: Path, run_cli) -> None:
     assert code == 1 and "--force" in err
     code, _, err = run_cli("export", "kml", str(tmp_path / "a.txt"), "--data", str(data))
     assert code == 2
-    code, _, _ = run_cli("export", "gpkg", str(tmp_path / "a.gpkg"), "--data", str(data))
-    assert code == 0 and (tmp_path / "a.gpkg").exists()
+    code, _, err = run_cli("export", "gpkg", str(tmp_path / "a.kml"), "--data", str(data))
+    assert code == 2 and ".gpkg" in err
