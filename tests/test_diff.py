@@ -150,3 +150,19 @@ def test_command_line_diff(run_cli: Any, tmp_path: Path) -> None:
     assert code == 2 and "after" in err
     code, _, err = run_cli("diff", "--data", str(folder), "--from", "March", "--to", "2025-03-01")
     assert code == 2 and "--from" in err
+
+
+def test_a_report_of_departure_is_a_departure_and_en_route_is_shown() -> None:
+    layers = {
+        "assets": collection(
+            ship("cv-1", 38.0, 20.0, entity="cv", observed="2025-03-01"),
+            ship("cv-2", 35.0, 28.0, entity="cv", observed="2025-03-08", status="departed"),
+            ship("lhd-1", 30.0, 33.0, entity="lhd", observed="2025-03-02", status="en route"),
+            ship("old-1", 40.0, 18.0, entity="old", observed="2025-02-01", status="departed"),
+        )
+    }
+    result = diff(load_bytes(tiny_files(layers)), "2025-03-05", "2025-03-10")
+    rows = {row["entity"]: row for row in result.entities.to_dict("records")}
+    assert set(rows) == {"cv", "lhd"}  # gone at both dates: left out
+    assert (rows["cv"]["change"], rows["cv"]["to_status"]) == ("departed", "departed")
+    assert (rows["lhd"]["change"], rows["lhd"]["to_status"]) == ("stayed", "en route")

@@ -2,8 +2,10 @@
 
 The state at each date is :func:`geo.data.selection.as_of`'s (the latest report of each
 entity up to the end of that day, unless retired), so the comparison follows the asset, not
-one report. A move is the geodesic between the two reports' positions (:data:`GEOD`,
-WGS 84), with its forward azimuth as the bearing.
+one report. A report whose ``status`` is ``departed`` counts as the asset gone; ``en route``
+is on the map, so present (the status of each side is in the result). A move is the
+geodesic between the two reports' positions (:data:`GEOD`, WGS 84), with its forward
+azimuth as the bearing.
 
 Positions are uncertain, so a move is honest about it: the true distance lies between
 ``moved_nm_min`` (the centre distance less both uncertainty radii, at least 0) and
@@ -24,13 +26,15 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.geodesy import GEOD, KM_PER_NM
+from geo.data.figures import DEPLOYED
 from geo.data.reading import Dataset
 from geo.data.selection import as_of, to_day
 
 CHANGES = ("arrived", "departed", "moved", "stayed")
 """What can happen to an entity between two dates."""
 
-_SIDE_FIELDS = ("id", "observed", "lat", "lon", "uncertainty_km")
+_SIDE_FIELDS = ("id", "observed", "status", "lat", "lon", "uncertainty_km")
+_GONE = "departed"  # the assets status (schema.json) of a report that the asset has left
 
 
 @dataclass
@@ -46,7 +50,8 @@ class Diff:
         ``change`` (:data:`CHANGES`), ``within_uncertainty``, ``moved_nm``,
         ``moved_nm_min``, ``moved_nm_max``, ``bearing_deg`` (0-360, clockwise from north;
         NaN without a move), and for each side (``from_``, ``to_``) the report's ``id``,
-        ``observed``, ``lat``, ``lon`` and ``uncertainty_km`` (None/NaN where absent).
+        ``observed``, ``status``, ``lat``, ``lon`` and ``uncertainty_km`` (None/NaN where
+        absent). Entities departed at both dates are left out.
     strikes : GeoDataFrame
         The strikes observed after ``start`` and up to ``end``.
     """
@@ -137,12 +142,14 @@ def _sides(assets: gpd.GeoDataFrame) -> pd.DataFrame:
     entity = assets["entity"].where(assets["entity"].notna(), assets["id"])
     points = assets.geometry.representative_point()
     observed = assets["observed"].map(lambda ts: ts.date().isoformat() if pd.notna(ts) else None)
+    status = assets["status"] if "status" in assets else pd.Series(None, index=assets.index)
     return pd.DataFrame(
         {
             "name": assets["name"].to_numpy(),
             "category": assets["category"].to_numpy(),
             "id": assets["id"].to_numpy(),
             "observed": observed.to_numpy(),
+            "status": status.where(status.notna(), DEPLOYED).to_numpy(),
             "lat": points.y.to_numpy(),
             "lon": points.x.to_numpy(),
             "uncertainty_km": pd.to_numeric(assets["uncertainty_km"]).to_numpy(dtype=float),
@@ -153,7 +160,13 @@ def _sides(assets: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def _measure(rows: pd.DataFrame) -> pd.DataFrame:
     """Distance, bearing, the bounds the uncertainties allow, and the word for the change."""
-    both = rows["from_id"].notna() & rows["to_id"].notna()
+
+    def present(side: str) -> pd.Series:
+        return rows[f"{side}_id"].notna() & (rows[f"{side}_status"] != _GONE)
+
+    rows = rows[present("from") | present("to")].reset_index(drop=True)
+    present_from, present_to = present("from"), present("to")
+    both = present_from & present_to
     lon1, lat1, lon2, lat2 = (
         rows[name].where(both, 0.0).to_numpy(dtype=float)
         for name in ("from_lon", "from_lat", "to_lon", "to_lat")
@@ -168,7 +181,7 @@ def _measure(rows: pd.DataFrame) -> pd.DataFrame:
     rows["moved_nm_max"] = moved + slack
     rows["bearing_deg"] = np.where(both & (moved > 0), np.mod(azimuth, 360.0), np.nan)
     change = np.select(
-        [rows["from_id"].isna(), rows["to_id"].isna(), rows["moved_nm_min"].to_numpy() > 0],
+        [~present_from, ~present_to, rows["moved_nm_min"].to_numpy() > 0],
         ["arrived", "departed", "moved"],
         "stayed",
     )

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from geo.cli.common import DataOption, fail, load_checked, out, parse_day
+from geo.data.figures import DEPLOYED
 
 
 def diff_command(
@@ -48,6 +49,8 @@ def diff_command(
 
 def _cells(row: dict) -> list[str]:
     change = row["change"] + (" (within uncertainty)" if row["within_uncertainty"] else "")
+    if row["to_status"] not in (None, DEPLOYED) and not _missing(row["to_status"]):
+        change += f" ({row['to_status']})"
     moved = between = bearing = ""
     if not _missing(row["moved_nm"]):
         moved = f"{row['moved_nm']:,.0f}"
