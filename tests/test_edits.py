@@ -288,3 +288,8 @@ def test_a_new_theatre_starts_from_an_empty_directory(tmp_path: Path) -> None:
     edits.new_report(empty, first.id, (57.3, 18.0), "2025-10-27")
     dataset = load(empty)
     assert dataset.problems == [] and len(dataset["assets"]) == 2
+
+
+def test_a_layer_without_dates_cannot_be_retired(work: Path) -> None:
+    with pytest.raises(edits.Refused, match="bases have no dates to retire"):
+        edits.retire_report(work, "b1", "2025-10-01")

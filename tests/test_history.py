@@ -144,6 +144,8 @@ def test_command_line_refusals(run_cli: Any, work: Path, tmp_path: Path) -> None
     assert code == 1 and "no feature with id 'nope'" in err
     code, _, err = run_cli("undo", "--data", str(work))
     assert code == 1 and "nothing to undo" in err
+    code, _, err = run_cli("report", "update", "a1", "--data", str(work), "--set", "cont=2")
+    assert code == 0 and "--set: cont is not a field of assets (did you mean count?)" in err
     code, _, _ = run_cli("init", str(tmp_path / "copy"))
     assert code == 0 and (tmp_path / "copy" / "assets.geojson").is_file()
     code, _, err = run_cli("init", str(tmp_path / "copy"))

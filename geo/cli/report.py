@@ -8,6 +8,7 @@ line each (``DIR/assets.geojson: feature 3 (id): count: ...``), and exits 1. Bad
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -92,6 +93,15 @@ def _assignments(layer: str, items: list[str] | None) -> dict[str, Any]:
         except BadAssignment as error:
             raise fail(f"--set: {error}", 2) from None
         values[field] = value
+        known = schema.known_fields(layer)
+        if field not in known:  # a typo would silently become an extra property
+            close = difflib.get_close_matches(field, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            err.print(
+                f"warning: --set: {field} is not a field of {layer}{hint}; kept as an extra "
+                "property",
+                markup=False,
+            )
     return values
 
 

@@ -155,6 +155,9 @@ def update_report(
 
     def change(state: State) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
         layer, index, before = state.checked(feature_id, expected)
+        if op == "retire" and "until" not in schema.known_fields(layer):
+            # On a layer without dates, until would be an extra property: kept, never applied.
+            raise Refused(f"{feature_id}: {layer} have no dates to retire; delete it instead")
         after = copy.deepcopy(before)
         props = after.get("properties") or {}
         after["properties"] = {**props, **changes}
