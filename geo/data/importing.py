@@ -2,8 +2,8 @@
 
 :func:`import_features` reads each file as rows (:mod:`geo.data.sheets`,
 :mod:`geo.data.placemarks`), turns every row into a feature of the layer (columns matched and
-cells typed by :mod:`geo.data.cells`, positions read by :func:`geo.data.positions.parse_position`,
-``--set`` values filling what a row lacks), gives it a stable id (its name and date), and
+cells typed, positions read, ``--set`` values filling what a row lacks:
+:mod:`geo.data.rowfeatures`), gives it a stable id (its name and date), and
 checks the layer with the new features in it exactly as ``validate`` would
 (:func:`geo.data.reading.load_bytes`). Any problem is reported against its input row
 (``FILE: row N (name): field: problem``) and then nothing is written. Otherwise the layer
@@ -14,7 +14,6 @@ properties and position, the id aside) adds nothing: importing a file twice adds
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -24,17 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from geo.data import reading, schema, writing
-from geo.data.cells import (
-    POSITION_FIELDS,
-    date_order,
-    field_for_column,
-    json_text,
-    typed_value,
-)
+from geo.data.cells import typed_value
 from geo.data.files import read_directory
-from geo.data.positions import PositionError, parse_position
+from geo.data.rowfeatures import content_key, features_from_rows
 from geo.data.schema import LAYERS, SOURCES_FILE, Problem
-from geo.data.sheets import ImportFileError, Row, category_from_words, read_rows, rows_from_bytes
+from geo.data.sheets import ImportFileError, Row, read_rows, rows_from_bytes
 
 
 class ImportOptionError(ValueError):
@@ -177,7 +170,9 @@ def import_features(
             result.problems.append(Problem(str(path), str(error).removeprefix(f"{path}: ")))
             continue
         source_id = source or _file_source(path, records, pending, today)
-        for row, feature, row_problems in _features(rows, layer, source_id, settings or {}):
+        for row, feature, row_problems in features_from_rows(
+            rows, layer, source_id, settings or {}
+        ):
             if row.layer is not None and row.layer != layer:
                 result.other_layers += 1
                 continue
@@ -211,90 +206,6 @@ def _check_layer(layer: str) -> None:
         raise ImportOptionError(f"--layer must be one of {', '.join(LAYERS)} (got {layer!r})")
 
 
-def _features(
-    rows: list[Row], layer: str, source_id: str, settings: Mapping[str, Any]
-) -> list[tuple[Row, dict[str, Any], list[tuple[str | None, str]]]]:
-    columns = {name for row in rows for name in row.cells}
-    fields = {name: field_for_column(layer, name) for name in columns}
-    orders = {
-        name: date_order(str(row.cells.get(name) or "") for row in rows)
-        for name, target in fields.items()
-        if target in ("observed", "until")
-    }
-    return [_feature(row, layer, fields, orders, source_id, settings) for row in rows]
-
-
-def _feature(
-    row: Row,
-    layer: str,
-    fields: Mapping[str, str | None],
-    orders: Mapping[str, str | None],
-    source_id: str,
-    settings: Mapping[str, Any],
-) -> tuple[Row, dict[str, Any], list[tuple[str | None, str]]]:
-    props: dict[str, Any] = {}
-    where: dict[str, str] = {}
-    problems: list[tuple[str | None, str]] = []
-    for column, value in row.cells.items():
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        target = fields[column]
-        if target is None or target in props or target in where:
-            props.setdefault(column, value.strip() if isinstance(value, str) else value)
-        elif target in POSITION_FIELDS:
-            where[target] = str(value)
-        elif isinstance(value, str):
-            try:
-                props[target] = typed_value(layer, target, value, orders.get(column))
-            except ValueError as error:
-                problems.append((target, str(error)))
-        elif isinstance(value, float) and value.is_integer() and _is_integer(layer, target):
-            props[target] = int(value)  # a GIS table stores whole numbers with gaps as floats
-        else:
-            props[target] = value
-    category = category_from_words(row.words) if "category" in schema.known_fields(layer) else None
-    if category:
-        props.setdefault("category", category)
-    for name, value in settings.items():
-        props.setdefault(name, value)
-    props.setdefault("sources", [source_id])
-    geometry = row.geometry
-    if geometry is None and where:
-        geometry = _point(where, props, problems)
-    if geometry is None and not problems:
-        problems.append(
-            ("geometry", "no position: give lat and lon, a position column or a geometry")
-        )
-    return row, {"type": "Feature", "properties": props, "geometry": geometry}, problems
-
-
-def _is_integer(layer: str, name: str) -> bool:
-    return any(spec.name == name and spec.is_integer for spec in schema.fields(layer))
-
-
-def _point(
-    where: Mapping[str, str], props: dict[str, Any], problems: list[tuple[str | None, str]]
-) -> dict[str, Any] | None:
-    text = where.get("position")
-    name = "position"
-    if text is None:
-        if "lat" not in where or "lon" not in where:
-            problems.append(("position", "a latitude column needs a longitude column beside it"))
-            return None
-        text, name = f"{where['lat']}, {where['lon']}", "lat/lon"
-    try:
-        position = parse_position(text)
-    except PositionError as error:
-        problems.append((name, str(error)))
-        return None
-    uncertainty = props.get("uncertainty_km")
-    # An MGRS square is as precise as a reference can say; decimals lose trailing zeros in
-    # spreadsheets, so their digits say nothing sure and are taken as typed.
-    if position.notation == "mgrs" and isinstance(uncertainty, (int, float)):
-        props["uncertainty_km"] = max(uncertainty, position.precision_km)
-    return {"type": "Point", "coordinates": [position.lon, position.lat]}
-
-
 def _located(
     path: Path, row: Row, feature: dict[str, Any], problems: list[tuple[str | None, str]]
 ) -> list[Problem]:
@@ -306,51 +217,6 @@ def _located(
             message += f"; give it in the file or with --set {field_name}=VALUE"
         out.append(Problem(str(path), message, row.number, label, field_name, item=row.item))
     return out
-
-
-def content_key(layer: str, feature: Any) -> str:
-    """What makes two features the same report: everything but the id, as the format reads it.
-
-    Defaults filled in, dates as UTC datetimes (``2025-10-15`` is ``2025-10-15T00:00:00Z``),
-    whole numbers as integers, extra properties as text, positions rounded to about 1 cm.
-    Imports (features and ``tracks import --append``) add nothing whose key is there.
-
-    Parameters
-    ----------
-    layer : str
-        The feature's layer.
-    feature : Any
-        A GeoJSON Feature (dict).
-
-    Returns
-    -------
-    str
-    """
-    props = feature.get("properties") if isinstance(feature, dict) else None
-    props = {k: v for k, v in (props or {}).items() if k != "id" and v is not None}
-    known = schema.known_fields(layer)
-    for key, value in props.items():  # extra properties: as text, as KML and CSV hold them
-        if key not in known:
-            props[key] = json_text(_rounded(value))
-    for spec in schema.fields(layer):
-        value = props.get(spec.name)
-        if value is None and spec.schema.get("default") is not None:
-            props[spec.name] = spec.schema["default"]
-        elif spec.is_date and isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                props[spec.name] = schema.parse_time(value).isoformat()
-    geometry = feature.get("geometry") if isinstance(feature, dict) else None
-    return json.dumps([_rounded(props), _rounded(geometry)], sort_keys=True, default=str)
-
-
-def _rounded(value: Any) -> Any:
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else round(value, 7)
-    if isinstance(value, (list, tuple)):
-        return [_rounded(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _rounded(v) for k, v in value.items()}
-    return value
 
 
 def _ids(files: Mapping[str, bytes]) -> set[str]:

@@ -3,7 +3,7 @@
 :func:`append_tracks` builds the legs of each input file on its own, citing that file's
 source (``--source`` for all, else ``pings-<file name>``: found again in ``sources.json``
 when the file was imported before, else added to it), and adds to the existing file only
-the legs it does not hold yet (:func:`geo.data.importing.content_key`: the same file
+the legs it does not hold yet (:func:`geo.data.rowfeatures.content_key`: the same file
 appended twice adds nothing). The features already in the file, hand-made tracks too, are
 kept as they were (their JSON is not rewritten). Both files are replaced atomically; when
 the second cannot be written the first is put back.
@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data import reading, writing
-from geo.data.importing import content_key
+from geo.data.rowfeatures import content_key
 from geo.tracks.features import slug
 from geo.tracks.importer import ImportResult, SourceError, new_source_record
 from geo.tracks.legs import DEFAULT_TOLERANCE_M, Stage, Thresholds, TrackReport, build_tracks
