@@ -125,6 +125,23 @@ def test_filters_change_the_figures(kind, label, value, zeroed) -> None:
         assert before[name] > 0 and after[name] == 0, name
 
 
+def test_group_filter_and_freshness_reach_the_map_and_the_link() -> None:
+    """Group: only the ready group's members (no group chosen: every asset); freshness: the
+    map's faded-after days; both in the link (read back: tests/test_appstate.py)."""
+    at = start()
+    group = widget(at, "multiselect", "Group")
+    assert group.options == ["Iwo Jima Amphibious Ready Group"] and group.value == []
+    assert map_payload(at)["freshness"]["days"] == 14
+    group.set_value(["Iwo Jima Amphibious Ready Group"])
+    widget(at, "number_input", "Faded after (days)").set_value(60)
+    rerun(at)
+    assert figures(at)["Ships"] == 3  # Iwo Jima, San Antonio, Fort Lauderdale (and the MEU)
+    payload = map_payload(at)
+    assert payload["freshness"]["days"] == 60
+    assert dict(at.query_params)["group"] == "Iwo Jima Amphibious Ready Group"
+    assert dict(at.query_params)["stale"] == "60"
+
+
 def test_shared_link_sets_the_widgets(default_days: list[date]) -> None:
     day = default_days[len(default_days) // 2]
     at = start(

@@ -35,6 +35,7 @@ def days(tiny: reading.Dataset) -> list[date]:
         ViewState(ring_origin="b1", ring_nm=450.5, selected="a1-later"),
         ViewState(center=(12.3456, -66.5), zoom=6),
         ViewState(timeline=True, as_of=date(2025, 9, 1)),
+        ViewState(groups=("Iwo Jima ARG", "CSG 12"), stale_days=60),
     ],
 )
 def test_query_round_trip(state: ViewState, days: list[date], tiny: reading.Dataset) -> None:
@@ -72,6 +73,12 @@ def test_defaults_make_an_empty_query() -> None:
         ({"view": "10,-66,x"}, ViewState()),
         ({"view": "10,-66,99"}, ViewState(center=(10.0, -66.0), zoom=20)),
         ({"sel": ["a1", "s1"]}, ViewState(selected="s1")),
+        ({"group": ",,"}, ViewState()),
+        ({"group": "A,B,A"}, ViewState(groups=("A", "B"))),
+        ({"stale": "0"}, ViewState()),
+        ({"stale": "99999"}, ViewState()),
+        ({"stale": "-3"}, ViewState()),
+        ({"stale": "30"}, ViewState(stale_days=30)),
     ],
 )
 def test_decode_ignores_what_is_invalid(params, expected, days, tiny) -> None:
@@ -100,6 +107,8 @@ def test_widgets_round_trip(days: list[date]) -> None:
         zone_state="VEN",
         to="b1",
         timeline=True,
+        groups=("Iwo Jima ARG",),
+        stale_days=30,
     )
     values = app_state.widget_values(state, days)
     assert values["layers"] == ["assets"]

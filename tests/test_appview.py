@@ -27,6 +27,28 @@ def test_filters_empty_the_layers(tiny: reading.Dataset) -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("groups", "assets"),
+    [(None, 4), (("Iwo Jima Amphibious Ready Group",), 4), (("No such group",), 0)],
+)
+def test_group_filter_keeps_the_members_only(
+    default_dataset: reading.Dataset, groups: tuple[str, ...] | None, assets: int
+) -> None:
+    """No group chosen: every asset; chosen: its members; bases and places stay."""
+    shown = selection.as_of(default_dataset, date(2025, 10, 23))
+    view = app_view.filtered(shown, ViewState(groups=groups))
+    members = view["assets"]
+    if groups is None:
+        assert len(members) == len(shown["assets"])
+    else:
+        assert len(members) == assets and set(members["group"]) <= set(groups)
+    assert len(view["bases"]) == len(shown["bases"])
+    assert app_view.group_names(shown) == ["Iwo Jima Amphibious Ready Group"]
+    assert app_view.group_names(replace(shown, layers={**shown.layers, "assets": members})) == (
+        [] if not assets else ["Iwo Jima Amphibious Ready Group"]
+    )
+
+
 def test_timeline_puts_every_filtered_report_on_the_map(tiny: reading.Dataset) -> None:
     state = ViewState(layers=("assets",), as_of=date(2025, 9, 1))
     view = app_view.in_view(tiny, state)

@@ -105,3 +105,45 @@ def test_existing_outputs_are_named(tmp_path: Path) -> None:
     with pytest.raises(errors.OutputExists) as caught:
         options.write_output(paths[1], b"new", force=False)
     assert caught.value.paths == (paths[1],) and paths[1].read_bytes() == b"png"
+
+
+@pytest.mark.parametrize("command", ["html", "png", "pdf"])
+@pytest.mark.parametrize("days", ["0", "3651", "soon"])
+def test_stale_days_out_of_range_is_a_usage_error(
+    run_cli, tiny_dir: Path, tmp_path: Path, command: str, days: str
+) -> None:
+    code, _, err = run_cli(
+        "export",
+        command,
+        str(tmp_path / f"out.{command}"),
+        "--data",
+        str(tiny_dir),
+        "--stale-days",
+        days,
+    )
+    assert code == 2 and "--stale-days" in err
+    assert not (tmp_path / f"out.{command}").exists()
+
+
+def test_stale_days_reach_the_map(
+    run_cli, tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--stale-days`` is handed to ``build_map`` (what it does there: tests/test_app.py)."""
+    from geo.web import export, maps
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(maps, "build_map", lambda *a, **k: seen.update(k) or object())
+    monkeypatch.setattr(export, "write_html", lambda fmap, path, overwrite: Path(path))
+    (tmp_path / "map.html").write_text("", encoding="utf-8")
+    code, _, err = run_cli(
+        "export",
+        "html",
+        str(tmp_path / "map.html"),
+        "--data",
+        str(tiny_dir),
+        "--stale-days",
+        "45",
+        "--force",
+    )
+    assert code == 0, err
+    assert seen["stale_days"] == 45

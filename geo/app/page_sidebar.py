@@ -18,8 +18,10 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from geo.app import details as app_details
 from geo.app import overlays, page_steps
 from geo.app import state as app_state
+from geo.app import view as app_view
 from geo.data.reading import Dataset
 from geo.data.schema import LAYERS
+from geo.web.contract import MAX_STALE_DAYS
 
 
 def data_box(ss: MutableMapping[str, Any]) -> tuple[DeltaGenerator, list[UploadedFile] | None]:
@@ -81,6 +83,27 @@ def choices(
                 ("confidences", "Confidence (all layers)"),
             ):
                 st.multiselect(label_text, app_state.CHOICES[name], key=name)
+            groups = app_view.group_names(dataset)
+            # Groups of another data set (a shared link, an earlier upload) are not offered.
+            ss["groups"] = [g for g in ss.get("groups") or [] if g in groups]
+            st.multiselect(
+                "Group",
+                groups,
+                key="groups",
+                placeholder="All assets" if groups else "No groups in this data",
+                disabled=not groups,
+                help="Show only the assets of these task forces or ready groups; "
+                "none chosen shows every asset.",
+            )
+            st.number_input(
+                "Faded after (days)",
+                min_value=1,
+                max_value=MAX_STALE_DAYS,
+                step=1,
+                key="stale_days",
+                help="A unit report this many days older than the as-of date is drawn faded, "
+                "with 'last seen DATE' in its label.",
+            )
         st.selectbox(
             "Basemap",
             app_state.BASEMAPS,

@@ -19,6 +19,7 @@ from geo.analysis.joins import DEFAULT_PLACE
 from geo.data import schema, selection
 from geo.data.schema import LAYERS
 from geo.web.basemaps import BASEMAPS
+from geo.web.contract import MAX_STALE_DAYS, STALE_DAYS
 
 WINDOWS: tuple[int | None, ...] = (None, 1, 7, 30, 90)
 """Date windows offered for strikes and tracks, in days ending on the as-of date."""
@@ -73,6 +74,11 @@ class ViewState:
     timeline : bool
         Give the map a time slider and play button that replay the build-up; the map then
         holds every dated report (filtered, not as-of selected), starting at ``as_of``.
+    groups : tuple of str or None
+        Show only the assets of these ``group``s (task forces, ready groups); None (no group
+        chosen) shows every asset. Other layers are not filtered by group.
+    stale_days : int
+        Unit reports this many days older than the as-of date are drawn faded.
     """
 
     as_of: date | None = None
@@ -91,6 +97,8 @@ class ViewState:
     center: tuple[float, float] | None = None
     zoom: int | None = None
     timeline: bool = False
+    groups: tuple[str, ...] | None = None
+    stale_days: int = STALE_DAYS
 
     @property
     def since(self) -> date | None:
@@ -123,6 +131,8 @@ _PARAM = {
     "selected": "sel",
     "view": "view",
     "timeline": "play",
+    "groups": "group",
+    "stale_days": "stale",
 }
 
 
@@ -247,6 +257,12 @@ def decode_query(
     zone = (get["zone_state"] or "").upper()
     if len(zone) == 3 and zone.isalpha():
         state = replace(state, zone_state=zone)
+    if get["groups"]:
+        names = tuple(dict.fromkeys(v for v in get["groups"].split(",") if v))
+        state = replace(state, groups=names or None)
+    stale = get["stale_days"]
+    if stale and stale.isdigit() and 1 <= int(stale) <= MAX_STALE_DAYS:
+        state = replace(state, stale_days=int(stale))
     state = replace(state, to=feature_id(get["to"]) or DEFAULT_PLACE)
     state = replace(state, selected=feature_id(get["selected"]))
     view = (get["view"] or "").split(",")
@@ -278,6 +294,10 @@ def encode_query(state: ViewState) -> dict[str, str]:
         out["unc"] = "0"
     if state.timeline:
         out["play"] = "1"
+    if state.groups:
+        out["group"] = ",".join(state.groups)
+    if state.stale_days != default.stale_days:
+        out["stale"] = str(state.stale_days)
     if state.ring_origin:
         out["ring"] = state.ring_origin
     if state.ring_nm is not None:
@@ -317,6 +337,8 @@ def widget_values(state: ViewState, days: Sequence[date]) -> dict[str, Any]:
         "ring_nm": state.ring_nm if state.ring_nm is not None else DEFAULT_RING_NM,
         "zone_state": state.zone_state or NONE,
         "to": state.to,
+        "groups": list(state.groups or ()),
+        "stale_days": state.stale_days,
     }
     for name, options in CHOICES.items():
         chosen = getattr(state, name)
@@ -342,6 +364,7 @@ def state_from_widgets(
     window = values.get("window")
     basemap = values.get("basemap")
     ring_nm = values.get("ring_nm") if values.get("ring_mode") == "custom" else None
+    stale = values.get("stale_days")
     return ViewState(
         as_of=as_of,
         window=window if window and window in WINDOWS else None,
@@ -355,5 +378,9 @@ def state_from_widgets(
         selected=selected or None,
         center=center,
         zoom=zoom,
+        groups=tuple(dict.fromkeys(values.get("groups") or ())) or None,
+        stale_days=int(stale)
+        if isinstance(stale, int) and 1 <= stale <= MAX_STALE_DAYS
+        else STALE_DAYS,
         **{name: normalise_choice(values.get(name), options) for name, options in CHOICES.items()},
     )

@@ -30,14 +30,27 @@ def effective_date(state: ViewState, dataset: Dataset) -> date | None:
 
 
 def filtered(dataset: Dataset, state: ViewState) -> Dataset:
-    """Apply the layer, category, affiliation and confidence filters (not the date)."""
-    return selection.filter_layers(
+    """Apply the layer, category, affiliation, confidence and group filters (not the date)."""
+    out = selection.filter_layers(
         dataset,
         layers=state.layers,
         categories=state.categories,
         affiliations=state.affiliations,
         confidences=state.confidences,
     )
+    if state.groups is None:
+        return out
+    assets = out["assets"]
+    members = assets["group"].isin(state.groups) if "group" in assets else False
+    return replace(out, layers={**out.layers, "assets": assets[members]})
+
+
+def group_names(dataset: Dataset) -> list[str]:
+    """The ``group``s of the data's assets (the group filter's options), sorted."""
+    assets = dataset["assets"]
+    if "group" not in assets:
+        return []
+    return sorted({str(g) for g in assets["group"].dropna() if str(g).strip()})
 
 
 def in_view(dataset: Dataset, state: ViewState) -> Dataset:

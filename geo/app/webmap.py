@@ -144,6 +144,7 @@ def view_map(
         bounds=bounds,
         title_block=not in_app,
         timeline=state.timeline,
+        stale_days=state.stale_days,
     )
     if in_app:
         assets.require(fmap, APP_STYLE)
@@ -294,4 +295,5 @@ def png_options(
         "rings": rings,
         "zones": (state.zone_state,) if state.zone_state else (),
         "uncertainty": state.uncertainty,
+        "stale_days": state.stale_days,
     }

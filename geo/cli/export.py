@@ -21,6 +21,7 @@ from geo.cli.common import (
 )
 from geo.data import selection
 from geo.slides import errors, options
+from geo.web.contract import MAX_STALE_DAYS, STALE_DAYS
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
 ZonesOption = Annotated[
@@ -54,6 +55,16 @@ BoundsOption = Annotated[
     ),
 ]
 CaveatOption = Annotated[str, typer.Option(help="Caveat banner text.")]
+StaleDaysOption = Annotated[
+    int,
+    typer.Option(
+        "--stale-days",
+        min=1,
+        max=MAX_STALE_DAYS,
+        help="Unit reports this many days older than the as-of date are drawn faded, "
+        "'last seen DATE'.",
+    ),
+]
 
 
 def export_png(
@@ -79,6 +90,7 @@ def export_png(
     caveat: CaveatOption = options.DEFAULT_CAVEAT,
     rings: RingsOption = None,
     zones: ZonesOption = None,
+    stale_days: StaleDaysOption = STALE_DAYS,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Write a briefing slide as PNG: map, title, as-of date, legend, scale, sources, caveat."""
@@ -97,6 +109,7 @@ def export_png(
         caveat=caveat,
         rings=rings,
         zones=zones,
+        stale_days=stale_days,
     )
 
 
@@ -125,6 +138,7 @@ def export_pdf(
     caveat: CaveatOption = options.DEFAULT_CAVEAT,
     rings: RingsOption = None,
     zones: ZonesOption = None,
+    stale_days: StaleDaysOption = STALE_DAYS,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Write the briefing slide as a one-page PDF for print: text stays text."""
@@ -143,6 +157,7 @@ def export_pdf(
         caveat=caveat,
         rings=rings,
         zones=zones,
+        stale_days=stale_days,
     )
 
 
@@ -162,6 +177,7 @@ def _export_slides(
     caveat: str,
     rings: list[str] | None,
     zones: list[str] | None,
+    stale_days: int = STALE_DAYS,
 ) -> None:
     """``export png`` and ``export pdf``: check the arguments, then render one file per date."""
     from geo.slides import render
@@ -208,6 +224,7 @@ def _export_slides(
             caveat=caveat,
             rings=tuple(rings or ()),
             zones=tuple(zones or ()),
+            stale_days=stale_days,
             force=force,
             warn=lambda message: err.print(worded(message), markup=False),
             on_written=written,
@@ -230,6 +247,7 @@ def export_html(
     ] = False,
     zones: ZonesOption = None,
     rings: RingsOption = None,
+    stale_days: StaleDaysOption = STALE_DAYS,
     force: ForceOption = False,
 ) -> None:
     """Write a self-contained HTML map that opens anywhere, with no network."""
@@ -261,6 +279,7 @@ def export_html(
         timeline=timeline,
         rings=ring_frame,
         zones=zone_frame,
+        stale_days=stale_days,
     )
     path = export.write_html(fmap, out_file, overwrite=force)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in shown.layers.items())

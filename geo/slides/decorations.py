@@ -254,7 +254,9 @@ def slide_framing(shown: Dataset, options: SlideOptions, as_of: date | None) -> 
     shape of the slide's free map area (assuming a locator inset; without one the view is
     only wider, so no far feature is lost)."""
     aspect = SlideLayout(*options.size).free_aspect(inset=True)
-    return frame_features(shown, aspect=aspect, as_of=as_of, bounds=options.bounds)
+    return frame_features(
+        shown, aspect=aspect, as_of=as_of, bounds=options.bounds, stale_days=options.stale_days
+    )
 
 
 def slide_document(
@@ -297,6 +299,7 @@ def slide_document(
         zones=zones,
         show_uncertainty=options.uncertainty,
         title_block=False,
+        stale_days=options.stale_days,
     )
     decorate(
         m,

@@ -19,6 +19,7 @@ from typing import Any
 from geo.data import selection
 from geo.slides.errors import BadOption, OutputExists, PngError
 from geo.web.basemaps import BASEMAPS as BASEMAP_NAMES
+from geo.web.contract import STALE_DAYS
 
 MIN_SIDE, MAX_SIDE = 320, 7680
 SCALES = (1, 2)
@@ -34,7 +35,8 @@ class SlideOptions:
     ``as_of`` is one date here; lists and ranges are for :func:`geo.slides.render.render_png`.
     ``bounds`` replaces the automatic frame (:mod:`geo.web.framing`). ``rings`` are
     ``ID`` or ``ID:KM`` specs (or (id, km) pairs) and ``zones`` ISO A3 codes
-    (:mod:`geo.analysis.overlayspecs`); ``uncertainty`` draws the uncertainty circles.
+    (:mod:`geo.analysis.overlayspecs`); ``uncertainty`` draws the uncertainty circles;
+    unit reports ``stale_days`` older than ``as_of`` are drawn faded.
     """
 
     as_of: date | str | None = None
@@ -48,6 +50,7 @@ class SlideOptions:
     rings: tuple[str | tuple[str, float | None], ...] = ()
     zones: tuple[str, ...] = ()
     uncertainty: bool = True
+    stale_days: int = STALE_DAYS
 
 
 # --- arguments ----------------------------------------------------------------

@@ -48,6 +48,8 @@ ROLES = ("unit", "base", "place", "strike")
 STALE_DAYS = 14
 """A unit report older than this many days (before the map's date) is drawn faded, with
 "last seen DATE" in its label."""
+MAX_STALE_DAYS = 3650
+"""The largest freshness option (``--stale-days``, the app's): ten years."""
 LABEL: dict[str, Any] = {
     # Dropped before the name when a hull number or designation is there: "DDG-107 Gravely".
     "prefixes": [
