@@ -30,6 +30,10 @@ _PUBLIC = {
     "gap_lines": "geo.data.gaps",
     "to_feature_collection": "geo.data.writing",
     "write_geojson": "geo.data.writing",
+    # data: positions typed by people, features in from other tools, out to QGIS
+    "parse_position": "geo.data.positions",
+    "import_features": "geo.data.importing",
+    "write_gpkg": "geo.data.gpkg",
     # data: editing a working directory, its history
     "copy_default": "geo.data.edits",
     "read_report": "geo.data.edits",
@@ -54,6 +58,7 @@ _PUBLIC = {
     "track_crossings": ("geo.analysis.territory", "crossings"),
     "classify_zones": ("geo.analysis.zones", "classify"),
     "diff": "geo.analysis.diff",
+    "write_kml": "geo.analysis.kml",
     # tracks
     "read_pings": "geo.tracks.readers",
     "build_tracks": "geo.tracks.legs",
