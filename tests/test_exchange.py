@@ -43,7 +43,19 @@ def _red_sea_with_track(tmp_path: Path) -> Path:
         observed="2025-03-15",
         times=times,
     )
-    layers["tracks"] = collection(track)
+    pacific = feature(  # across the antimeridian: two parts, one time per vertex over both
+        {
+            "type": "MultiLineString",
+            "coordinates": [[[179.0, 10.0], [180.0, 10.5]], [[-180.0, 10.5], [-179.0, 11.0]]],
+        },
+        id="t-2",
+        name="Pacific leg",
+        sources=["src-a"],
+        confidence="reported",
+        observed="2025-03-15",
+        times=[*times[:2], times[1], times[2]],
+    )
+    layers["tracks"] = collection(track, pacific)
     return write_dataset(tmp_path / "red-sea", layers)
 
 
@@ -126,6 +138,8 @@ def test_kml_folders_times_circles_tracks_and_escaping(tmp_path: Path) -> None:
     track = marks["Strike package"].find(f"{GX}Track")
     assert track.findtext(f"{KML}when").startswith("2025-03-15T08:00:00")
     assert len(track.findall(f"{GX}coord")) == 3
+    parts = marks["Pacific leg"].findall(f"{GX}MultiTrack/{GX}Track")
+    assert [len(p.findall(f"{KML}when")) for p in parts] == [2, 2]
     description = marks["<script>alert(1)</script>"].findtext(f"{KML}description")
     assert "<img" not in description and "&lt;img src=x" in description  # shown as text
     assert 'href="https://example.org/a?b=&quot;&gt;&lt;script&gt;"' in description

@@ -28,6 +28,7 @@ from shapely.geometry import GeometryCollection, mapping, shape
 from geo.analysis.geodesy import geodesic_circle
 from geo.data import writing
 from geo.data.cells import json_text
+from geo.data.geometry import LINES
 from geo.data.gpkg import publish_file
 from geo.data.reading import Dataset
 from geo.data.schema import LAYERS, is_http_url, parse_time
@@ -224,9 +225,15 @@ def _geometry(layer: str, feature: dict[str, Any]) -> Any:
     geom = shape(feature["geometry"])
     props = feature["properties"]
     stamps = props.get("times")
-    if layer == "tracks" and isinstance(stamps, list) and geom.geom_type == "LineString":
+    if layer == "tracks" and isinstance(stamps, list) and geom.geom_type in LINES:
         whens = [times.KmlDateTime(parse_time(t)) for t in stamps]
-        return gx.Track(whens=whens, coords=[tuple(c[:2]) for c in geom.coords])
+        parts = list(getattr(geom, "geoms", [geom]))
+        tracks, start = [], 0
+        for part in parts:  # the times run over all parts in order
+            coords = [tuple(c[:2]) for c in part.coords]
+            tracks.append(gx.Track(whens=whens[start : start + len(coords)], coords=coords))
+            start += len(coords)
+        return tracks[0] if len(tracks) == 1 else gx.MultiTrack(tracks=tracks)
     radius = props.get("uncertainty_km")
     if geom.geom_type == "Point" and isinstance(radius, (int, float)) and radius > 0:
         circle = geodesic_circle(geom.x, geom.y, min(float(radius), 20_000.0), n=72)

@@ -136,7 +136,8 @@ def content_key(layer: str, feature: Any) -> str:
     """What makes two features the same report: everything but the id, as the format reads it.
 
     Defaults filled in, dates as UTC datetimes (``2025-10-15`` is ``2025-10-15T00:00:00Z``),
-    whole numbers as integers, extra properties as text, positions rounded to about 1 cm.
+    whole numbers as integers, extra properties as text, positions rounded to about 1 cm, a
+    Multi geometry of one part as that part.
     Imports (features and ``tracks import --append``) add nothing whose key is there.
 
     Parameters
@@ -164,7 +165,17 @@ def content_key(layer: str, feature: Any) -> str:
             with contextlib.suppress(ValueError):
                 props[spec.name] = schema.parse_time(value).isoformat()
     geometry = feature.get("geometry") if isinstance(feature, dict) else None
-    return json.dumps([_rounded(props), _rounded(geometry)], sort_keys=True, default=str)
+    return json.dumps([_rounded(props), _rounded(_single(geometry))], sort_keys=True, default=str)
+
+
+def _single(geometry: Any) -> Any:
+    """A Multi* of one part is that part (GIS tables often promote every line to Multi)."""
+    if not isinstance(geometry, dict) or not str(geometry.get("type")).startswith("Multi"):
+        return geometry
+    parts = geometry.get("coordinates")
+    if isinstance(parts, (list, tuple)) and len(parts) == 1:
+        return {"type": str(geometry["type"])[5:], "coordinates": parts[0]}
+    return geometry
 
 
 def _rounded(value: Any) -> Any:
