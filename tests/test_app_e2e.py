@@ -195,19 +195,19 @@ def test_click_shows_the_details(offline_page, app_url) -> None:
 def test_date_change_changes_the_figures(offline_page, app_url) -> None:
     page, log = offline_page
     open_app(page, f"{app_url}/?basemap=offline")
-    before = figure(page, "Ships")
+    before = figure(page, "Aircraft")  # none in August: the fighters came in September
     page.get_by_role("slider").first.focus()
     page.keyboard.press("Home")
     page.wait_for_function(
         """(old) => {
           const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
-              .find(e => e.innerText.includes('Ships'));
+              .find(e => e.innerText.includes('Aircraft'));
           return m && m.querySelector('[data-testid="stMetricValue"]').innerText !== old;
         }""",
         arg=before,
         timeout=WAIT_MS,
     )
-    assert figure(page, "Ships") != before
+    assert figure(page, "Aircraft") != before
     assert "date=" in page.url
     assert log.page_errors == []
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo.web.escape import json_island
@@ -34,9 +34,6 @@ class MapData(MacroElement):
 
     _template = Template(
         """
-{% macro html(this, kwargs) %}
-<script type="application/json" id="{{ this.options.data }}">{{ this.payload_json }}</script>
-{% endmacro %}
 {% macro script(this, kwargs) %}
 posturemap.start({{ this._parent.get_name() }}, {{ this.options|tojson }});
 {% endmacro %}
@@ -48,3 +45,25 @@ posturemap.start({{ this._parent.get_name() }}, {{ this.options|tojson }});
         self._name = "MapData"
         self.payload_json = json_island(payload)
         self.options = {"data": box_id("pm-data", self.payload_json)}
+
+    def render(self, **kwargs: Any) -> None:
+        """Add the script, and the data island as it is: branca would compile a macro's output
+        as a template, which costs seconds for a large payload (the island is escaped so that
+        it could pass that pass unharmed, but it need not)."""
+        super().render(**kwargs)
+        island = (
+            f'<script type="application/json" id="{self.options["data"]}">'
+            f"{self.payload_json}</script>"
+        )
+        self.get_root().html.add_child(_Verbatim(island), name=self.get_name())
+
+
+class _Verbatim(Element):
+    """Text put in the page as it is, not read as a Jinja template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
