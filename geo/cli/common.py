@@ -125,7 +125,12 @@ def parse_day(value: str | None, option: str = "--as-of") -> date | None:
 
 
 def load_checked(data: Path | None) -> reading.Dataset:
-    """Load a data directory (default the bundled set); print its problems and exit 1 if any."""
+    """Load a data directory (default the bundled set); print its problems and exit 1 if any.
+
+    A ``--data`` that does not exist is a bad argument (exit 2).
+    """
+    if data is not None and not data.exists():
+        raise fail(f"--data: {data}: no such file or directory", 2)
     dataset = reading.load(data or default_data_dir())
     if dataset.problems:
         for problem in dataset.problems:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -78,8 +79,9 @@ def tracks_import(
     if category is not None and category not in ping_files.CATEGORIES:
         raise fail(f"--category must be one of {', '.join(ping_files.CATEGORIES)}", 2)
     limits = [value for value in (gap_minutes, max_speed_kmh) if value is not None]
-    if not tolerance_m >= 0 or not all(value > 0 for value in limits):  # NaN fails too
-        raise fail("--tolerance-m must be >= 0, --gap-minutes and --max-speed-kmh > 0", 2)
+    finite = all(math.isfinite(value) for value in (tolerance_m, *limits))
+    if not (finite and tolerance_m >= 0 and all(value > 0 for value in limits)):  # NaN fails
+        raise fail("--tolerance-m must be a number >= 0, --gap-minutes and --max-speed-kmh > 0", 2)
     for path in pings:
         if not path.is_file():
             raise fail(f"{path}: no such file", 2)
