@@ -14,7 +14,11 @@ import pytest
     [
         (["summary", "--as-of", "yesterday"], 2, "--as-of: 'yesterday' is not an ISO date"),
         (["validate", "/nonexistent/dir"], 1, "no such file or directory"),
-        (["summary", "--data", "/nonexistent/dir"], 2, "--data: /nonexistent/dir: no such file or directory"),
+        (
+            ["summary", "--data", "/nonexistent/dir"],
+            2,
+            "--data: /nonexistent/dir: no such file or directory",
+        ),
         (["no-such-command"], 2, "No such command"),
     ],
 )
