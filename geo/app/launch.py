@@ -31,6 +31,7 @@ STREAMLIT_OPTIONS = {
     "server.maxUploadSize": "200",
     "browser.gatherUsageStats": "false",
     "client.toolbarMode": "minimal",
+    "client.showErrorDetails": "type",
     "theme.base": "light",
     "theme.primaryColor": "#1f4e79",
 }
