@@ -298,6 +298,35 @@ def test_zip_upload_replaces_the_default_data() -> None:
     ]
 
 
+def report_view(at: AppTest, lat: float, lng: float, zoom: int) -> AppTest:
+    """The map reports its view, as st_folium's on_change does."""
+    at.session_state["map"] = {
+        "center": {"lat": lat, "lng": lng},
+        "zoom": zoom,
+        "last_object_clicked": None,
+    }
+    return rerun(at)
+
+
+def test_each_data_set_is_framed_on_its_own_features() -> None:
+    """The automatic view the map reports back is no choice of the user's (no view in the
+    link); a moved view is, until new data: a Red Sea upload opens on the Red Sea."""
+    from tests.test_framing import red_sea_layers
+
+    at = start()
+    (lat, lng), zoom = map_args(at)["center"], map_args(at)["zoom"]
+    assert 8 < lat < 22 and -75 < lng < -58  # the Caribbean, not Texas to Trinidad
+    report_view(at, lat + 0.01, lng - 0.01, zoom)  # its own view, rounded to its pixels
+    assert "view" not in dict(at.query_params)
+    report_view(at, 16.5, -72.2, 7)  # the user moved it
+    assert at.query_params["view"] == "16.5000,-72.2000,7"
+    at.file_uploader[0].set_value(as_files(red_sea_layers()))
+    rerun(at)
+    (lat, lng), zoom = map_args(at)["center"], map_args(at)["zoom"]
+    assert 10 < lat < 25 and 35 < lng < 50, (lat, lng)
+    assert "view" not in dict(at.query_params)
+
+
 def test_rings_zones_and_distances(default_dataset: geo.Dataset) -> None:
     at = start()
     widget(at, "selectbox", "Rings around").set_value("f-35-puerto-rico")

@@ -42,6 +42,21 @@ def map_view(returned: Mapping[str, Any] | None) -> tuple[tuple[float, float] | 
     return (lat, lng), int(zoom)
 
 
+def same_view(
+    a: tuple[tuple[float, float] | None, int | None] | None,
+    b: tuple[tuple[float, float] | None, int | None] | None,
+    pixels: float = 2.0,
+) -> bool:
+    """Whether two (centre, zoom) views are the same zoom and centres within ``pixels``.
+
+    The map reports the centre it is drawn at, rounded to its pixels, not the one handed.
+    """
+    if not a or not b or a[0] is None or b[0] is None or a[1] is None or a[1] != b[1]:
+        return False
+    degrees = pixels * 360.0 / (256 * 2 ** a[1])  # per pixel at the equator; less elsewhere
+    return abs(a[0][0] - b[0][0]) <= degrees and abs(a[0][1] - b[0][1]) <= degrees
+
+
 def map_bounds(returned: Mapping[str, Any] | None) -> tuple[float, float, float, float] | None:
     """The visible map area (west, south, east, north) in ``st_folium``'s return value."""
     bounds = (returned or {}).get("bounds")
@@ -150,11 +165,14 @@ def take_map_report(
 ) -> None:
     """Apply the map's latest report: remember the view, select a newly clicked feature.
 
-    ``session`` keys used: ``_view`` (centre, zoom), ``_click`` (last click's
-    fingerprint) and ``selected`` (the selected feature id).
+    ``session`` keys used: ``_view`` (centre, zoom), ``_handed`` (the view the app last
+    handed the map), ``_click`` (last click's fingerprint) and ``selected`` (the selected
+    feature id).
     """
     center, zoom = map_view(returned)
-    if center is not None:
+    # The map reporting the view the app handed it (its automatic frame, or a restored view)
+    # is no move: only a view the user moved to is theirs, to keep and to put in the link.
+    if center is not None and not same_view((center, zoom), session.get("_handed")):
         session["_view"] = (center, zoom)
     # A run can be cut short by the next report (the popup's pan, say) before the page has
     # drawn the selection; the click's choice stands until a whole run has shown it.

@@ -64,7 +64,12 @@ def main(static_dir: Path) -> None:
         )
         ss.update(app_state.widget_values(from_url, days))
         ss["selected"] = from_url.selected or app_state.NONE
-        ss["_view"] = (from_url.center, from_url.zoom)
+        # A link's view is for the data it was made with: new data (an upload) is framed
+        # on its own features.
+        first = "_data_key" not in ss
+        ss["_view"] = (from_url.center, from_url.zoom) if first else (None, None)
+        if not first:  # the map's last report is of the old data's view: no move
+            ss["_handed"] = clicks.map_view(ss.get(MAP_KEY))
         ss["_click"] = clicks.click_signature(ss.get(MAP_KEY))
         ss["_data_key"] = data_key
 
@@ -95,6 +100,7 @@ def main(static_dir: Path) -> None:
     view_at = clicks.view_to_restore(ss, clicks.map_identity(state, data_key))
     if view_at[0] is None:
         view_at = webmap.initial_view(mapped)
+    ss["_handed"] = view_at
     shown = Shown(
         dataset=dataset,
         data_key=data_key,

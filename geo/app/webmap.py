@@ -37,7 +37,7 @@ from geo.slides.decorations import DEFAULT_TITLE
 from geo.web import assets
 from geo.web.escape import script_json
 from geo.web.export import html_document
-from geo.web.framing import extent
+from geo.web.framing import extent, frame_features
 from geo.web.maps import CAVEAT, build_map
 
 RETURNED_OBJECTS = [
@@ -88,8 +88,14 @@ def publish_assets(static_dir: Path, base_url_path: str = "") -> str:
 
 
 def initial_view(view: Dataset) -> tuple[tuple[float, float] | None, int | None]:
-    """Centre and zoom that show the features of ``view`` (see :func:`geo.app.clicks.fit_view`)."""
-    return clicks.fit_view(extent(view))
+    """Centre and zoom that show the area of interest of ``view``.
+
+    The rule the HTML map and slides frame by (:func:`geo.web.framing.frame_features`; the
+    map's off-view panel names what it leaves out), fitted by
+    :func:`geo.app.clicks.fit_view`.
+    """
+    framing = frame_features(view)
+    return clicks.fit_view(framing.bounds if framing else extent(view))
 
 
 def view_map(

@@ -207,7 +207,10 @@
       var title = rect('.pm-title'), legend = rect('.pm-legend'), ctl = rect('.leaflet-control-layers');
       var zoomCtl = rect('.leaflet-control-zoom'), scaleBox = rect('.pm-scale'), off = rect('.pm-offview');
       var top = Math.max(zoomCtl[1], ctl[1]) + 20, bottom = scaleBox[1] + off[1] + 20, best = null;
-      map.options.zoomSnap = 0.25;  // a fine zoom step lets the frame fill the free area
+      // A fine zoom step lets the frame fill the free area; the user's zooms keep whole steps
+      // (a host page such as the app reads and restores whole zooms).
+      var snap = map.options.zoomSnap;
+      map.options.zoomSnap = 0.25;
       [[title[0] + 20, top], [0, top + title[1] + 10]].forEach(function (tl) {
         [[legend[0] + 20, bottom], [Math.max(ctl[0], 0) + 10, Math.max(legend[1], bottom) + 20]].forEach(function (br) {
           var options = {paddingTopLeft: [tl[0] + room, tl[1] + room / 2],
@@ -221,6 +224,7 @@
       });
       map.fitBounds(target, Object.assign({maxZoom: 9, animate: false},
         best ? best.options : {padding: [20, 20]}));
+      map.options.zoomSnap = snap;
     };
     // Point features shown whose position lies outside the view, nearest first, with the
     // compass point they lie towards from the view's centre.
