@@ -112,3 +112,18 @@ def test_map_identity_ignores_view_and_selection() -> None:
     assert clicks.map_identity(state, "k") == clicks.map_identity(same, "k")
     assert clicks.map_identity(state, "k") != clicks.map_identity(ViewState(), "k")
     assert clicks.map_identity(state, "k") != clicks.map_identity(state, "other data")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (((15.0, -70.0), 6), ((15.0, -70.0), 6), True),
+        (((15.01, -70.01), 6), ((15.0, -70.0), 6), True),  # within two pixels at zoom 6
+        (((15.1, -70.0), 6), ((15.0, -70.0), 6), False),
+        (((15.0, -70.0), 7), ((15.0, -70.0), 6), False),
+        (((15.0, -70.0), 6), None, False),
+        (((15.0, -70.0), 6), (None, None), False),
+    ],
+)
+def test_same_view(a, b, same: bool) -> None:
+    assert clicks.same_view(a, b) is same
