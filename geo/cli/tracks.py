@@ -83,8 +83,10 @@ def tracks_import(
     if not (finite and tolerance_m >= 0 and all(value > 0 for value in limits)):  # NaN fails
         raise fail("--tolerance-m must be a number >= 0, --gap-minutes and --max-speed-kmh > 0", 2)
     for path in pings:
-        if not path.is_file():
+        if not path.exists():
             raise fail(f"{path}: no such file", 2)
+        if not path.is_file():  # a FIFO or a device would block or never end
+            raise fail(f"{path}: not a regular file; refused", 2)
         if path.resolve() == out_file.resolve():
             raise fail(f"{path}: the output would overwrite an input", 2)
     rules = {
