@@ -112,7 +112,7 @@ def test_kml_folders_times_circles_tracks_and_escaping(tmp_path: Path) -> None:
     data = _red_sea_with_track(tmp_path)
     layers = json.loads((data / "assets.geojson").read_text())
     layers["features"][0]["properties"]["name"] = "<script>alert(1)</script>"
-    layers["features"][0]["properties"]["notes"] = "<img src=x onerror=alert(1)>"
+    layers["features"][0]["properties"]["notes"] = "<img src=x onerror=alert(1)>\x01\x0b"
     (data / "assets.geojson").write_text(json.dumps(layers))
     sources = [{**SOURCES[0], "url": 'https://example.org/a?b="><script>'}]
     (data / "sources.json").write_text(json.dumps(sources))

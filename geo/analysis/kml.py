@@ -1,12 +1,15 @@
 """A data set for Google Earth: KML or KMZ, its time slider playing the build-up.
 
-:func:`write_kml` builds the document with fastkml: one folder per layer, and in it one per
+:func:`write_kml` builds the document with the standard library's ElementTree, which escapes
+every text and attribute (fastkml, which reads KML for ``import``, takes about 10 ms to write
+one placemark: a hundred times longer). One folder per layer, and in it one per
 category (assets) or kind (bases, places); a TimeSpan on every timed feature (an asset's
 report holds until its ``until`` or the asset's next report, so the slider shows each asset
 once, where it was) and a TimeStamp on strikes; tracks as ``gx:Track`` with a time per
 vertex where they have ``times``, else as lines; every point with its uncertainty circle
 (geodesic, :func:`geo.analysis.geodesy.geodesic_circle`) in one MultiGeometry. Descriptions
-list the sources, HTML-escaped, links http(s) only. Every property is kept in ExtendedData,
+list the sources, HTML-escaped, links http(s) only; characters XML cannot hold are dropped
+from every text. Every property is kept in ExtendedData,
 so ``python -m geo import`` reads the file back as it was. A KMZ embeds an icon per
 affiliation (simple coloured shapes drawn with Pillow: NATO symbols would need a browser).
 """
@@ -15,15 +18,16 @@ from __future__ import annotations
 
 import html
 import io
-import warnings
+import re
+import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from shapely.geometry import GeometryCollection, mapping, shape
+from shapely.geometry import shape
 
 from geo.analysis.geodesy import geodesic_circle
 from geo.data import writing
@@ -47,6 +51,10 @@ _LAYER_RGB = {
 }
 _SHAPE = {"friend": "circle", "hostile": "diamond", "neutral": "square", "unknown": "circle"}
 _PUSHPIN = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"  # Earth's own
+KML_NS = "http://www.opengis.net/kml/2.2"
+GX_NS = "http://www.google.com/kml/ext/2.2"
+# Characters XML 1.0 cannot hold, even escaped: dropped from any text written.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SUBFOLDER = {"assets": "category", "bases": "kind", "places": "kind"}
 
 
@@ -113,13 +121,12 @@ def kml_text(dataset: Dataset, *, as_of: date | None = None, icons: bool = False
     -------
     str
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # fastkml warns that lxml is missing
-        from fastkml import containers, kml
-
+    root = ET.Element("kml", {"xmlns": KML_NS, "xmlns:gx": GX_NS})
+    document = ET.SubElement(root, "Document")
+    _text(document, "name", f"posturemap: {dataset.label or 'data'}")
+    for style in _styles(icons):
+        document.append(style)
     end = pd.Timestamp(as_of + timedelta(days=1), tz="UTC") if as_of is not None else None
-    sources = dataset.sources
-    folders = []
     for layer in LAYERS:
         frame = dataset[layer]
         if end is not None and "observed" in frame and len(frame):
@@ -127,24 +134,35 @@ def kml_text(dataset: Dataset, *, as_of: date | None = None, icons: bool = False
         if not len(frame):
             continue
         ends = _next_reports(frame) if layer == "assets" else {}
-        features = writing.to_feature_collection(frame)["features"]
-        groups: dict[str, list[Any]] = {}
+        folder = ET.SubElement(document, "Folder")
+        _text(folder, "name", layer)
         column = _SUBFOLDER.get(layer)
-        for feature in features:
+        inner: dict[str, ET.Element] = {}
+        features = writing.to_feature_collection(frame)["features"]
+        groups = sorted(
+            features, key=lambda f: str(f["properties"].get(column) or "") if column else ""
+        )
+        for feature in groups:
             props = feature["properties"]
-            placemark = _placemark(layer, feature, sources, ends.get(props.get("id")), icons)
-            groups.setdefault(str(props.get(column) or "") if column else "", []).append(placemark)
-        inner = [
-            containers.Folder(name=name, features=items) if name else None
-            for name, items in sorted(groups.items())
-        ]
-        content = [f for f in inner if f is not None] + groups.get("", [])
-        folders.append(containers.Folder(name=layer, features=content))
-    document = containers.Document(
-        name=f"posturemap: {dataset.label or 'data'}", styles=_styles(icons), features=folders
-    )
-    body = kml.KML(features=[document]).to_string(prettyprint=False)
+            parent = folder
+            if column and props.get(column):
+                name = str(props[column])
+                if name not in inner:
+                    inner[name] = ET.SubElement(folder, "Folder")
+                    _text(inner[name], "name", name)
+                parent = inner[name]
+            parent.append(
+                _placemark(layer, feature, dataset.sources, ends.get(props.get("id")), icons)
+            )
+    body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
+    """A child element holding text; characters XML 1.0 cannot hold are dropped."""
+    element = ET.SubElement(parent, tag)
+    element.text = _NOT_XML.sub("", value)
+    return element
 
 
 def _next_reports(frame: pd.DataFrame) -> dict[str, pd.Timestamp]:
@@ -158,21 +176,19 @@ def _next_reports(frame: pd.DataFrame) -> dict[str, pd.Timestamp]:
 
 def _placemark(
     layer: str, feature: dict[str, Any], sources: pd.DataFrame, end: Any, icons: bool
-) -> Any:
-    from fastkml import data, features, styles
-
+) -> ET.Element:
     props = {k: _plain(v) for k, v in feature["properties"].items()}
-    extended = data.ExtendedData(
-        elements=[data.Data(name=k, value=json_text(v)) for k, v in props.items()]
-    )
-    return features.Placemark(
-        name=str(props.get("name") or props.get("id")),
-        description=_description(props, sources),
-        times=_times(layer, props, end),
-        style_url=styles.StyleUrl(url=f"#{_style_id(layer, props)}"),
-        extended_data=extended,
-        kml_geometry=_geometry(layer, feature),
-    )
+    placemark = ET.Element("Placemark")
+    _text(placemark, "name", str(props.get("name") or props.get("id")))
+    _text(placemark, "description", _description(props, sources))
+    _times(placemark, layer, props, end)
+    _text(placemark, "styleUrl", f"#{_style_id(layer, props)}")
+    extended = ET.SubElement(placemark, "ExtendedData")
+    for key, value in props.items():
+        data = ET.SubElement(extended, "Data", {"name": _NOT_XML.sub("", key)})
+        _text(data, "value", json_text(value))
+    placemark.append(_geometry(layer, feature))
+    return placemark
 
 
 def _plain(value: Any) -> Any:
@@ -194,52 +210,87 @@ def _style_id(layer: str, props: dict[str, Any]) -> str:
     return layer
 
 
-def _times(layer: str, props: dict[str, Any], end: Any) -> Any:
-    from fastkml import times
-
+def _times(placemark: ET.Element, layer: str, props: dict[str, Any], end: Any) -> None:
     observed = props.get("observed")
     if layer in ("bases", "places") or not isinstance(observed, str):
-        return None
-    begin = _kml_time(observed)
+        return
     if layer == "strikes":
-        return times.TimeStamp(timestamp=begin)
+        _text(ET.SubElement(placemark, "TimeStamp"), "when", _kml_time(observed))
+        return
     if layer == "tracks" and end is None:
         end = props.get("until") or (props.get("times") or [None])[-1]
-    return times.TimeSpan(begin=begin, end=_kml_time(end) if end is not None else None)
+    span = ET.SubElement(placemark, "TimeSpan")
+    _text(span, "begin", _kml_time(observed))
+    if end is not None:
+        _text(span, "end", _kml_time(end))
 
 
-def _kml_time(value: Any) -> Any:
-    from fastkml import times
-
+def _kml_time(value: Any) -> str:
+    """A day as ``2025-10-15``, a time as ``2025-10-15T14:20:00Z`` (KML's dateTime, UTC)."""
     when = value if isinstance(value, pd.Timestamp) else pd.Timestamp(parse_time(str(value)))
     when = when.tz_convert("UTC") if when.tzinfo else when.tz_localize("UTC")
-    if (when.hour, when.minute, when.second) == (0, 0, 0):
-        return times.KmlDateTime(when.date())
-    return times.KmlDateTime(when.to_pydatetime().astimezone(timezone.utc))
+    if (when.hour, when.minute, when.second, when.microsecond) == (0, 0, 0, 0):
+        return when.strftime("%Y-%m-%d")
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _geometry(layer: str, feature: dict[str, Any]) -> Any:
-    import pygeoif
-    from fastkml import geometry, gx, times
-
+def _geometry(layer: str, feature: dict[str, Any]) -> ET.Element:
     geom = shape(feature["geometry"])
     props = feature["properties"]
     stamps = props.get("times")
     if layer == "tracks" and isinstance(stamps, list) and geom.geom_type in LINES:
-        whens = [times.KmlDateTime(parse_time(t)) for t in stamps]
         parts = list(getattr(geom, "geoms", [geom]))
         tracks, start = [], 0
         for part in parts:  # the times run over all parts in order
-            coords = [tuple(c[:2]) for c in part.coords]
-            tracks.append(gx.Track(whens=whens[start : start + len(coords)], coords=coords))
+            track = ET.Element("gx:Track")
+            coords = list(part.coords)
+            for stamp in stamps[start : start + len(coords)]:
+                _text(track, "when", _kml_time(stamp))
+            for lon, lat, *_ in coords:
+                _text(track, "gx:coord", f"{lon!r} {lat!r} 0")
+            tracks.append(track)
             start += len(coords)
-        return tracks[0] if len(tracks) == 1 else gx.MultiTrack(tracks=tracks)
+        if len(tracks) == 1:
+            return tracks[0]
+        multi = ET.Element("gx:MultiTrack")
+        multi.extend(tracks)
+        return multi
     radius = props.get("uncertainty_km")
     if geom.geom_type == "Point" and isinstance(radius, (int, float)) and radius > 0:
         circle = geodesic_circle(geom.x, geom.y, min(float(radius), 20_000.0), n=72)
-        parts = [geom, *getattr(circle, "geoms", [circle])]
-        geom = GeometryCollection(parts)
-    return geometry.create_kml_geometry(pygeoif.shape(mapping(geom)))
+        multi = ET.Element("MultiGeometry")
+        multi.append(_shape(geom))
+        for part in getattr(circle, "geoms", [circle]):
+            multi.append(_shape(part, digits=6))
+        return multi
+    return _shape(geom)
+
+
+def _shape(geom: Any, digits: int | None = None) -> ET.Element:
+    """A shapely geometry as KML (exact coordinates, or rounded to ``digits`` for circles)."""
+    kind = geom.geom_type
+    if kind.startswith("Multi"):
+        multi = ET.Element("MultiGeometry")
+        multi.extend(_shape(part, digits) for part in geom.geoms)
+        return multi
+    if kind == "Polygon":
+        polygon = ET.Element("Polygon")
+        rings = [("outerBoundaryIs", geom.exterior)] + [
+            ("innerBoundaryIs", r) for r in geom.interiors
+        ]
+        for tag, ring in rings:
+            boundary = ET.SubElement(ET.SubElement(polygon, tag), "LinearRing")
+            _text(boundary, "coordinates", _coordinates(ring.coords, digits))
+        return polygon
+    element = ET.Element(kind)  # Point, LineString
+    _text(element, "coordinates", _coordinates(geom.coords, digits))
+    return element
+
+
+def _coordinates(coords: Any, digits: int | None) -> str:
+    if digits is None:
+        return " ".join(f"{c[0]!r},{c[1]!r}" for c in coords)
+    return " ".join(f"{c[0]:.{digits}f},{c[1]:.{digits}f}" for c in coords)
 
 
 def _description(props: dict[str, Any], sources: pd.DataFrame) -> str:
@@ -283,23 +334,18 @@ def _style_colours() -> Iterable[tuple[str, tuple[int, int, int], str]]:
         yield layer, rgb, "diamond" if layer == "strikes" else "circle"
 
 
-def _styles(icons: bool) -> list[Any]:
-    from fastkml import styles
-
+def _styles(icons: bool) -> list[ET.Element]:
     out = []
     for name, rgb, _ in _style_colours():
-        href = f"files/{name}.png" if icons else _PUSHPIN
-        tint = "ffffffff" if icons else _kml_colour(rgb)
-        out.append(
-            styles.Style(
-                id=name,
-                styles=[
-                    styles.IconStyle(color=tint, scale=1.0, icon_href=href),
-                    styles.LineStyle(color=_kml_colour(rgb), width=2),
-                    styles.PolyStyle(color=_kml_colour(rgb, 0x33)),
-                ],
-            )
-        )
+        style = ET.Element("Style", {"id": name})
+        icon_style = ET.SubElement(style, "IconStyle")
+        _text(icon_style, "color", "ffffffff" if icons else _kml_colour(rgb))
+        _text(ET.SubElement(icon_style, "Icon"), "href", f"files/{name}.png" if icons else _PUSHPIN)
+        line = ET.SubElement(style, "LineStyle")
+        _text(line, "color", _kml_colour(rgb))
+        _text(line, "width", "2")
+        _text(ET.SubElement(style, "PolyStyle"), "color", _kml_colour(rgb, 0x33))
+        out.append(style)
     return out
 
 
