@@ -146,3 +146,23 @@ def test_a_zip_file_is_read_to_the_zip_limit_and_no_further(tmp_path, monkeypatc
     files, problems = data_files.read_files([path])
     assert files == {}
     assert [p.message for p in problems] == ["file is 0.0 MB; the limit is 0 MB"]
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA], ids=["bzip2", "lzma"])
+def test_bzip2_and_lzma_unpack_a_bounded_piece_at_a_time(monkeypatch, method) -> None:
+    import tracemalloc
+
+    valid = _zip(("d/assets.geojson", ASSETS), ("d/sources.json", b"[]"), method=method)
+    files, problems = data_files.read_zip("ok.zip", valid)
+    assert (files["ok.zip/d/assets.geojson"], problems) == (ASSETS, [])
+    # 30 MB of zeros in a few hundred bytes: zipfile would unpack them in one call
+    bomb = _patch_central(_zip(("assets.geojson", bytes(30_000_000)), method=method), 24, "<I", 9)
+    monkeypatch.setattr(data_files, "MAX_FILE_BYTES", 10_000)
+    tracemalloc.start()
+    try:
+        files, problems = data_files.read_zip("bomb.zip", bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert files == {} and problems[0].message.endswith("refused")
+    assert peak < 15_000_000

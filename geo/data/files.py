@@ -8,13 +8,15 @@ contents is :mod:`geo.data.reading`'s job.
 
 from __future__ import annotations
 
+import bz2
 import io as _io
 import lzma
 import os
 import stat
+import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
@@ -201,7 +203,7 @@ def read_zip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
             )
             continue
         seen[base.lower()] = info.filename
-        content, problem = _read_member(archive, info, label, budget)
+        content, problem = _read_member(archive, info, label, budget, data)
         if problem:
             problems.append(problem)
             continue
@@ -213,7 +215,7 @@ def read_zip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
 
 
 def _read_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: int
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: int, data: bytes
 ) -> tuple[bytes, Problem | None]:
     """Unpack one member, counting the bytes as they come: a zip's stated sizes are not trusted."""
     if info.flag_bits & 0x1:
@@ -224,18 +226,73 @@ def _read_member(
     chunks: list[bytes] = []
     size = 0
     try:
-        with archive.open(info) as stream:
-            while chunk := stream.read(min(_CHUNK, limit + 1 - size)):
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > limit:
-                    if limit < MAX_FILE_BYTES:
-                        message = f"the zip unpacks to more than {MAX_ZIP_BYTES / 1e6:.0f} MB"
-                        return b"", Problem(label, message + "; refused")
-                    limit_mb = MAX_FILE_BYTES / 1e6
-                    return b"", Problem(
-                        label, f"more than {limit_mb:.0f} MB once unpacked; refused"
-                    )
+        for chunk in _unpacked(archive, info, data):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                if limit < MAX_FILE_BYTES:
+                    message = f"the zip unpacks to more than {MAX_ZIP_BYTES / 1e6:.0f} MB"
+                    return b"", Problem(label, message + "; refused")
+                limit_mb = MAX_FILE_BYTES / 1e6
+                return b"", Problem(label, f"more than {limit_mb:.0f} MB once unpacked; refused")
     except _ZIP_ERRORS as error:
         return b"", Problem(label, f"damaged in the zip ({type(error).__name__}); refused")
     return b"".join(chunks), None
+
+
+def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> Iterator[bytes]:
+    """A member's content in pieces of at most :data:`_CHUNK` bytes, however it is packed.
+
+    zipfile bounds what one read inflates only for deflate: a few bytes of bzip2 or LZMA
+    unpack in one call to all they hold (400 MB of zeros from 400 bytes). Those two are
+    unpacked here, from the member's raw bytes, with a bound on every call.
+    """
+    if info.compress_type not in (zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                yield chunk
+        return
+    raw = _raw_member(data, info)
+    if info.compress_type == zipfile.ZIP_LZMA:
+        decompressor, raw = _lzma_decompressor(raw)
+    else:
+        decompressor = bz2.BZ2Decompressor()
+    crc, size, position = 0, 0, 0
+    while not decompressor.eof:
+        if decompressor.needs_input:
+            if position >= len(raw):
+                break  # an LZMA stream may end without an end marker
+            chunk, position = raw[position : position + _CHUNK], position + _CHUNK
+        else:
+            chunk = b""
+        piece = decompressor.decompress(chunk, max_length=_CHUNK)
+        crc, size = zlib.crc32(piece, crc), size + len(piece)
+        yield piece
+    if crc != info.CRC or size != info.file_size:
+        raise zipfile.BadZipFile("unpacked size or CRC differs from the zip's")
+
+
+def _raw_member(data: bytes, info: zipfile.ZipInfo) -> memoryview:
+    """The packed bytes of a member, after its local header (as zipfile finds them)."""
+    start = info.header_offset
+    header = data[start : start + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile("bad local file header")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    begin = start + 30 + name_length + extra_length
+    return memoryview(data)[begin : begin + info.compress_size]
+
+
+def _lzma_decompressor(raw: memoryview) -> tuple[lzma.LZMADecompressor, memoryview]:
+    """A raw LZMA1 decompressor for a zip member (APPNOTE 5.8.8: version, size, properties)."""
+    if len(raw) < 9:
+        raise EOFError("LZMA header cut short")
+    (size,) = struct.unpack("<H", raw[2:4])
+    properties = bytes(raw[4 : 4 + size])
+    if size != 5:
+        raise lzma.LZMAError(f"LZMA properties of {size} bytes")
+    pb, rest = divmod(properties[0], 45)
+    lp, lc = divmod(rest, 9)
+    (dict_size,) = struct.unpack("<I", properties[1:5])
+    lzma1 = {"id": lzma.FILTER_LZMA1, "dict_size": dict_size, "lc": lc, "lp": lp, "pb": pb}
+    return lzma.LZMADecompressor(lzma.FORMAT_RAW, filters=[lzma1]), raw[4 + size :]
