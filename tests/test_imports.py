@@ -234,3 +234,42 @@ def test_cli_import(tmp_path: Path, run_cli) -> None:
     assert code == 2 and "--layer must be one of" in err
     code, _, err = run_cli("import", "missing.csv", "--layer", "assets", "--data", str(data))
     assert code == 2 and "no such file" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("many.csv", "name,position\n" + "A,10 20\n" * 4, "more than 3 rows"),
+        (
+            "many.json",
+            json.dumps({"type": "FeatureCollection", "features": [{}] * 4}),
+            "more than 3",
+        ),
+        (
+            "many.kml",
+            "<kml>" + "<Placemark><name>x</name></Placemark>" * 4 + "</kml>",
+            "more than 3",
+        ),
+        (
+            "deep.kml",
+            "<kml xmlns='http://www.opengis.net/kml/2.2'>"
+            + "<Folder>" * 5000
+            + "</Folder>" * 5000
+            + "</kml>",
+            "nested too deeply",
+        ),
+        ("bomb.kml", '<!DOCTYPE k [<!ENTITY a "aaaa">]><kml>&a;</kml>', "DOCTYPE"),
+        ("blob.bin", "\x00\x01\x02", "binary content"),
+        ("one.csv", "name\nA\n", "at least two"),
+        ("ragged.csv", "name,position\nA,1 2,3\n", "row 2: 3 cells for 2 columns"),
+    ],
+)
+def test_hostile_files_get_one_clear_line(tmp_path: Path, monkeypatch, name, content, words):
+    from geo.data import sheets
+
+    monkeypatch.setattr(sheets, "MAX_ROWS", 3)
+    data = tmp_path / "data"
+    result = import_features([_write(tmp_path, name, content)], "assets", data)
+    assert len(result.problems) == 1 and words in str(result.problems[0]), result.problems
+    assert str(result.problems[0]).startswith(str(tmp_path / name))
+    assert not data.exists()

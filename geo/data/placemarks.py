@@ -22,10 +22,12 @@ from xml.parsers import expat
 from shapely import force_2d
 from shapely.geometry import mapping, shape
 
+from geo.data import sheets
 from geo.data.schema import LAYERS, MAX_FILE_BYTES
 from geo.data.sheets import ImportFileError, Row
 
 _TAGS = re.compile(r"<[^>]+>")
+_PLACEMARK = re.compile(rb"<(?:\w+:)?Placemark[\s>]")
 
 
 def read_kmz(data: bytes, label: str) -> list[Row]:
@@ -79,6 +81,8 @@ def read_kml(data: bytes, label: str) -> list[Row]:
         layer (as ``export kml`` writes them) a row carries that layer in :attr:`Row.layer`.
     """
     _refuse_doctype(data, label)
+    if len(_PLACEMARK.findall(data)) > sheets.MAX_ROWS:  # before a parse taking minutes
+        raise sheets.too_many_rows(label)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # fastkml warns that lxml is missing
         from fastkml import kml
@@ -87,10 +91,15 @@ def read_kml(data: bytes, label: str) -> list[Row]:
             document = kml.KML.from_string(data.decode("utf-8-sig"), strict=False)
         except UnicodeDecodeError as error:
             raise ImportFileError(f"{label}: not UTF-8 text (byte {error.start})") from None
+        except RecursionError:
+            raise ImportFileError(f"{label}: elements nested too deeply") from None
         except Exception as error:  # fastkml raises several kinds on malformed KML
             raise ImportFileError(f"{label}: not readable KML: {error}") from None
-    rows: list[Row] = []
-    _walk(document, [], None, rows)
+        rows: list[Row] = []
+        try:
+            _walk(document, [], None, rows)
+        except RecursionError:
+            raise ImportFileError(f"{label}: folders nested too deeply") from None
     return rows
 
 

@@ -30,6 +30,16 @@ _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+MAX_ROWS = 200_000
+"""Most rows (placemarks, features) one file may bring: a bound on time and memory. More
+reports than that are a big layer, not an import."""
+
+
+def too_many_rows(label: str) -> ImportFileError:
+    """The error for a file of more than :data:`MAX_ROWS` rows."""
+    return ImportFileError(f"{label}: more than {MAX_ROWS:,} rows; split the file")
+
+
 class ImportFileError(ValueError):
     """A file that cannot be imported at all; the message starts with its name."""
 
@@ -180,6 +190,8 @@ def _read_table(data: bytes, label: str) -> list[Row]:
                 raise ImportFileError(
                     f"{label}: row {number}: {len(cells)} cells for {len(header)} columns"
                 )
+            if len(rows) == MAX_ROWS:
+                raise too_many_rows(label)
             rows.append(Row(number, "row", dict(zip(header, cells, strict=False))))
     except csv.Error as error:
         raise ImportFileError(f"{label}: not a readable CSV/TSV: {error}") from None
@@ -196,6 +208,8 @@ def _read_geojson(data: bytes, label: str) -> list[Row]:
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list):
         raise ImportFileError(f"{label}: not a GeoJSON FeatureCollection")
+    if len(features) > MAX_ROWS:
+        raise too_many_rows(label)
     rows = []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict):
@@ -221,6 +235,9 @@ def _read_gpkg(data: bytes, label: str) -> list[Row]:
                     f"{label}: a GeoPackage of {len(names)} tables ({', '.join(names)}) none "
                     f"named after a layer; export the one to import (ogr2ogr)"
                 )
+            counts = [pyogrio.read_info(io.BytesIO(data), layer=t)["features"] for t in tables]
+            if sum(counts) > MAX_ROWS:
+                raise too_many_rows(label)
             frames = {t: pyogrio.read_dataframe(io.BytesIO(data), layer=t) for t in tables}
     except ImportFileError:
         raise
