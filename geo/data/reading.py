@@ -97,14 +97,9 @@ def empty_layer(layer: str) -> gpd.GeoDataFrame:
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
-def _position(text: str, pattern: str) -> str:
-    """``line L column C: `` of the first match of ``pattern`` (a number token), or ``''``."""
-    found = re.search(rf"(?<![\w.+-]){pattern}(?![\w.])", text)
-    if found is None:
-        return ""
-    start = found.start()
+def _line_column(text: str, start: int) -> str:
     return (
-        f"line {text.count(chr(10), 0, start) + 1} column {start - text.rfind(chr(10), 0, start)}: "
+        f"line {text.count(chr(10), 0, start) + 1} column {start - text.rfind(chr(10), 0, start)}"
     )
 
 
@@ -125,16 +120,8 @@ def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem], bool]:
         return NonFinite(literal)
 
     if len(data) > MAX_FILE_BYTES:
-        return (
-            None,
-            [
-                Problem(
-                    name,
-                    f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB",
-                )
-            ],
-            False,
-        )
+        size = f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
+        return None, [Problem(name, size)], False
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -147,7 +134,8 @@ def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem], bool]:
         return None, [Problem(name, f"not valid JSON: {where}: {error.msg}")], False
     except ValueError:  # an integer past Python's limit of digits (sys.get_int_max_str_digits)
         limit = sys.get_int_max_str_digits()
-        where = _position(text, rf"-?\d{{{limit + 1},}}")
+        found = re.search(rf"\d{{{limit + 1}}}", text)
+        where = f"{_line_column(text, found.start())}: " if found else ""
         message = f"not valid JSON: {where}a number of more than {limit} digits"
         return None, [Problem(name, message)], False
     except RecursionError:
