@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from geo.analysis import joins
+from geo.app import view
 from geo.cli.common import PlainConsole, plain
 from geo.data import reading, schema, selection
 from geo.data.schema import Problem, printable
@@ -166,6 +167,9 @@ def test_fields_of_other_layers_are_extras_that_never_crash() -> None:
     assert len(joins.analyze(dataset, to="caracas")) > 0
     html = maps.build_map(dataset, basemap="offline").get_root().render()
     assert "kept" in html and "_note" in html  # extras reach the popup, _-prefixed too
+    table = view.features_table(dataset)  # the app's table: typed columns of their layers only
+    bases = table[table["layer"] == "bases"].iloc[0]
+    assert pd.isna(bases["observed"]) and bases["count"] in ("", None)
 
 
 def test_an_extra_with_a_typed_name_stays_as_given() -> None:
