@@ -60,6 +60,7 @@ def _by_name(directory: Path, layer: str = "assets") -> dict[str, dict]:
 def test_spreadsheet_with_dms_mgrs_and_day_first_dates(tmp_path: Path) -> None:
     sheet = _write(tmp_path, "ships.csv", SHIPS_CSV)
     data = tmp_path / "data"
+    data.mkdir()  # an empty directory is a data directory to start
     result = import_features([sheet], "assets", data, settings=parse_settings(SETTINGS, "assets"))
     assert result.problems == []
     assert result.created_sources == ["import-ships"]

@@ -54,6 +54,8 @@ def import_command(
     except importing.ImportOptionError as error:
         code = 2 if str(error).startswith("--") else 1
         raise fail(str(error), code) from None
+    except OSError as error:  # the directory cannot be written: nothing was changed
+        raise fail(f"{error.filename or data}: cannot write: {error.strerror or error}") from None
     if result.problems:
         for problem in result.problems:
             err.print(str(problem), markup=False)
