@@ -127,6 +127,7 @@ def kml_text(dataset: Dataset, *, as_of: date | None = None, icons: bool = False
     for style in _styles(icons):
         document.append(style)
     end = pd.Timestamp(as_of + timedelta(days=1), tz="UTC") if as_of is not None else None
+    sources = dataset.sources.to_dict("index")  # looked up per feature: a dict, not .loc
     for layer in LAYERS:
         frame = dataset[layer]
         if end is not None and "observed" in frame and len(frame):
@@ -151,9 +152,7 @@ def kml_text(dataset: Dataset, *, as_of: date | None = None, icons: bool = False
                     inner[name] = ET.SubElement(folder, "Folder")
                     _text(inner[name], "name", name)
                 parent = inner[name]
-            parent.append(
-                _placemark(layer, feature, dataset.sources, ends.get(props.get("id")), icons)
-            )
+            parent.append(_placemark(layer, feature, sources, ends.get(props.get("id")), icons))
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
@@ -175,7 +174,7 @@ def _next_reports(frame: pd.DataFrame) -> dict[str, pd.Timestamp]:
 
 
 def _placemark(
-    layer: str, feature: dict[str, Any], sources: pd.DataFrame, end: Any, icons: bool
+    layer: str, feature: dict[str, Any], sources: dict[str, Any], end: Any, icons: bool
 ) -> ET.Element:
     props = {k: _plain(v) for k, v in feature["properties"].items()}
     placemark = ET.Element("Placemark")
@@ -293,7 +292,7 @@ def _coordinates(coords: Any, digits: int | None) -> str:
     return " ".join(f"{c[0]:.{digits}f},{c[1]:.{digits}f}" for c in coords)
 
 
-def _description(props: dict[str, Any], sources: pd.DataFrame) -> str:
+def _description(props: dict[str, Any], sources: dict[str, Any]) -> str:
     """HTML for Earth's balloon: every value escaped, links http(s) only."""
     rows = []
     for key in ("type", "category", "designation", "kind", "count", "affiliation", "country"):
@@ -306,7 +305,7 @@ def _description(props: dict[str, Any], sources: pd.DataFrame) -> str:
         rows.append(html.escape(str(props["notes"])))
     cited = []
     for sid in props.get("sources") or []:
-        record = sources.loc[sid] if sid in sources.index else None
+        record = sources.get(sid)
         title = html.escape(str(record["title"] if record is not None else sid))
         url = record.get("url") if record is not None else None
         if is_http_url(url):
