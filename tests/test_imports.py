@@ -261,6 +261,7 @@ def test_cli_import(tmp_path: Path, run_cli) -> None:
         ),
         ("bomb.kml", '<!DOCTYPE k [<!ENTITY a "aaaa">]><kml>&a;</kml>', "DOCTYPE"),
         ("blob.bin", "\x00\x01\x02", "binary content"),
+        ("book.xlsx", "xl/workbook.xml", "save it as CSV (UTF-8)"),
         ("one.csv", "name\nA\n", "at least two"),
         ("ragged.csv", "name,position\nA,1 2,3\n", "row 2: 3 cells for 2 columns"),
     ],
@@ -270,7 +271,11 @@ def test_hostile_files_get_one_clear_line(tmp_path: Path, monkeypatch, name, con
 
     monkeypatch.setattr(sheets, "MAX_ROWS", 3)
     data = tmp_path / "data"
-    result = import_features([_write(tmp_path, name, content)], "assets", data)
+    path = _write(tmp_path, name, content)
+    if name.endswith(".xlsx"):  # a workbook is a zip of XML parts
+        with zipfile.ZipFile(path, "w") as book:
+            book.writestr(content, "<workbook/>")
+    result = import_features([path], "assets", data)
     assert len(result.problems) == 1 and words in str(result.problems[0]), result.problems
     assert str(result.problems[0]).startswith(str(tmp_path / name))
     assert not data.exists()

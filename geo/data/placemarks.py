@@ -53,6 +53,9 @@ def read_kmz(data: bytes, label: str) -> list[Row]:
     except zipfile.BadZipFile as error:
         raise ImportFileError(f"{label}: not a readable zip (KMZ): {error}") from None
     if not members:
+        names = {i.filename for i in archive.infolist()}
+        if "xl/workbook.xml" in names or "content.xml" in names:
+            raise ImportFileError(f"{label}: a spreadsheet workbook; save it as CSV (UTF-8)")
         raise ImportFileError(f"{label}: a zip without a .kml file in it (not a KMZ)")
     member = next((m for m in members if m.filename.lower() == "doc.kml"), members[0])
     if member.file_size > MAX_FILE_BYTES:
