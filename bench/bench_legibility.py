@@ -41,6 +41,7 @@ import geo
 from geo.data import selection
 from geo.slides import render
 from geo.slides.browser import find_chromium
+from geo.slides.text import short_name
 
 PREFIXES = ("USS", "USNS", "MV", "HMS", "ARA", "INS")
 STOPWORDS = {"of", "the", "and", "a", "de", "la", "el"}
@@ -75,6 +76,7 @@ def key_words(row: pd.Series) -> list[list[str]]:
         if name.upper().startswith(prefix + " "):
             name = name[len(prefix) + 1 :]
     ways.append(words(name))
+    ways.append(words(short_name(name)))  # as the slide's locator inset writes it
     designation = row.get("designation")
     if isinstance(designation, str) and designation.strip():
         ways.append(words(designation))
@@ -135,17 +137,17 @@ def hover_answers(page: Any, rows: list[dict[str, Any]], table: pd.DataFrame) ->
         " return [r.left, r.top]; })()"
     )
     answers = []
+    tip = page.locator(".leaflet-tooltip")
     for row in rows:
         x, y = box[0] + row["x"], box[1] + row["y"]
-        page.mouse.move(x + 30, y + 30)
-        page.wait_for_timeout(40)
-        tip = page.locator(".leaflet-tooltip").last
+        page.mouse.move(box[0] + 2, box[1] + 2)  # off every feature: the last tooltip closes
+        page.wait_for_function("() => !document.querySelector('.leaflet-tooltip')", timeout=5000)
         text = ""
-        for step in (3, 1, 0, 0):
+        for step in (3, 1, 0, 0, 0, 0):  # a hand's moves (Leaflet takes one per 32 ms)
             page.mouse.move(x + step, y + step)
-            page.wait_for_timeout(60)
-            if tip.count() and tip.is_visible():
-                text = tip.inner_text()
+            page.wait_for_timeout(80)
+            if tip.count() and tip.last.is_visible():
+                text = tip.last.inner_text()
                 break
         answers.append(read(by_id[row["id"]], set(words(text))))
     return answers

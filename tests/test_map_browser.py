@@ -48,9 +48,15 @@ def pixel_of(page: Any, lon: float, lat: float) -> tuple[float, float]:
     )
 
 
-def set_view(page: Any, lon: float, lat: float, zoom: int) -> None:
+def set_view(page: Any, lon: float, lat: float, zoom: float) -> None:
+    """Centre the map at (lon, lat), at ``zoom`` exactly (the first view's may be fractional)."""
     page.evaluate(
-        "([lat, lon, z]) => { window.posturemap.map.setView([lat, lon], z, {animate: false}); }",
+        """([lat, lon, z]) => {
+          const m = window.posturemap.map, snap = m.options.zoomSnap;
+          m.options.zoomSnap = 0;
+          m.setView([lat, lon], z, {animate: false});
+          m.options.zoomSnap = snap;
+        }""",
         [lat, lon, zoom],
     )
 

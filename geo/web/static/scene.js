@@ -87,6 +87,7 @@
         var members = js.map(function (j) { taken[j] = 1; return cand.i[j]; });
         var it = item('group', members, (x0 + x1) / 2, (y0 + y1) / 2);
         it.name = D.task_groups[g];
+        it.spots = js.map(function (j) { return [xs[j], ys[j]]; });  // members' positions
         it.w += ST.stack.offset;
         it.h += ST.stack.offset;
       });
@@ -199,15 +200,17 @@
 
     function frame(items, out, names, aggregated) {
       // What answers the mouse, in drawing order (later on top): labels, dots, symbols.
-      var hits = PM.boxGrid(64), who = [], what = [];
-      function add(box, j, type) { hits.add(box, j); who.push(j); what.push(type); }
+      var hits = PM.boxGrid(64), who = [], what = [], at = [];
+      function add(box, j, type, spot) { hits.add(box, j); who.push(j); what.push(type); at.push(spot); }
       items.forEach(function (it, j) {
         if (out.label[j] && out.into[j] < 0) { add(out.label[j], j, 0); }
       });
+      var r = ST.dot.radius + 3;
       items.forEach(function (it, j) {
-        if (out.moved[j] && out.into[j] < 0) {
-          var r = ST.dot.radius + 3;
-          add([it.x - r, it.y - r, it.x + r, it.y + r], j, 1);
+        if (out.moved[j] && out.into[j] < 0) { add([it.x - r, it.y - r, it.x + r, it.y + r], j, 1, [it.x, it.y]); }
+        // A task group drawn as one symbol answers at each member's reported position too.
+        if (it.spots && out.into[j] < 0) {
+          it.spots.forEach(function (p) { add([p[0] - r, p[1] - r, p[0] + r, p[1] + r], j, 1, p); });
         }
       });
       items.forEach(function (it, j) { if (out.into[j] < 0) { add(out.box[j], j, 2); } });
@@ -218,8 +221,7 @@
         hit: function (x, y) {
           var best = -1, score = -Infinity;
           hits.all([x - 0.5, y - 0.5, x + 0.5, y + 0.5]).forEach(function (k) {
-            var it = items[who[k]];
-            var s = what[k] === 2 ? 1e6 + k : what[k] === 1 ? -Math.hypot(it.x - x, it.y - y) : -1e6 + k;
+            var s = what[k] === 2 ? 1e6 + k : what[k] === 1 ? -Math.hypot(at[k][0] - x, at[k][1] - y) : -1e6 + k;
             if (s >= score) { score = s; best = who[k]; }  // a tie: the one drawn later
           });
           return best;
