@@ -12,6 +12,7 @@ from shapely.geometry import Point
 
 from geo.data import reading
 from geo.data.importing import ImportOptionError, import_features, parse_settings
+from geo.data.paths import default_data_dir
 from tests.factories import red_sea_layers, write_dataset
 
 SETTINGS = ["count=1", "confidence=reported", "uncertainty_km=5", "type=warship"]
@@ -125,7 +126,7 @@ def test_bad_rows_are_located_and_nothing_is_written(
     tmp_path: Path, csv: str, expected: str
 ) -> None:
     data = write_dataset(tmp_path / "data", red_sea_layers())
-    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    before = {p.name: p.read_bytes() for p in data.iterdir() if p.name[0] != "."}
     sheet = _write(tmp_path, "bad.csv", csv)
     settings = parse_settings(
         ["count=1", "confidence=reported", "uncertainty_km=5", "type=x"], "assets"
@@ -134,7 +135,7 @@ def test_bad_rows_are_located_and_nothing_is_written(
     lines = [str(p).replace(str(tmp_path) + "/", "") for p in result.problems]
     assert any(expected in line for line in lines), lines
     assert result.written == [] and result.added == []
-    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in data.iterdir() if p.name[0] != "."} == before
 
 
 def test_placemarks_times_and_categories_from_folders_and_styles(tmp_path: Path) -> None:
@@ -204,6 +205,7 @@ def test_geojson_and_geopackage_from_other_tools(tmp_path: Path) -> None:
         (lambda d, f: parse_settings(["count=many"], "assets"), "whole number"),
         (lambda d, f: import_features([f], "ships", d), "--layer must be one of"),
         (lambda d, f: import_features([f], "assets", d, source="nope"), "--source 'nope'"),
+        (lambda d, f: import_features([f], "assets", default_data_dir()), "default data set"),
     ],
 )
 def test_bad_options(tmp_path: Path, call, words: str) -> None:

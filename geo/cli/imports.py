@@ -43,7 +43,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import features: every row checked, nothing written if any is wrong, nothing twice."""
-    from geo.data import importing
+    from geo.data import importing, locking
 
     for path in files:
         if not path.is_file():
@@ -54,6 +54,8 @@ def import_command(
     except importing.ImportOptionError as error:
         code = 2 if str(error).startswith("--") else 1
         raise fail(str(error), code) from None
+    except locking.Busy as error:
+        raise fail(str(error)) from None
     except OSError as error:  # the directory cannot be written: nothing was changed
         raise fail(f"{error.filename or data}: cannot write: {error.strerror or error}") from None
     if result.problems:

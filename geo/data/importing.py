@@ -22,9 +22,10 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from geo.data import reading, schema, writing
+from geo.data import locking, reading, schema, writing
 from geo.data.cells import typed_value
 from geo.data.files import read_directory
+from geo.data.paths import default_data_dir
 from geo.data.rowfeatures import content_key, features_from_rows
 from geo.data.schema import LAYERS, SOURCES_FILE, Problem
 from geo.data.sheets import ImportFileError, Row, read_rows, rows_from_bytes
@@ -137,9 +138,32 @@ def import_features(
     Raises
     ------
     ImportOptionError
-        An unknown layer or ``source``, or a data directory whose files cannot be read.
+        An unknown layer or ``source``, the bundled default data set, or a data directory
+        whose layer or sources file cannot be read.
+    geo.data.locking.Busy
+        When another writer holds the directory's lock too long.
     """
     _check_layer(layer)
+    if directory.resolve() == default_data_dir().resolve():
+        raise ImportOptionError(
+            f"{directory}: the bundled default data set is never written; copy it first "
+            "(python -m geo init DIR) and import into the copy"
+        )
+    if not directory.is_dir():  # a new directory: no other writer to wait for
+        return _import(paths, layer, directory, source, settings, today)
+    with locking.locked(directory):  # one writer at a time, as the editing commands
+        return _import(paths, layer, directory, source, settings, today)
+
+
+def _import(
+    paths: Sequence[Path | tuple[str, bytes]],
+    layer: str,
+    directory: Path,
+    source: str | None,
+    settings: Mapping[str, Any] | None,
+    today: date | None,
+) -> ImportResult:
+    """:func:`import_features` once the layer is known good and the directory locked."""
     result = ImportResult()
     files, read_problems = read_directory(directory) if directory.exists() else ({}, [])
     layer_path, sources_path = directory / f"{layer}.geojson", directory / SOURCES_FILE

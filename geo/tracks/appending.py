@@ -19,7 +19,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.data import reading, writing
+from geo.data import locking, reading, writing
+from geo.data.paths import default_data_dir
 from geo.data.rowfeatures import content_key
 from geo.tracks.features import slug
 from geo.tracks.importer import ImportResult, SourceError, new_source_record
@@ -59,8 +60,31 @@ def append_tracks(
     Raises
     ------
     SourceError
-        ``source`` is not in ``sources.json``, or ``out`` or ``sources.json`` is unreadable.
+        ``source`` is not in ``sources.json``, ``out`` or ``sources.json`` is unreadable, or
+        ``out`` is in the bundled default data set.
+    geo.data.locking.Busy
+        When another writer holds the directory's lock too long.
     """
+    if out.parent.resolve() == default_data_dir().resolve():
+        raise SourceError(
+            f"{out.parent}: the bundled default data set is never written; copy it first "
+            "(python -m geo init DIR) and append to the copy"
+        )
+    if not out.parent.is_dir():  # a new directory: no other writer to wait for
+        return _append(pings, out, source, dataset, thresholds, tolerance_m, stage)
+    with locking.locked(out.parent):  # one writer at a time, as the editing commands
+        return _append(pings, out, source, dataset, thresholds, tolerance_m, stage)
+
+
+def _append(
+    pings: Pings,
+    out: Path,
+    source: str | None,
+    dataset: reading.Dataset | None,
+    thresholds: dict[str, Thresholds] | None,
+    tolerance_m: float,
+    stage: Stage | None,
+) -> ImportResult:
     sources_file = out.parent / "sources.json"
     old_tracks = _read_json(out, dict)
     old_sources = _read_json(sources_file, list)
