@@ -94,12 +94,21 @@
       var out = outside(), names = out.slice(0, 3).map(function (o) { return o.name; });
       var ways = [];
       out.forEach(function (o) { if (ways.indexOf(o.toward) < 0) { ways.push(o.toward); } });
-      var before = [box.offsetWidth, box.offsetHeight];
       box.style.display = out.length ? '' : 'none';
       text.textContent = out.length + (out.length === 1 ? ' feature' : ' features') +
         ' outside the view (' + ways.join(', ') + '): ' + names.join(', ') +
         (out.length > names.length ? ', and ' + (out.length - names.length) + ' more' : '');
-      if (resized && (box.offsetWidth !== before[0] || box.offsetHeight !== before[1])) { resized(); }
+    }
+    // However its size changes (its text, the page's width, a late font), the map lays out
+    // again around it.
+    if (resized && typeof ResizeObserver !== 'undefined') {
+      var last = [0, 0];
+      new ResizeObserver(function () {
+        if (box.offsetWidth !== last[0] || box.offsetHeight !== last[1]) {
+          last = [box.offsetWidth, box.offsetHeight];
+          resized();
+        }
+      }).observe(box);
     }
     map.on('moveend zoomend resize', update);
     update();
