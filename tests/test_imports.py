@@ -11,6 +11,7 @@ import pytest
 from shapely.geometry import Point
 
 from geo.data import reading
+from geo.data.history import read_history
 from geo.data.importing import ImportOptionError, import_features, parse_settings
 from geo.data.paths import default_data_dir
 from tests.factories import red_sea_layers, write_dataset
@@ -74,6 +75,12 @@ def test_spreadsheet_with_dms_mgrs_and_day_first_dates(tmp_path: Path) -> None:
     assert found["HMS Diamond"]["properties"]["observed"] == "2024-01-05"  # the column is dmy
     assert found["FS Languedoc"]["geometry"]["coordinates"] == pytest.approx([42.0, 15.0], abs=0.02)
     assert reading.load(data).problems == []
+    logged = [(c.op, c.layer, c.id) for c in read_history(data).changes]
+    assert logged[:2] == [
+        ("add", "sources", "import-ships"),
+        ("add", "assets", "uss-carney-2023-12-25"),
+    ]
+    assert len(logged) == 4  # the editing commands' history: undo takes them back one by one
     again = import_features([sheet], "assets", data, settings=parse_settings(SETTINGS, "assets"))
     assert (len(again.added), again.already_there, again.written) == (0, 3, [])
     assert len(_features(data)) == 3

@@ -22,11 +22,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from geo.data import locking, reading, schema, writing
+from geo.data import history, locking, reading, schema, writing
 from geo.data.cells import typed_value
 from geo.data.files import read_directory
 from geo.data.paths import default_data_dir
-from geo.data.rowfeatures import content_key, features_from_rows
+from geo.data.rowfeatures import content_key, features_from_rows, free_id, taken_ids
 from geo.data.schema import LAYERS, SOURCES_FILE, Problem
 from geo.data.sheets import ImportFileError, Row, read_rows, rows_from_bytes
 
@@ -183,7 +183,7 @@ def _import(
     existing = list(document["features"]) if document else []
     if source is not None and source not in {r.get("id") for r in records if isinstance(r, dict)}:
         raise ImportOptionError(f"--source {source!r} is not a record of {sources_path}")
-    taken = _ids(files)
+    taken = taken_ids(files)
     seen = {content_key(layer, f) for f in existing if isinstance(f, dict)}
     pending: dict[str, dict[str, Any]] = {}
     new: list[tuple[Path, Row, dict[str, Any]]] = []
@@ -209,7 +209,7 @@ def _import(
                 result.already_there += 1
                 continue
             seen.add(key)
-            feature["properties"]["id"] = _free_id(feature["properties"], taken)
+            feature["properties"]["id"] = free_id(feature["properties"], taken)
             new.append((path, row, feature))
     cited = {s for *_, feature in new for s in feature["properties"].get("sources") or []}
     for source_id, record in pending.items():  # a record only for files that add something
@@ -242,42 +242,6 @@ def _located(
             message += f"; give it in the file or with --set {field_name}=VALUE"
         out.append(Problem(str(path), message, row.number, label, field_name, item=row.item))
     return out
-
-
-def _ids(files: Mapping[str, bytes]) -> set[str]:
-    """Every feature id of the directory, features with problems too (their ids are theirs)."""
-    taken: set[str] = set()
-    for name, data in files.items():
-        if name.endswith(SOURCES_FILE):
-            continue
-        try:
-            features = json.loads(data).get("features")
-        except (ValueError, AttributeError, RecursionError):
-            continue  # unreadable: validate says so; its ids cannot clash with readable ones
-        for feature in features if isinstance(features, list) else []:
-            props = feature.get("properties") if isinstance(feature, dict) else None
-            if isinstance(props, dict) and isinstance(props.get("id"), str):
-                taken.add(props["id"])
-    return taken
-
-
-def _free_id(props: Mapping[str, Any], taken: set[str]) -> str:
-    """The file's id when free, else ``<name>-<date>`` (``-2``, ``-3``... when that is taken)."""
-    given = props.get("id")
-    if isinstance(given, str) and given.strip() and given not in taken:
-        taken.add(given)
-        return given
-    name = props.get("name") if isinstance(props.get("name"), str) else "feature"
-    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "feature"
-    observed = props.get("observed")
-    if isinstance(observed, str) and observed[:10]:
-        base += "-" + re.sub(r"[^0-9]+", "-", observed[:10])
-    candidate, number = base, 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{base}-{number}"
-    taken.add(candidate)
-    return candidate
 
 
 def _file_source(
@@ -386,3 +350,36 @@ def _write(
                 writing.atomic_write_text(path, old.decode("utf-8"), overwrite=True)
         raise
     result.written = done
+    layer = layer_path.name.removesuffix(".geojson")
+    added = [r for r in records if isinstance(r, dict) and r.get("id") in result.created_sources]
+    record_adds(layer_path.parent, "sources", added)
+    record_adds(layer_path.parent, layer, [f["properties"] for f in result.added], result.added)
+
+
+def record_adds(
+    directory: Path,
+    layer: str,
+    items: Sequence[Mapping[str, Any]],
+    afters: Sequence[Any] | None = None,
+) -> None:
+    """Record imported features (or source records) in ``history.jsonl``, one ``add`` each.
+
+    As the editing commands record theirs (call it holding the directory's lock), so
+    ``history`` lists them and ``undo`` takes them back one by one, the last first.
+
+    Parameters
+    ----------
+    directory : Path
+        The data directory.
+    layer : str
+        A layer, or ``sources``.
+    items : sequence of mapping
+        What carries each id: feature properties, or source records.
+    afters : sequence, optional
+        What was added (the features); default ``items``.
+    """
+    seq = history.last_seq(directory)
+    for item, after in zip(items, afters if afters is not None else items, strict=True):
+        seq += 1
+        change = history.make_change(seq, "add", layer, str(item.get("id")), None, after)
+        history.append(directory, change)

@@ -4,13 +4,15 @@
 of one layer: columns matched and cells typed (:mod:`geo.data.cells`), the point read from a
 position, latitude and longitude columns (:func:`geo.data.positions.parse_position`), the
 category named by a placemark's style or folders, and ``--set`` values for what a row
-lacks. :func:`content_key` is the one rule of "already there" for every import.
+lacks. :func:`content_key` is the one rule of "already there" for every import;
+:func:`free_id` gives new features their ids.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +25,7 @@ from geo.data.cells import (
     typed_value,
 )
 from geo.data.positions import PositionError, parse_position
+from geo.data.schema import SOURCES_FILE
 from geo.data.sheets import Row, category_from_words
 
 Issue = tuple[str | None, str]
@@ -186,3 +189,61 @@ def _rounded(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _rounded(v) for k, v in value.items()}
     return value
+
+
+def taken_ids(files: Mapping[str, bytes]) -> set[str]:
+    """Every feature id of a directory's files, features with problems too (theirs still).
+
+    Parameters
+    ----------
+    files : mapping of str to bytes
+        The directory's files as read.
+
+    Returns
+    -------
+    set of str
+    """
+    taken: set[str] = set()
+    for name, data in files.items():
+        if name.endswith(SOURCES_FILE):
+            continue
+        try:
+            features = json.loads(data).get("features")
+        except (ValueError, AttributeError, RecursionError):
+            continue  # unreadable: validate says so; its ids cannot clash with readable ones
+        for feature in features if isinstance(features, list) else []:
+            props = feature.get("properties") if isinstance(feature, dict) else None
+            if isinstance(props, dict) and isinstance(props.get("id"), str):
+                taken.add(props["id"])
+    return taken
+
+
+def free_id(props: Mapping[str, Any], taken: set[str]) -> str:
+    """A new feature's id: the file's own when free, else ``<name>-<date>`` (then ``-2``...).
+
+    Parameters
+    ----------
+    props : mapping
+        The feature's properties.
+    taken : set of str
+        Ids in use; the id returned is added.
+
+    Returns
+    -------
+    str
+    """
+    given = props.get("id")
+    if isinstance(given, str) and given.strip() and given not in taken:
+        taken.add(given)
+        return given
+    name = props.get("name") if isinstance(props.get("name"), str) else "feature"
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "feature"
+    observed = props.get("observed")
+    if isinstance(observed, str) and observed[:10]:
+        base += "-" + re.sub(r"[^0-9]+", "-", observed[:10])
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}-{number}"
+    taken.add(candidate)
+    return candidate

@@ -20,6 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data import locking, reading, writing
+from geo.data.importing import record_adds
 from geo.data.paths import default_data_dir
 from geo.data.rowfeatures import content_key
 from geo.tracks.features import slug
@@ -143,6 +144,10 @@ def _append(
     body = dict(old_tracks or {"type": "FeatureCollection"})
     body["features"] = existing + writing.to_feature_collection(tracks)["features"]
     _write_both(out, body, sources_file, records + added_records if added_records else None)
+    # In history.jsonl as the editing commands record their changes (undo takes them back).
+    record_adds(out.parent, "sources", added_records)
+    new = body["features"][len(existing) :]
+    record_adds(out.parent, "tracks", [f["properties"] for f in new], new)
     return result
 
 
