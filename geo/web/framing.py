@@ -19,6 +19,7 @@ import pandas as pd
 
 from geo.analysis.geodesy import GEOD, distance_km
 from geo.data.reading import Dataset
+from geo.web import clustering
 from geo.web.contract import STALE_DAYS
 from geo.web.display import is_historical
 
@@ -35,8 +36,6 @@ EPS_MIN_KM, EPS_MAX_KM = 150.0, 2000.0
 """The clustering radius stays between a harbour's approaches and a theatre."""
 MIN_CORE_WEIGHT = 6.0
 """Weight within the radius that makes a point a core: two current units, say."""
-MAX_CELLS = 500
-"""Above this many points, points are pooled on a grid first (distances are pairwise)."""
 MARGIN = 0.06
 """Fraction of the frame's span added on each side."""
 MIN_PAD_DEG = 0.3
@@ -137,8 +136,9 @@ def frame_features(
        Mercator to ``aspect``, the estimated view, come first; the page puts on its locator
        inset the ones it finds off its map as laid out.
 
-    Explicit ``bounds`` replace steps 1-4. More than :data:`MAX_CELLS` points are first pooled
-    on a grid (weighted centre and total weight per cell). Frames do not cross the antimeridian.
+    Explicit ``bounds`` replace steps 1-4. More than :data:`geo.web.clustering.MAX_CELLS`
+    points are first pooled on a grid (weighted centre and total weight per cell). Frames do
+    not cross the antimeridian.
 
     Parameters
     ----------
@@ -305,77 +305,17 @@ def _stale_before(shown: Dataset, as_of: date | None, stale_days: int) -> pd.Tim
 def _area_of_interest(points: _Points) -> tuple[np.ndarray, float, float]:
     """Indices of the heaviest cluster's points, the clustering radius and the spread."""
     heavy = np.flatnonzero(points.weight > 0)
-    cell_of, lon, lat, weight = _pool(points.lon[heavy], points.lat[heavy], points.weight[heavy])
+    cell_of, lon, lat, weight = clustering.pool(
+        points.lon[heavy], points.lat[heavy], points.weight[heavy]
+    )
     dist = distance_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
     medoid = int(np.argmin(dist @ weight))
-    spread = _weighted_median(np.delete(dist[medoid], medoid), np.delete(weight, medoid))
+    spread = clustering.weighted_median(np.delete(dist[medoid], medoid), np.delete(weight, medoid))
     eps = float(np.clip(SPREAD_FACTOR * spread, EPS_MIN_KM, EPS_MAX_KM))
-    labels = _dbscan(dist, weight, eps, min(MIN_CORE_WEIGHT, 0.5 * weight.sum()))
+    labels = clustering.dbscan(dist, weight, eps, min(MIN_CORE_WEIGHT, 0.5 * weight.sum()))
     totals = np.bincount(labels, weights=weight)
     chosen = np.flatnonzero(labels == int(np.argmax(totals)))
     return heavy[np.isin(cell_of, chosen)], eps, spread
-
-
-def _pool(
-    lon: np.ndarray, lat: np.ndarray, weight: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pool points on a grid coarse enough for at most :data:`MAX_CELLS` cells.
-
-    Returns each point's cell and each cell's weighted centre and weight (the points
-    themselves when there are few).
-    """
-    if len(lon) <= MAX_CELLS:
-        return np.arange(len(lon)), lon, lat, weight
-    size = 0.05
-    while True:
-        keys = np.floor(lon / size).astype(np.int64) * 100_000 + np.floor(lat / size).astype(
-            np.int64
-        )
-        _, cell_of = np.unique(keys, return_inverse=True)
-        if cell_of.max() + 1 <= MAX_CELLS:
-            break
-        size *= 2
-    total = np.bincount(cell_of, weights=weight)
-    return (
-        cell_of,
-        np.bincount(cell_of, weights=weight * lon) / total,
-        np.bincount(cell_of, weights=weight * lat) / total,
-        total,
-    )
-
-
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    if not len(values) or weights.sum() <= 0:
-        return 0.0
-    order = np.argsort(values)
-    cumulative = np.cumsum(weights[order])
-    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
-
-
-def _dbscan(dist: np.ndarray, weight: np.ndarray, eps: float, min_core: float) -> np.ndarray:
-    """Cluster labels 0..k-1: cores linked within ``eps``; others join the nearest core's."""
-    near = dist <= eps
-    core = near @ weight >= min_core
-    labels = np.full(len(weight), -1)
-    label = 0
-    for start in np.flatnonzero(core):
-        if labels[start] >= 0:
-            continue
-        labels[start] = label
-        queue = [start]
-        while queue:
-            linked = np.flatnonzero(near[queue.pop()] & core & (labels < 0))
-            labels[linked] = label
-            queue.extend(linked.tolist())
-        label += 1
-    for i in np.flatnonzero(~core):
-        cores = np.flatnonzero(core & near[i])
-        if len(cores):
-            labels[i] = labels[cores[np.argmin(dist[i, cores])]]
-        else:
-            labels[i] = label  # alone: a cluster of its own
-            label += 1
-    return labels
 
 
 def _pad(box: Bounds) -> Bounds:
