@@ -128,6 +128,17 @@ def test_every_feature_of_the_first_view_answers_hover_and_click(
     assert panel.startswith("2 features outside the view") and all(n in panel for n in outside)
     assert covered == sorted(set(points) - set(out_index))
     assert {it["kind"] for it in items} <= {"feature", "group"}  # nothing gathered anonymously
+    # At every true-position dot its feature answers, named in the tooltip ("Also here: ...")
+    # when another symbol sits on it (a base and the aircraft based there).
+    answering = page.evaluate(
+        """(spots) => spots.map(([x, y]) => {
+          const h = window.posturemap.hit(x, y);
+          return h ? h.members.concat(h.also) : [];
+        })""",
+        [[it["tx"], it["ty"]] for it in items if it["moved"]],
+    )
+    for it, found in zip([it for it in items if it["moved"]], answering, strict=True):
+        assert set(it["members"]) <= set(found), it["names"]
     box = page.locator(".leaflet-container").bounding_box()
     dots = [(it["tx"], it["ty"]) for it in items if it["moved"]]
     for it in items:

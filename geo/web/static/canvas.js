@@ -300,9 +300,17 @@
       },
       // What is on top under a layer point: {kind (feature, group, aggregate), i (the
       // feature, or a group's lead), members, ...}, or null.
+      // `also`: the features whose true position lies under the point too.
       hit: function (layerPoint) {
         if (!current || map._animatingZoom) { return null; }
-        return itemOf(current.hit(layerPoint.x, layerPoint.y));
+        var j = current.hit(layerPoint.x, layerPoint.y), item = itemOf(j);
+        if (item) {
+          item.also = [];
+          current.under(layerPoint.x, layerPoint.y, j).forEach(function (k) {
+            item.also.push.apply(item.also, current.items[k].members);
+          });
+        }
+        return item;
       },
       // [feature, x, y] of every single symbol drawn, in layer pixels.
       drawn: function () {

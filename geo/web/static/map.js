@@ -101,7 +101,8 @@
     var tip = L.tooltip({direction: 'top', offset: [0, -14], opacity: 0.95}), hovered = null;
     var popupFocus = [], offView = null;  // offView: updates the off-view panel
     function sameItem(a, b) {
-      return a === b || (a && b && a.kind === b.kind && a.i === b.i && a.members.length === b.members.length);
+      return a === b || (a && b && a.kind === b.kind && a.i === b.i &&
+        a.members.length === b.members.length && a.also.length === b.also.length);
     }
     function setFocus(members) {
       var next = new Set(members.concat(popupFocus));
@@ -121,9 +122,14 @@
       L.DomUtil[item ? 'addClass' : 'removeClass'](map.getContainer(), 'pm-pointer');
       setFocus(item ? item.members : []);
       if (!item) { map.closeTooltip(tip); return; }
-      tip.setLatLng(map.layerPointToLatLng([item.x, item.box[1] + 2]))
-        .setContent(item.kind === 'feature' ? PM.tooltipFor(R, item.i)
-          : PM.rosterTip(titleOf(item), memberNames(item), C.label.roster_max * 2));
+      var content = item.kind === 'feature' ? PM.tooltipFor(R, item.i)
+        : PM.rosterTip(titleOf(item), memberNames(item), C.label.roster_max * 2);
+      if (item.also && item.also.length) {  // reported at this spot too, under the symbol
+        var also = document.createElement('div');
+        also.textContent = 'Also here: ' + item.also.map(function (i) { return R.value(i, 'name'); }).join(', ');
+        content.appendChild(also);
+      }
+      tip.setLatLng(map.layerPointToLatLng([item.x, item.box[1] + 2])).setContent(content);
       map.openTooltip(tip);
     }
     function openPopup(i, latlng) {

@@ -226,6 +226,16 @@
           });
           return best;
         },
+        // The other items whose true-position dot is under layer point (x, y): a feature's
+        // symbol may sit on the dot of another reported at the same place (a base and the
+        // aircraft based there).
+        under: function (x, y, top) {
+          var found = [];
+          hits.all([x - 0.5, y - 0.5, x + 0.5, y + 0.5]).forEach(function (k) {
+            if (what[k] === 1 && who[k] !== top && found.indexOf(who[k]) < 0) { found.push(who[k]); }
+          });
+          return found;
+        },
         draw: function (ctx) { PM.drawScene(ctx, D, state, sprites, items, out, names); }
       };
     }
