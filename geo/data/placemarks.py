@@ -147,8 +147,11 @@ def _row(placemark: Any, folders: list[str], layer: str | None, number: int) -> 
     style = placemark.style_url.url.lstrip("#") if placemark.style_url else ""
     words = [] if has_data else [style, *reversed(folders)]
     geometry = None
-    if placemark.geometry is not None:
-        geometry = _point_first(mapping(force_2d(shape(placemark.geometry))))
+    try:
+        if placemark.geometry is not None:
+            geometry = _point_first(mapping(force_2d(shape(placemark.geometry))))
+    except Exception:  # a geometry shapely cannot take: the row says it has no position
+        geometry = None
     return Row(number, "placemark", cells, geometry, layer=layer, words=words)
 
 
