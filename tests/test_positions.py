@@ -6,6 +6,8 @@ import math
 
 import mgrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from geo.data.positions import Position, PositionError, parse_position
@@ -124,3 +126,41 @@ def test_precision_follows_the_last_digit() -> None:
     assert parse_position("10.6, -66.9").precision_km > parse_position("10.60, -66.90").precision_km
     assert parse_position("10.6000, -66.9000").precision_km < 0.01
     assert isinstance(parse_position("10.6, -66.9"), Position)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lat=st.floats(-89.999, 89.999),
+    lon=st.floats(-179.999, 179.999),
+    style=st.sampled_from(["decimal", "letters", "dms"]),
+)
+def test_any_position_round_trips(lat: float, lon: float, style: str) -> None:
+    ns, d1, m1, s1 = _dms(lat, "N", "S")
+    ew, d2, m2, s2 = _dms(lon, "E", "W")
+    text = {
+        "decimal": f"{lat:.5f}, {lon:.5f}",
+        "letters": f"{abs(lat):.5f}{ns} {abs(lon):.5f}{ew}",
+        "dms": f"{d1}°{m1:02d}'{s1:02d}\"{ns} {d2}°{m2:02d}'{s2:02d}\"{ew}",
+    }[style]
+    position = parse_position(text)
+    assert _distance_km(lat, lon, position.lat, position.lon) <= max(position.precision_km, 0.03)
+
+
+@settings(max_examples=100, deadline=None)
+@given(lat=st.floats(-79.9, 83.9), lon=st.floats(-179.999, 179.999), digits=st.integers(0, 5))
+def test_any_mgrs_reference_round_trips(lat: float, lon: float, digits: int) -> None:
+    position = parse_position(mgrs.MGRS().toMGRS(lat, lon, MGRSPrecision=digits))
+    side_km = 10.0 ** (5 - digits) / 1000
+    # Within the square (half its diagonal from the centre), a little more at zone edges.
+    assert _distance_km(lat, lon, position.lat, position.lon) <= side_km + 0.01
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_is_a_position_or_a_position_error(text: str) -> None:
+    try:
+        position = parse_position(text)
+    except PositionError as error:
+        assert len(str(error)) < 400
+    else:
+        assert -90 <= position.lat <= 90 and -180 <= position.lon <= 180
