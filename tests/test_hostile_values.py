@@ -169,7 +169,8 @@ def test_fields_of_other_layers_are_extras_that_never_crash() -> None:
     assert "kept" in html and "_note" in html  # extras reach the popup, _-prefixed too
     table = view.features_table(dataset)  # the app's table: typed columns of their layers only
     bases = table[table["layer"] == "bases"].iloc[0]
-    assert pd.isna(bases["observed"]) and bases["count"] in ("", None)
+    assert pd.isna(bases["observed"]) and (pd.isna(bases["count"]) or bases["count"] == "")
+    assert table["count"].dtype.kind in "if"  # numbers, as Arrow must send them
 
 
 def test_an_extra_with_a_typed_name_stays_as_given() -> None:
@@ -276,3 +277,14 @@ def test_sources_survive_a_surrogate_free_escape() -> None:
     files["sources.json"] = files["sources.json"].replace(b"\\ud83d\\udea2", b"\\ud83d\\udea2")
     assert b"\\ud83d" in files["sources.json"]
     assert reading.load_bytes(files).problems == []
+
+
+def test_the_app_problem_table_can_be_sent_to_the_browser() -> None:
+    import pyarrow as pa
+
+    from geo.app import uploads
+
+    files = _replaced("bases.geojson", '"b1"', '"b\\udc00\\n\\u001b[2J"')
+    table = uploads.problems_table(reading.load_bytes(files).problems)
+    assert "b\\udc00\\n\\x1b[2J" in table["id"].tolist()
+    pa.Table.from_pandas(table)  # what Streamlit does; a lone surrogate would raise

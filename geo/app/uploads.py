@@ -18,7 +18,7 @@ import pandas as pd
 from geo.data import files as data_files
 from geo.data import writing
 from geo.data.reading import Dataset
-from geo.data.schema import Problem
+from geo.data.schema import Problem, printable
 
 # --- data in and out -----------------------------------------------------------------------
 
@@ -51,14 +51,19 @@ def upload_files(uploads: Mapping[str, bytes]) -> tuple[dict[str, bytes], list[P
 
 
 def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
-    """One row per problem: file, feature (position), id, field, problem."""
+    """One row per problem: file, feature (position), id, field, problem.
+
+    Texts from the data are made printable as on the command line
+    (:func:`geo.data.schema.printable`): a lone surrogate in an id cannot be sent to the
+    browser, and a newline would hide what follows it.
+    """
     rows = [
         {
-            "file": p.file,
+            "file": printable(p.file),
             "feature": "" if p.index is None else f"{p.item} {p.index}",
-            "id": p.feature_id or "",
-            "field": p.field or "",
-            "problem": p.message,
+            "id": printable(p.feature_id or ""),
+            "field": printable(p.field or ""),
+            "problem": printable(p.message),
         }
         for p in problems
     ]

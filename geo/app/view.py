@@ -203,7 +203,9 @@ def features_table(dataset: Dataset, analysis: pd.DataFrame | None = None) -> pd
             # of that name on another layer is any JSON value (it stays in the details).
             own = [column in schema.known_fields(layer) for layer in features["layer"]]
             typed = column in _FIELDS
-            table[column] = features[column].where(own, None) if typed else features[column]
+            # Typed again once the extras are out (a number column, not objects).
+            mine = features[column].where(own, None).infer_objects()
+            table[column] = mine if typed else features[column]
     for column in ("observed", "until"):
         if column in table:
             table[column] = pd.to_datetime(table[column], utc=True).dt.tz_localize(None)
