@@ -128,7 +128,7 @@ def test_precision_follows_the_last_digit() -> None:
     assert isinstance(parse_position("10.6, -66.9"), Position)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     lat=st.floats(-89.999, 89.999),
     lon=st.floats(-179.999, 179.999),
@@ -146,7 +146,7 @@ def test_any_position_round_trips(lat: float, lon: float, style: str) -> None:
     assert _distance_km(lat, lon, position.lat, position.lon) <= max(position.precision_km, 0.03)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(lat=st.floats(-79.9, 83.9), lon=st.floats(-179.999, 179.999), digits=st.integers(0, 5))
 def test_any_mgrs_reference_round_trips(lat: float, lon: float, digits: int) -> None:
     position = parse_position(mgrs.MGRS().toMGRS(lat, lon, MGRSPrecision=digits))
@@ -155,7 +155,7 @@ def test_any_mgrs_reference_round_trips(lat: float, lon: float, digits: int) -> 
     assert _distance_km(lat, lon, position.lat, position.lon) <= side_km + 0.01
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(max_size=40))
 def test_any_text_is_a_position_or_a_position_error(text: str) -> None:
     try:
