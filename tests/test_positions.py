@@ -147,7 +147,12 @@ def test_any_position_round_trips(lat: float, lon: float, style: str) -> None:
 
 
 @settings(max_examples=50, deadline=None)
-@given(lat=st.floats(-79.9, 83.9), lon=st.floats(-179.999, 179.999), digits=st.integers(0, 5))
+# mgrs writes 31MAA for a latitude of -2e-9 and cannot read it back: the equator left out.
+@given(
+    lat=st.floats(-79.9, 83.9).filter(lambda lat: abs(lat) > 1e-6),
+    lon=st.floats(-179.999, 179.999),
+    digits=st.integers(0, 5),
+)
 def test_any_mgrs_reference_round_trips(lat: float, lon: float, digits: int) -> None:
     position = parse_position(mgrs.MGRS().toMGRS(lat, lon, MGRSPrecision=digits))
     side_km = 10.0 ** (5 - digits) / 1000

@@ -38,6 +38,7 @@ _COMPACT = re.compile(
     r"^(\d{2})(\d{2})(\d{2}(?:\.\d+)?)?([NS])\s*,?\s*(\d{3})(\d{2})(\d{2}(?:\.\d+)?)?([EW])$"
 )
 _PART = re.compile(r"^[+-]?\d+(?:\.\d+)?(?:[°:'\"\s]+\d+(?:\.\d+)?){0,2}[°'\"]*$")
+_BANDS = "CDEFGHJKLMNPQRSTUVWX"  # MGRS latitude bands, 8 degrees each from 80 S (X: 12)
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -120,13 +121,17 @@ def _from_mgrs(match: re.Match[str]) -> Position:
         east, north = east + "5", north + "5"
     try:
         with warnings.catch_warnings():
-            # mgrs warns (and still answers) when the northing lies outside the latitude band.
-            warnings.simplefilter("error")
+            # mgrs warns (and still answers) when the point lies outside the latitude band:
+            # the square's centre may, where the square straddles the band's edge.
+            warnings.simplefilter("ignore", RuntimeWarning)
             lat, lon = mgrs.MGRS().toLatLon(f"{int(zone):02d}{band}{square}{east}{north}")
-    except RuntimeWarning:
-        raise PositionError(f"the square {square} lies outside latitude band {band}") from None
     except Exception:  # mgrs raises its own MGRSError (and others on odd input)
         raise PositionError("not a valid MGRS reference (grid zone or square)") from None
+    south = -80.0 + 8.0 * _BANDS.index(band)
+    north_edge = south + (12.0 if band == "X" else 8.0)
+    reach = side_m / 1000.0 / KM_PER_DEGREE  # the square's half-height, with room to spare
+    if lat + reach < south or lat - reach > north_edge:
+        raise PositionError(f"the square {square} lies outside latitude band {band}")
     # A circle of the square's side around its centre holds the whole square.
     return Position(float(lat), float(lon), side_m / 1000.0, "mgrs")
 
