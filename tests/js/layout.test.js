@@ -189,7 +189,7 @@ test('segments cross only through each other, not at a shared end; leaders cut b
   assert.ok(!PM.cutsBox([0, 20], [20, 20], [8, 0, 12, 10]));
 });
 
-for (const [count, spread] of [[3, 15], [4, 20], [5, 25], [6, 30]]) {
+for (const [count, spread] of [[3, 15], [4, 20], [5, 25], [6, 30], [8, 40]]) {
   test(`leader lines never cross: 50 layouts of three crowds of ${count} in ${spread} px`, () => {
     let leaders = 0;
     for (let seed = 1; seed <= 50; seed++) {
@@ -213,4 +213,11 @@ test('a crowded symbol out of view does not move into it', () => {
     }
   });
   assert.ok(out.moved[0] + out.moved[1] >= 1, 'one of the two moved');
+});
+
+test('a symbol out of view gets no label in view', () => {
+  const items = [item(-20, 300, 0, 120), item(400, 300, 0, 80)];
+  const out = PM.layout(items, {view: [0, 0, 800, 600]});
+  assert.equal(out.label[0], null, 'its label would stand alone at the edge');
+  assert.ok(out.label[1], 'the one in view is labelled');
 });

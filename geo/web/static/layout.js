@@ -239,6 +239,7 @@
     function tryLabel(j, box, commit) {
       var it = items[j];
       if (!it.lw || labels >= o.maxLabels) { return null; }
+      if (view && !overlaps(box, view)) { return null; }  // no label without its symbol
       var cands = labelBoxes(box, it.lw, it.lh, o.pad);
       for (var c = 0; c < cands.length; c++) {
         var lb = cands[c];
@@ -302,17 +303,20 @@
       });
     }
     // Candidate spot c of item j, with the label's room when `label`: the first of the
-    // strictest level that has one (2: leader crosses nothing; 1: no other leader; 0: any).
+    // strictest level that has one (2: leader crosses nothing; 1: no other leader; 0: any,
+    // without `label` only), in one pass over the candidates.
     function findSpot(j, cands, count, label) {
-      var it = items[j];
-      for (var level = 2; level >= (label ? 1 : 0); level--) {
-        for (var c = 0; c < count; c++) {
-          var box = boxAt(cands[c][0], cands[c][1], it);
-          if (freeFor(j, box, true) && (level === 0 || leaderOk(j, box, level === 2)) &&
-              (!label || tryLabel(j, box, false))) { return c; }
-        }
+      var it = items[j], first = [-1, -1, -1];
+      for (var c = 0; c < count; c++) {
+        var box = boxAt(cands[c][0], cands[c][1], it);
+        if (!freeFor(j, box, true)) { continue; }
+        var level = leaderOk(j, box, false) ? (leaderOk(j, box, true) ? 2 : 1) : 0;
+        if ((label && level === 0) || first[level] >= 0) { continue; }
+        if (label && !tryLabel(j, box, false)) { continue; }
+        first[level] = c;
+        if (level === 2) { return c; }
       }
-      return -1;
+      return first[1] >= 0 ? first[1] : first[0];
     }
     function freeFor(j, box, moving) {
       if (grid.hit([box[0] - half, box[1] - half, box[2] + half, box[3] + half], j) >= 0) {
@@ -379,6 +383,7 @@
       }
       return best;
     }
+    var effort = 64;  // relocations tried: bounded time in a dense crowd (a few crossings stay)
     uncross();
     if (before) { before.place(grid); }
     out.grid = grid;
@@ -396,32 +401,74 @@
           for (var h = 0; h < hits.length; h++) {
             var b = leaders.owners[hits[h]];
             if (b !== a && crosses(ends[ka][0], ends[ka][1], ends[hits[h]][0], ends[hits[h]][1]) &&
-                swap(a, b)) { swapped = true; break; }
+                (swap(a, b) || relocate(a) || relocate(b))) { swapped = true; break; }
+            if (effort <= 0) { return; }
           }
         }
       }
+    }
+    // Move moved symbol j (with its label, if it had one) to the nearest spot where its
+    // leader crosses no other leader, if there is one.
+    function relocate(j) {
+      effort -= 1;
+      var it = items[j], step = Math.max(it.w, it.h) + o.gap;
+      var cands = rings(it.x, it.y, step, o.maxRings, crowdAngle(j));
+      for (var c = 0; c < cands.length; c++) {
+        var box = boxAt(cands[c][0], cands[c][1], it), p = [it.x, it.y], q = cands[c];
+        if (grid.hit([box[0] - half, box[1] - half, box[2] + half, box[3] + half], j) >= 0 ||
+            (view && !inside(box, view)) ||
+            leaders.all(segmentBox(p, q)).some(function (k) {
+              return k !== leaderOf[j] && crosses(p, q, ends[k][0], ends[k][1]);
+            })) { continue; }
+        var label = null;
+        if (out.label[j]) {
+          label = labelBoxes(box, it.lw, it.lh, o.pad).find(function (lb) {
+            return (!view || inside(lb, view)) && grid.hit(lb, j) < 0 && !overlaps(lb, box);
+          });
+          if (!label) { continue; }
+        }
+        out.x[j] = q[0]; out.y[j] = q[1]; out.box[j] = box;
+        grid.move(symbolK[j], box);
+        if (label) { out.label[j] = label; grid.move(labelK[j], label); }
+        ends[leaderOf[j]] = [p, [q[0], q[1]]];
+        leaders.move(leaderOf[j], segmentBox(p, q));
+        return true;
+      }
+      return false;
     }
     function shifted(box, dx, dy) { return box && [box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy]; }
     function swap(a, b) {
       var A = items[a], B = items[b];
       var sa = boxAt(out.x[b], out.y[b], A), sb = boxAt(out.x[a], out.y[a], B);
-      var la = shifted(out.label[a], out.x[b] - out.x[a], out.y[b] - out.y[a]);
-      var lb = shifted(out.label[b], out.x[a] - out.x[b], out.y[a] - out.y[b]);
-      var mine = [sa, la, sb, lb];
-      var clear = mine.every(function (box, m) {
-        if (!box) { return true; }
-        if (m % 2 === 1 && view && !inside(box, view)) { return false; }
-        var padded = m % 2 === 0 ? [box[0] - half, box[1] - half, box[2] + half, box[3] + half] : box;
-        var own = m < 2 ? a : b, other = m < 2 ? b : a;
-        var others = grid.all(padded).some(function (k) {  // the other's old boxes move too
-          var q = grid.owners[k];
-          return q !== own && (q !== other || (k !== symbolK[q] && k !== labelK[q]));
+      function clear(mine) {
+        return mine.every(function (box, m) {
+          if (!box) { return true; }
+          if (m % 2 === 1 && view && !inside(box, view)) { return false; }
+          var padded = m % 2 === 0 ? [box[0] - half, box[1] - half, box[2] + half, box[3] + half] : box;
+          var own = m < 2 ? a : b, other = m < 2 ? b : a;
+          var others = grid.all(padded).some(function (k) {  // the other's old boxes move too
+            var q = grid.owners[k];
+            return q !== own && (q !== other || (k !== symbolK[q] && k !== labelK[q]));
+          });
+          return !others && mine.every(function (box2, m2) {
+            return !box2 || Math.floor(m2 / 2) === Math.floor(m / 2) || !overlaps(box, box2);
+          });
         });
-        return !others && mine.every(function (box2, m2) {
-          return !box2 || Math.floor(m2 / 2) === Math.floor(m / 2) || !overlaps(box, box2);
-        });
-      });
-      if (!clear) { return false; }
+      }
+      // Labels move with their symbols, or else to another of their eight positions.
+      function options(j, box, dx, dy) {
+        if (!out.label[j]) { return [null]; }
+        return [shifted(out.label[j], dx, dy)].concat(labelBoxes(box, items[j].lw, items[j].lh, o.pad));
+      }
+      var las = options(a, sa, out.x[b] - out.x[a], out.y[b] - out.y[a]);
+      var lbs = options(b, sb, out.x[a] - out.x[b], out.y[a] - out.y[b]);
+      var la = null, lb = null, found = false;
+      for (var p = 0; p < las.length && !found; p++) {
+        for (var q = 0; q < lbs.length && !found; q++) {
+          if (clear([sa, las[p], sb, lbs[q]])) { la = las[p]; lb = lbs[q]; found = true; }
+        }
+      }
+      if (!found) { return false; }
       var ax = out.x[a], ay = out.y[a];
       out.x[a] = out.x[b]; out.y[a] = out.y[b]; out.x[b] = ax; out.y[b] = ay;
       [[a, sa, la], [b, sb, lb]].forEach(function (s) {
