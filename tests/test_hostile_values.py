@@ -288,3 +288,16 @@ def test_the_app_problem_table_can_be_sent_to_the_browser() -> None:
     table = uploads.problems_table(reading.load_bytes(files).problems)
     assert "b\\udc00\\n\\x1b[2J" in table["id"].tolist()
     pa.Table.from_pandas(table)  # what Streamlit does; a lone surrogate would raise
+
+
+@pytest.mark.parametrize(
+    "value", [5, 2**70, True, 0.5, {"a": [1, None]}, [1, "x"], "text"], ids=repr
+)
+def test_an_extra_on_some_features_is_written_back_as_given(value: Any) -> None:
+    from geo.data import writing
+
+    dataset = reading.load_bytes(_with("assets", extra=value))
+    written = writing.to_feature_collection(dataset["assets"])["features"]
+    first, second = (f["properties"] for f in written)
+    assert first["extra"] == value and type(first["extra"]) is type(value)
+    assert "extra" not in second

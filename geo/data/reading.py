@@ -339,13 +339,20 @@ def _to_frame(layer: str, features: list[RawFeature], sources: pd.DataFrame) -> 
         sid: {"id": sid, **{k: (None if pd.isna(v) else v) for k, v in row.items()}}
         for sid, row in sources.to_dict("index").items()
     }
-    rows = []
-    for _, _, props, _ in features:
-        row = {"layer": layer, **{name: props.get(name) for name in known}}
-        row.update({k: v for k, v in props.items() if k not in row})
-        row["source_refs"] = [source_records[s] for s in props["sources"]]
-        rows.append(row)
-    frame = gpd.GeoDataFrame(rows, geometry=[f[3] for f in features], crs=CRS)
+    # Column by column, not row dicts: a copy of every property of every feature would be
+    # built only to be taken apart again (a fifth of the peak memory of a 200 MB upload).
+    props = [f[2] for f in features]
+    extras = dict.fromkeys(name for p in props for name in p if name not in known)
+    columns: dict[str, list[Any]] = {"layer": [layer] * len(props)}
+    for name in known:
+        columns[name] = [p.get(name) for p in props]
+    for name in extras:
+        values = [p.get(name) for p in props]
+        # As given: pandas would turn [5, None] into the floats [5.0, nan] (texts are safe).
+        text = all(v is None or isinstance(v, str) for v in values)
+        columns[name] = values if text else pd.Series(values, dtype=object)
+    columns["source_refs"] = [[source_records[s] for s in p["sources"]] for p in props]
+    frame = gpd.GeoDataFrame(columns, geometry=[f[3] for f in features], crs=CRS)
     for spec in schema.fields(layer):
         # Only the layer's own fields are converted (an extra property is kept as given), and
         # only where every value was checked: a Point field of an area is not, and stays as is.
