@@ -15,7 +15,8 @@ from geo.analysis import joins
 from geo.app import view
 from geo.cli.common import PlainConsole, plain
 from geo.data import reading, schema, selection
-from geo.data.schema import Problem, printable
+from geo.data.jsontext import printable
+from geo.data.schema import Problem
 from geo.web import maps
 from geo.web.features import FeatureColumns
 from tests.factories import SOURCES, collection, feature, tiny_files, valid_layers

@@ -17,8 +17,9 @@ import pandas as pd
 
 from geo.data import files as data_files
 from geo.data import writing
+from geo.data.jsontext import printable
 from geo.data.reading import Dataset
-from geo.data.schema import Problem, printable
+from geo.data.schema import Problem
 
 # --- data in and out -----------------------------------------------------------------------
 
@@ -54,7 +55,7 @@ def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:
     """One row per problem: file, feature (position), id, field, problem.
 
     Texts from the data are made printable as on the command line
-    (:func:`geo.data.schema.printable`): a lone surrogate in an id cannot be sent to the
+    (:func:`geo.data.jsontext.printable`): a lone surrogate in an id cannot be sent to the
     browser, and a newline would hide what follows it.
     """
     rows = [

@@ -4,7 +4,7 @@ Exit codes: 0 success, 1 bad data or a failed operation, 2 bad arguments (usage 
 
 Text from the data (ids, names, file names in a zip, values quoted in messages) is printed
 literally: the consoles read no markup or emoji codes, and the strings they print are made
-printable (:func:`geo.data.schema.printable`: newlines, escape sequences, bidi overrides and
+printable (:func:`geo.data.jsontext.printable`: newlines, escape sequences, bidi overrides and
 lone surrogates escaped). A table cell from the data is :func:`plain`.
 """
 
@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.text import Text
 
 from geo.data import reading, selection
+from geo.data.jsontext import printable
 from geo.data.paths import default_data_dir
-from geo.data.schema import printable
 from geo.slides import errors
 
 

@@ -10,14 +10,14 @@ in one pass.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from geo.data import schema
-from geo.data.schema import LAYERS, RESERVED_NAMES, NonFinite, Problem, parse_time
+from geo.data.jsontext import SURROGATE, NonFinite
+from geo.data.schema import LAYERS, RESERVED_NAMES, Problem, parse_time
 
 RawFeature = tuple[str, int, dict[str, Any], Any]
 """A feature as read: (file name, index in the file, properties, shapely geometry or None)."""
@@ -85,7 +85,7 @@ def check_values(props: Mapping[str, Any], checked: Collection[str]) -> list[tup
     """Find values no JSON field can hold: non-finite numbers and lone surrogates, at any depth.
 
     ``NaN``, ``Infinity`` and ``1e999`` are not JSON numbers (read as
-    :class:`~geo.data.schema.NonFinite`); a lone surrogate (``"\\ud800"`` in the file) is
+    :class:`~geo.data.jsontext.NonFinite`); a lone surrogate (``"\\ud800"`` in the file) is
     not Unicode text: it cannot be stored, written as UTF-8 or shown. Extra properties are
     kept as given, so they are looked at too; names as well as values.
 
@@ -114,7 +114,7 @@ def check_values(props: Mapping[str, Any], checked: Collection[str]) -> list[tup
 def _odd(value: Any) -> str | None:
     """What is wrong with the first odd value in a string, number, list or object, else None."""
     if isinstance(value, str):
-        found = _SURROGATE.search(value)
+        found = SURROGATE.search(value)
         if found is None:
             return None
         escape = found.group().encode("unicode_escape").decode()
@@ -126,9 +126,6 @@ def _odd(value: Any) -> str | None:
     if isinstance(value, dict):
         return next(filter(None, map(_odd, [*value, *value.values()])), None)
     return None
-
-
-_SURROGATE = re.compile("[\\ud800-\\udfff]")
 
 
 def check_times(layer: str, props: Mapping[str, Any], vertex_count: int) -> list[tuple[str, str]]:

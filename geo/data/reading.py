@@ -27,8 +27,9 @@ import pandas as pd
 
 from geo.data import geometry, properties, schema, validation
 from geo.data.files import layer_for_file, read_directory, read_files
+from geo.data.jsontext import SURROGATE_ESCAPE, NonFinite
 from geo.data.properties import RawFeature
-from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, NonFinite, Problem
+from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
 
 CRS = "EPSG:4326"
 SOURCE_COLUMNS = tuple(field.name for field in schema.group_fields("source"))
@@ -93,10 +94,6 @@ def empty_layer(layer: str) -> gpd.GeoDataFrame:
 # --- parsing -------------------------------------------------------------------------
 
 
-# A lone surrogate can only come from a \\uD800-\\uDFFF escape: files without one are not walked.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-
-
 def _line_column(text: str, start: int) -> str:
     return (
         f"line {text.count(chr(10), 0, start) + 1} column {start - text.rfind(chr(10), 0, start)}"
@@ -107,7 +104,7 @@ def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem], bool]:
     """Parse a file as JSON; say whether it may hold values no field accepts (to look for them).
 
     ``NaN``, ``Infinity`` and numbers past the range of a float are read as
-    :class:`~geo.data.schema.NonFinite`; a lone surrogate can only come from a ``\\uD8xx``
+    :class:`~geo.data.jsontext.NonFinite`; a lone surrogate can only come from a ``\\uD8xx``
     escape. A whole number longer than Python's limit of digits refuses the file.
     """
     odd: list[str] = []
@@ -128,7 +125,7 @@ def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem], bool]:
         return None, [Problem(name, f"not UTF-8 text (byte {error.start})")], False
     try:
         document = json.loads(text, parse_constant=non_finite, parse_float=non_finite)
-        return document, [], bool(odd) or _SURROGATE_ESCAPE.search(data) is not None
+        return document, [], bool(odd) or SURROGATE_ESCAPE.search(data) is not None
     except json.JSONDecodeError as error:
         where = f"line {error.lineno} column {error.colno}"
         return None, [Problem(name, f"not valid JSON: {where}: {error.msg}")], False

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from geo.data.jsontext import printable
 
 SCHEMA_FILE = "schema.json"
 SCHEMA: dict[str, Any] = json.loads(
@@ -302,58 +303,7 @@ class Problem:
         return printable(": ".join(parts))
 
 
-# Control characters (C0, DEL, C1), format characters (bidi overrides and isolates, zero
-# widths), lone surrogates and the line and paragraph separators: what can move the cursor,
-# reorder or hide text, or fail to encode on a terminal.
-_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
-
-
-def printable(text: str) -> str:
-    """Return ``text`` safe to print on one terminal line: unprintable characters escaped.
-
-    Every value from the data that reaches a terminal goes through this one function
-    (:class:`Problem` lines, the command line's messages): a newline, an escape sequence, a
-    bidi override or a lone surrogate is shown as its Python escape (``\\n``, ``\\x1b``,
-    ``\\u202e``, ``\\ud800``) instead of acting on the terminal. Other characters, accented
-    letters and scripts included, are kept.
-
-    Parameters
-    ----------
-    text : str
-        Any text.
-
-    Returns
-    -------
-    str
-        The same text where it was printable already (the common case, checked at C speed).
-    """
-    if text.isprintable():
-        return text
-    return "".join(
-        char.encode("unicode_escape").decode("ascii")
-        if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES
-        else char
-        for char in text
-    )
-
-
 # --- values -----------------------------------------------------------------
-
-
-class NonFinite:
-    """A number literal that JSON does not have, as read: ``NaN``, ``Infinity``, ``1e999``.
-
-    Python's json reads them as floats; posturemap reads them as this, which no field's type
-    accepts, so that each is a problem located at its feature and field. Shown as written.
-    """
-
-    __slots__ = ("literal",)
-
-    def __init__(self, literal: str) -> None:
-        self.literal = literal
-
-    def __repr__(self) -> str:
-        return self.literal
 
 
 YEARS = (1000, 2999)
