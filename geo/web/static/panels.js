@@ -90,6 +90,12 @@
       return box;
     };
     ctl.addTo(map);
+    var last = [0, 0];
+    function sizeChanged() {
+      if (box.offsetWidth === last[0] && box.offsetHeight === last[1]) { return; }
+      last = [box.offsetWidth, box.offsetHeight];
+      if (resized) { resized(); }
+    }
     function update() {
       var out = outside(), names = out.slice(0, 3).map(function (o) { return o.name; });
       var ways = [];
@@ -98,18 +104,10 @@
       text.textContent = out.length + (out.length === 1 ? ' feature' : ' features') +
         ' outside the view (' + ways.join(', ') + '): ' + names.join(', ') +
         (out.length > names.length ? ', and ' + (out.length - names.length) + ' more' : '');
+      sizeChanged();  // at once: the map's layout of this move must not wait a frame
     }
-    // However its size changes (its text, the page's width, a late font), the map lays out
-    // again around it.
-    if (resized && typeof ResizeObserver !== 'undefined') {
-      var last = [0, 0];
-      new ResizeObserver(function () {
-        if (box.offsetWidth !== last[0] || box.offsetHeight !== last[1]) {
-          last = [box.offsetWidth, box.offsetHeight];
-          resized();
-        }
-      }).observe(box);
-    }
+    // However else its size changes (the page's width, a late font), the map lays out again.
+    if (typeof ResizeObserver !== 'undefined') { new ResizeObserver(sizeChanged).observe(box); }
     map.on('moveend zoomend resize', update);
     update();
     return update;
