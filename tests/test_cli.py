@@ -13,7 +13,7 @@ import pytest
     ("args", "code", "text"),
     [
         (["summary", "--as-of", "yesterday"], 2, "--as-of: 'yesterday' is not an ISO date"),
-        (["validate", "/nonexistent/dir"], 1, "no such file or directory"),
+        (["validate", "/nonexistent/dir"], 2, "no such file or directory"),
         (
             ["summary", "--data", "/nonexistent/dir"],
             2,

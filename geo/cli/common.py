@@ -135,5 +135,5 @@ def load_checked(data: Path | None) -> reading.Dataset:
     if dataset.problems:
         for problem in dataset.problems:
             err.print(str(problem), markup=False)
-        raise fail(f"{len(dataset.problems)} problem(s); run `python -m geo validate` for details")
+        raise fail(f"{dataset.problem_count} problem(s); run `python -m geo validate` for details")
     return dataset

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from geo.cli.common import (
     AsOfOption,
     DataOption,
+    PlainConsole,
     SinceOption,
     fail,
     load_checked,
@@ -44,12 +44,15 @@ def validate(
     ] = None,
 ) -> None:
     """Check a data directory or files; one line per problem, exit 1 if any."""
+    for path in paths or []:
+        if not path.exists():  # a typo, not bad data: a usage error
+            raise fail(f"{path}: no such file or directory", 2)
     dataset = reading.load(paths or [default_data_dir()])
     for problem in dataset.problems:
         out.print(str(problem), markup=False)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.layers.items())
     if dataset.problems:
-        raise fail(f"{len(dataset.problems)} problem(s) in {dataset.label}")
+        raise fail(f"{dataset.problem_count} problem(s) in {dataset.label}")
     _warn_undeclared_crossings(dataset)
     out.print(
         f"OK: {dataset.label}: {counts}, {len(dataset.sources)} sources; no problems", markup=False
@@ -145,7 +148,7 @@ def analyze(
         out.print(json.dumps(rows, indent=2, ensure_ascii=False), markup=False)
         return
     # A pipe or file gets the full width; a terminal keeps its own.
-    wide = out if out.is_terminal else Console(highlight=False, width=220)
+    wide = out if out.is_terminal else PlainConsole(width=220)
     wide.print(_points_table(records, day, to))
     if len(crossed):
         wide.print(_tracks_table(crossed))

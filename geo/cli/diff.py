@@ -6,10 +6,9 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from geo.cli.common import DataOption, fail, load_checked, out, parse_day
+from geo.cli.common import DataOption, PlainConsole, fail, load_checked, out, parse_day, plain
 from geo.data.figures import DEPLOYED
 
 
@@ -30,14 +29,14 @@ def diff_command(
         out.print(json.dumps(result.to_json(), indent=1, ensure_ascii=False), markup=False)
         return
     counts = ", ".join(f"{n} {change}" for change, n in result.counts().items())
-    table = Table(title=f"posturemap diff {first} -> {last}: {counts}")
+    table = Table(title=plain(f"posturemap diff {first} -> {last}: {counts}"))
     for title in ("entity", "name", "change", "moved nm", "range nm", "bearing", "reports"):
         # The reports column wraps; the others keep their words whole.
         justify = "right" if "nm" in title else "left"
         table.add_column(title, justify=justify, no_wrap=title != "reports")
     for row in result.entities.to_dict("records"):
-        table.add_row(*_cells(row))
-    wide = out if out.is_terminal else Console(highlight=False, width=200)
+        table.add_row(*(plain(cell) for cell in _cells(row)))
+    wide = out if out.is_terminal else PlainConsole(width=200)
     wide.print(table)
     if result.strikes.empty:
         out.print(f"no strikes after {first} up to {last}", markup=False)
