@@ -19,6 +19,8 @@ from pyproj import CRS, Geod
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
+from geo.data.schema import resolve
+
 GEOD = Geod(ellps="WGS84")
 """The WGS 84 ellipsoid: the one geodesic calculator of the project."""
 
@@ -28,8 +30,9 @@ KM_PER_NM = 1.852
 MEAN_RADIUS_KM = 6371.0088
 """IUGG mean Earth radius, used only for bounds (never for reported distances)."""
 
-MAX_RADIUS_KM = 20_000.0
-"""Largest circle radius accepted: about half the meridian (20,003.9 km)."""
+MAX_RADIUS_KM = float(resolve("#/$defs/point")["properties"]["uncertainty_km"]["maximum"])
+"""Largest circle radius accepted (20,000 km, about half the meridian, 20,003.9 km): the
+format's bound on ``uncertainty_km`` (``schema.json``); validation refuses what can't be drawn."""
 
 WORLD = box(-180.0, -90.0, 180.0, 90.0)
 

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 from shapely.geometry import shape
 
-from geo.analysis.geodesy import geodesic_circle
+from geo.analysis.geodesy import MAX_RADIUS_KM, geodesic_circle
 from geo.data import writing
 from geo.data.cells import json_text
 from geo.data.geometry import LINES
@@ -256,7 +256,7 @@ def _geometry(layer: str, feature: dict[str, Any]) -> ET.Element:
         return multi
     radius = props.get("uncertainty_km")
     if geom.geom_type == "Point" and isinstance(radius, (int, float)) and radius > 0:
-        circle = geodesic_circle(geom.x, geom.y, min(float(radius), 20_000.0), n=72)
+        circle = geodesic_circle(geom.x, geom.y, min(float(radius), MAX_RADIUS_KM), n=72)
         multi = ET.Element("MultiGeometry")
         multi.append(_shape(geom))
         for part in getattr(circle, "geoms", [circle]):

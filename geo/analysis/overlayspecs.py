@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import geopandas as gpd
 import pandas as pd
 
+from geo.analysis.geodesy import MAX_RADIUS_KM
 from geo.analysis.rings import range_rings
 from geo.analysis.zonebands import zone_bands
 from geo.data.reading import Dataset
@@ -89,8 +90,9 @@ def parse_ring_spec(spec: RingSpec) -> tuple[str, float | None]:
         radius = float(km)
     except ValueError:
         radius = float("nan")
-    if not 0 < radius <= 20_000:  # NaN fails too
-        raise BadSpec("rings", f"{km!r} is not a distance in km (0 < KM <= 20000)", spec)
+    if not 0 < radius <= MAX_RADIUS_KM:  # NaN fails too
+        limit = f"{MAX_RADIUS_KM:.0f}"
+        raise BadSpec("rings", f"{km!r} is not a distance in km (0 < KM <= {limit})", spec)
     return origin, radius
 
 
