@@ -1,6 +1,7 @@
 /*
  * The map's panels (geo/web/panels.py starts them): the title block and the legend (HTML
- * boxes made in Python, placed as Leaflet controls), the scale bar and the time slider.
+ * boxes made in Python, placed as Leaflet controls), the scale bar, the time slider, and
+ * the off-view panel (map.js starts it: what the first view leaves out).
  */
 (function (PM) {
   'use strict';
