@@ -14,7 +14,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -226,8 +226,30 @@ def append(directory: str | os.PathLike[str], change: Change) -> Change:
     Change
         ``change``.
     """
-    line = json.dumps(change.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
-    data = line.encode("utf-8")
+    append_many(directory, [change])
+    return change
+
+
+def append_many(directory: str | os.PathLike[str], changes: Sequence[Change]) -> None:
+    """Append changes as lines of ``history.jsonl`` in one write and one fsync.
+
+    An import of 20,000 features records 20,000 ``add`` lines: one fsync each took 35 s
+    under load. Call it holding the directory's lock.
+
+    Parameters
+    ----------
+    directory : path
+        The data directory.
+    changes : sequence of Change
+        The lines to add, in order.
+    """
+    if not changes:
+        return
+    text = "".join(
+        json.dumps(change.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+        for change in changes
+    )
+    data = text.encode("utf-8")
     path = Path(directory) / HISTORY_FILE
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
     try:
@@ -242,7 +264,6 @@ def append(directory: str | os.PathLike[str], change: Change) -> Change:
         os.fsync(fd)
     finally:
         os.close(fd)
-    return change
 
 
 _TAIL_BLOCK = 64 * 1024
