@@ -17,12 +17,11 @@ import re
 import warnings
 import zipfile
 from typing import Any
-from xml.parsers import expat
 
 from shapely import force_2d
 from shapely.geometry import mapping, shape
 
-from geo.data import sheets
+from geo.data import sheets, xmlsafe
 from geo.data.schema import LAYERS, MAX_FILE_BYTES
 from geo.data.sheets import ImportFileError, Row
 
@@ -107,17 +106,10 @@ def read_kml(data: bytes, label: str) -> list[Row]:
 
 
 def _refuse_doctype(data: bytes, label: str) -> None:
-    parser = expat.ParserCreate()
-
-    def refuse(*_args: object) -> None:
-        raise ImportFileError(f"{label}: XML with a DOCTYPE or ENTITY declaration is refused")
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
     try:
-        parser.Parse(data, True)
-    except expat.ExpatError as error:
-        raise ImportFileError(f"{label}: not well-formed XML: {error}") from None
+        xmlsafe.parse_xml(data)
+    except xmlsafe.UnsafeXML as error:
+        raise ImportFileError(f"{label}: {error}") from None
 
 
 def _walk(container: Any, folders: list[str], layer: str | None, rows: list[Row]) -> None:

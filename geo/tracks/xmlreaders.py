@@ -11,10 +11,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
 import pandas as pd
 
+from geo.data import xmlsafe
 from geo.tracks.content import LIMITS
 from geo.tracks.layouts import Layout, PingError, quote
 from geo.tracks.pings import Chunk
@@ -25,12 +25,7 @@ def _local(tag: str) -> str:
 
 
 def parse_xml(path: Path) -> ET.Element:
-    """Parse KML/GPX with the standard library's expat, refusing any DOCTYPE.
-
-    The refusal is a handler on expat's own DOCTYPE and ENTITY events, so it holds in
-    any encoding and is not fooled by the text ``<!DOCTYPE`` inside CDATA (KML
-    descriptions often hold HTML). Without a DOCTYPE no entity can be declared, so
-    none is ever expanded or fetched.
+    """Parse KML/GPX, refusing any DOCTYPE (:func:`geo.data.xmlsafe.parse_xml`).
 
     Parameters
     ----------
@@ -47,25 +42,10 @@ def parse_xml(path: Path) -> ET.Element:
     PingError
         On a DOCTYPE or ENTITY declaration, or XML that is not well-formed.
     """
-    builder = ET.TreeBuilder()
-    parser = expat.ParserCreate(namespace_separator="}")
-
-    def refuse(*_args: object) -> None:
-        raise PingError("XML with a DOCTYPE or ENTITY declaration is refused (unsafe entities)")
-
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = lambda tag, attrs: builder.start(tag, attrs)
-    parser.EndElementHandler = builder.end
-    parser.CharacterDataHandler = builder.data
     try:
-        parser.Parse(path.read_bytes(), True)
-    except expat.ExpatError as error:
-        raise PingError(
-            f"not well-formed XML: {expat.ErrorString(error.code)} (line {error.lineno}, "
-            f"column {error.offset})"
-        ) from None
-    return builder.close()
+        return xmlsafe.parse_xml(path.read_bytes())
+    except xmlsafe.UnsafeXML as error:
+        raise PingError(str(error)) from None
 
 
 def read_xml(path: Path) -> tuple[Layout, list[Chunk]]:
