@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io as _io
 import json
+import re
 import zipfile
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -49,7 +50,8 @@ def rerun(at: AppTest) -> AppTest:
 
 
 def figures(at: AppTest) -> dict[str, int]:
-    return {m.label: int(m.value.replace(",", "")) for m in at.metric}
+    # "≥ 18", "~10,000": the number without its qualifier
+    return {m.label: int(re.sub(r"[^0-9]", "", m.value)) for m in at.metric}
 
 
 def map_args(at: AppTest) -> dict[str, Any]:

@@ -92,3 +92,13 @@ def test_features_table_joins_the_analysis(tiny: reading.Dataset) -> None:
     assert (row["to_nm"], row["nearest_base"], row["lat"], row["lon"]) == (120.0, "b1", 12.5, -66.0)
     track = table.set_index("id").loc["t1"]
     assert -93.6 <= track["lon"] <= -67.0
+
+
+def test_figures_are_as_firm_as_their_sources(default_dataset: reading.Dataset) -> None:
+    numbers = app_view.figures(app_view.in_view(default_dataset, ViewState()))
+    assert numbers["texts"]["aircraft"].startswith("≥ ")  # plural reports: lower bounds
+    assert numbers["texts"]["personnel"] == "~10,000"
+    assert "USS Gerald R. Ford (en route)" in numbers["not_counted"]
+    helped = app_view.figure_help("ships", numbers, None)
+    assert "USS Gerald R. Ford (en route)" in helped and "lower bound" in helped
+    assert "2 of 17 assets report personnel" in app_view.figure_help("personnel", numbers, None)

@@ -83,7 +83,7 @@ def header_and_figures(shown: Shown, features: pd.DataFrame) -> None:
         delta = numbers[name] - before[name] if before is not None else None
         cell.metric(
             text,
-            f"{numbers[name]:,}",
+            numbers["texts"][name],
             delta=delta or None,
             border=True,
             help=app_view.figure_help(name, numbers, previous),

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.app.state import ViewState, window_start
+from geo.data import figures as data_figures
 from geo.data import reading, schema, selection
 from geo.data.reading import Dataset
 
@@ -101,27 +103,46 @@ FIGURE_LABELS = {
 """The key figures above the map, in order, with their labels."""
 
 
-def figures(dataset: Dataset) -> dict[str, int]:
+def figures(dataset: Dataset) -> dict[str, Any]:
     """The key figures shown above the map, from an as-of selection.
 
     Returns
     -------
     dict
         ``ships`` (with submarines), ``aircraft``, ``personnel``, ``strikes``, ``killed``
-        and ``killed_unknown`` (strikes whose toll is not known).
+        and ``killed_unknown`` (strikes whose toll is not known), as numbers; ``texts``, the
+        same as firm as their sources (``≥ 18``, ``~10,000``: :mod:`geo.data.figures`);
+        ``reporting`` ("2 of 17 assets report personnel") and ``not_counted`` (assets en
+        route or departed, by name).
     """
     numbers = selection.summary(dataset)
+    qualifiers = numbers["qualifiers"]
+    ships = numbers["ships"] + numbers["submarines"]
+    texts = {key: numbers["texts"][key] for key in ("aircraft", "personnel", "strikes", "killed")}
+    texts["ships"] = data_figures.qualified(
+        ships, data_figures.combine([qualifiers["ships"], qualifiers["submarines"]])
+    )
     return {
-        "ships": numbers["ships"] + numbers["submarines"],
+        "ships": ships,
         "aircraft": numbers["aircraft"],
         "personnel": numbers["personnel"],
         "strikes": numbers["strikes"],
         "killed": numbers["killed"],
         "killed_unknown": numbers["strikes_killed_unknown"],
+        "texts": texts,
+        "reporting": (
+            f"{numbers['personnel_reporting']:,} of {numbers['assets_counted']:,} assets "
+            "report personnel"
+        ),
+        "not_counted": [
+            f"{asset['name']} ({status.replace('_', ' ')})"
+            for status in ("en_route", "departed")
+            for asset in numbers[status]
+        ],
     }
 
 
-def figure_help(name: str, numbers: Mapping[str, int], previous: date | None) -> str:
+def figure_help(name: str, numbers: Mapping[str, Any], previous: date | None) -> str:
     """The tooltip of a key figure: what it counts, and what the change compares with."""
     what = {
         "ships": "Ships and submarines (sum of `count`) in view at the date.",
@@ -132,6 +153,12 @@ def figure_help(name: str, numbers: Mapping[str, int], previous: date | None) ->
     }[name]
     if name == "killed" and numbers.get("killed_unknown"):
         what += f" {numbers['killed_unknown']} strike(s) with an unknown toll are not counted."
+    if name == "personnel" and numbers.get("reporting"):
+        what += f" {numbers['reporting']}."
+    if name in ("ships", "aircraft") and numbers.get("not_counted"):
+        what += " Not counted, not in the theatre: " + ", ".join(numbers["not_counted"]) + "."
+    if name != "strikes":
+        what += ' ≥ marks a lower bound (a source said "at least" or used a plural), ~ an estimate.'
     if previous is not None:
         what += f" Change since the previous data date, {previous.isoformat()}."
     return what
