@@ -232,22 +232,39 @@
         best ? best.options : {padding: [20, 20]}));
       map.options.zoomSnap = snap;
     };
-    // Point features shown whose position lies outside the view, nearest first, with the
-    // compass point they lie towards from the view's centre.
-    PM.outside = function () {
-      var b = map.getBounds(), c = map.getSize().divideBy(2), out = [];
+    // The point features shown whose position lies outside the view: how many, the compass
+    // points they lie towards from the view's centre, and the `limit` nearest ({i, name, far,
+    // toward}, nearest first). One pass over plain numbers: it runs at every move.
+    function offViewSummary(limit) {
+      var b = map.getBounds(), south = b.getSouth(), west = b.getWest(), north = b.getNorth();
+      var east = b.getEast(), c = map.getCenter(), rad = Math.PI / 180;
+      function mercY(lat) { return Math.log(Math.tan(Math.PI / 4 + lat * rad / 2)); }
+      var cy = mercY(c.lat), count = 0, ways = [], near = [];
       for (var i = 0; i < n; i++) {
-        if (D.kind[i] !== C.kind.point || state.shown[i] !== 1 || state.groupOn[D.group[i]] !== 1 ||
-            b.contains(latLngOf(i))) { continue; }
-        var p = map.latLngToContainerPoint(latLngOf(i)).subtract(c);
-        out.push({i: i, name: R.value(i, 'name'), far: p.x * p.x + p.y * p.y,
-                  toward: PM.compass(Math.atan2(p.x, -p.y))});
+        if (D.kind[i] !== C.kind.point || state.shown[i] !== 1 || state.groupOn[D.group[i]] !== 1) { continue; }
+        var lat = D.lat[i] / C.scale, lon = D.lon[i] / C.scale;
+        if (lat >= south && lat <= north && lon >= west && lon <= east) { continue; }
+        count += 1;
+        var dx = (lon - c.lng) * rad, dy = mercY(Math.max(-85, Math.min(85, lat))) - cy;
+        var o = {i: i, far: dx * dx + dy * dy, toward: PM.compass(Math.atan2(dx, dy))};
+        if (ways.indexOf(o.toward) < 0) { ways.push(o.toward); }
+        if (limit >= n) {
+          near.push(o);  // all of them: sorted once below
+        } else if (near.length < limit || o.far < near[near.length - 1].far) {
+          near.push(o);
+          near.sort(function (a, z) { return a.far - z.far; });
+          if (near.length > limit) { near.pop(); }
+        }
       }
-      return out.sort(function (a, z) { return a.far - z.far; });
-    };
+      if (limit >= n) { near.sort(function (a, z) { return a.far - z.far; }); }
+      near.forEach(function (o) { o.name = R.value(o.i, 'name'); });
+      return {count: count, ways: ways, nearest: near};
+    }
+    // Every point feature shown outside the view, nearest first (the script interface).
+    PM.outside = function () { return offViewSummary(n).nearest; };
     PM.fit();
     if (D.focus) {
-      offView = PM.offView(map, PM.outside, function () {
+      offView = PM.offView(map, function () { return offViewSummary(3); }, function () {
         map.fitBounds(D.bounds, {padding: [40, 40], animate: false});
       }, points.relayout);
       PM.fit();  // again, beside the off-view panel now that it has its size

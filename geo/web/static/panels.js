@@ -75,7 +75,8 @@
 
   // What the view leaves out, said rather than silently hidden: "3 features outside the
   // view (NW): Barksdale AFB, Dyess AFB, ..." and a button that shows them all. outside()
-  // lists them ({name, toward}, nearest first); showAll() frames every feature; resized()
+  // counts them ({count, ways: compass points, nearest: [{name}, ...]}); showAll() frames
+  // every feature; resized()
   // is called when the panel changes size (the map's layout avoids it). Hidden when nothing
   // is outside. Returns the update (for when what is shown changes).
   PM.offView = function (map, outside, showAll, resized) {
@@ -98,13 +99,11 @@
       if (resized) { resized(); }
     }
     function update() {
-      var out = outside(), names = out.slice(0, 3).map(function (o) { return o.name; });
-      var ways = [];
-      out.forEach(function (o) { if (ways.indexOf(o.toward) < 0) { ways.push(o.toward); } });
-      box.style.display = out.length ? '' : 'none';
-      text.textContent = out.length + (out.length === 1 ? ' feature' : ' features') +
-        ' outside the view (' + ways.join(', ') + '): ' + names.join(', ') +
-        (out.length > names.length ? ', and ' + (out.length - names.length) + ' more' : '');
+      var out = outside(), names = out.nearest.map(function (o) { return o.name; });
+      box.style.display = out.count ? '' : 'none';
+      text.textContent = out.count + (out.count === 1 ? ' feature' : ' features') +
+        ' outside the view (' + out.ways.join(', ') + '): ' + names.join(', ') +
+        (out.count > names.length ? ', and ' + (out.count - names.length) + ' more' : '');
       sizeChanged();  // at once: the map's layout of this move must not wait a frame
     }
     // However else its size changes (the page's width, a late font), the map lays out again.
