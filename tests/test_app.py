@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 import geo
 from geo.data import selection
 from tests.conftest import page_payload
-from tests.factories import SOURCES, collection, ship, valid_layers
+from tests.factories import SOURCES, collection, red_sea_layers, ship, valid_layers
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
@@ -298,6 +298,19 @@ def test_zip_upload_replaces_the_default_data() -> None:
             date(2025, 10, 15),
         ]
     ]
+
+
+def test_a_red_sea_upload_is_framed_and_measured_on_its_own_theatre() -> None:
+    files = {name: data for name, data, _ in as_files(red_sea_layers())}
+    at = start()
+    at.file_uploader[0].set_value(("red-sea.zip", zipped(files), "application/zip"))
+    rerun(at)
+    # Distances go to the data's capital, not to a Caribbean city the app once assumed.
+    assert widget(at, "selectbox", "Distances to").value == "sanaa"
+    assert figures(at)["Ships"] == 2  # the Nimitz is en route: listed, not counted
+    assert "to" not in at.query_params  # the default place is not written in the link
+    (south, west), (north, east) = map_payload(at)["bounds"]
+    assert 30 < west < east < 60 and 5 < south < north < 35, (west, south, east, north)
 
 
 def report_view(at: AppTest, lat: float, lng: float, zoom: int) -> AppTest:

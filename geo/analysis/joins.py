@@ -24,7 +24,6 @@ from geo.analysis.nearest import nearest
 from geo.data.reading import Dataset
 
 POINT_LAYERS = ("bases", "assets", "strikes", "places")
-DEFAULT_PLACE = "caracas"  # the app's default until it asks default_target
 NO_TARGET = ""
 """``analyze(to=NO_TARGET)`` measures to no place (no id is empty)."""
 CAPITAL_KINDS = ("capital",)

@@ -12,10 +12,12 @@ assets in :mod:`geo.app.webmap`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
+from geo.analysis import joins
 from geo.app import clicks, overlays, page_panels, page_sidebar, page_steps, webmap
 from geo.app import state as app_state
 from geo.app import uploads as app_uploads
@@ -96,7 +98,9 @@ def main(static_dir: Path) -> None:
         analysis = page_steps.analysis(data_key, day, to, dataset, wait=True)
         table = app_view.features_table(view, analysis)
     state = app_state.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
-    st.query_params.from_dict(app_state.encode_query(state))
+    # The data's own capital is the default place: the link names only another one.
+    linked = replace(state, to=None) if state.to == joins.default_target(dataset) else state
+    st.query_params.from_dict(app_state.encode_query(linked))
     view_at = clicks.view_to_restore(ss, clicks.map_identity(state, data_key))
     if view_at[0] is None:
         view_at = webmap.initial_view(mapped)

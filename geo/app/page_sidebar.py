@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from geo.analysis import joins
 from geo.app import details as app_details
 from geo.app import overlays, page_steps
 from geo.app import state as app_state
@@ -123,13 +124,14 @@ def choices(
             expanded=bool(ss.get("ring_origin") or ss.get("zone_state")),
         )  # filled once the view is known
         places = overlays.options_for_places(dataset)
-        if ss.get("to") not in places:
-            ss["to"] = next(iter(places), app_state.DEFAULT_PLACE)
+        if ss.get("to") not in places:  # no theatre is special: the data's own capital
+            capital = joins.default_target(dataset)
+            ss["to"] = capital if capital in places else next(iter(places), None)
         st.selectbox(
             "Distances to",
-            list(places) or [app_state.DEFAULT_PLACE],
+            list(places) or [None],
             key="to",
-            format_func=lambda v: places.get(v, v),
+            format_func=lambda v: places.get(v, v) if v else "(no place in the data)",
         )
     return rings_box, places
 

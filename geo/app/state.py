@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from geo.analysis.joins import DEFAULT_PLACE
 from geo.data import schema, selection
 from geo.data.schema import LAYERS
 from geo.web.basemaps import BASEMAPS
@@ -29,8 +28,6 @@ NONE = ""
 
 WINDOW_CHOICES: tuple[int, ...] = tuple(w or 0 for w in WINDOWS)
 """The window widget's options: 0 stands for no window."""
-
-"""The place distances are measured to unless the user picks another."""
 
 LAYER_LABELS = {
     "bases": "Bases",
@@ -63,8 +60,9 @@ class ViewState:
         Ring radius in nautical miles; None means the asset's nominal ranges.
     zone_state : str or None
         ISO A3 code of the state whose maritime zones are drawn.
-    to : str
-        Id of the place distances are measured to.
+    to : str or None
+        Id of the place distances are measured to; None: the data's capital
+        (:func:`geo.analysis.joins.default_target`), chosen when the data is known.
     selected : str or None
         Id of the feature whose details are shown.
     center : tuple of float or None
@@ -92,7 +90,7 @@ class ViewState:
     ring_origin: str | None = None
     ring_nm: float | None = None
     zone_state: str | None = None
-    to: str = DEFAULT_PLACE
+    to: str | None = None
     selected: str | None = None
     center: tuple[float, float] | None = None
     zoom: int | None = None
@@ -263,7 +261,7 @@ def decode_query(
     stale = get["stale_days"]
     if stale and stale.isdigit() and 1 <= int(stale) <= MAX_STALE_DAYS:
         state = replace(state, stale_days=int(stale))
-    state = replace(state, to=feature_id(get["to"]) or DEFAULT_PLACE)
+    state = replace(state, to=feature_id(get["to"]))
     state = replace(state, selected=feature_id(get["selected"]))
     view = (get["view"] or "").split(",")
     if len(view) == 3:
@@ -304,7 +302,7 @@ def encode_query(state: ViewState) -> dict[str, str]:
         out["ring_nm"] = f"{state.ring_nm:g}"
     if state.zone_state:
         out["zone"] = state.zone_state
-    if state.to != DEFAULT_PLACE:
+    if state.to:
         out["to"] = state.to
     if state.selected:
         out["sel"] = state.selected
@@ -374,7 +372,7 @@ def state_from_widgets(
         ring_origin=values.get("ring_origin") or None,
         ring_nm=float(ring_nm) if ring_nm else None,
         zone_state=values.get("zone_state") or None,
-        to=values.get("to") or DEFAULT_PLACE,
+        to=values.get("to") or None,
         selected=selected or None,
         center=center,
         zoom=zoom,
