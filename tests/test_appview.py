@@ -102,3 +102,10 @@ def test_figures_are_as_firm_as_their_sources(default_dataset: reading.Dataset) 
     helped = app_view.figure_help("ships", numbers, None)
     assert "USS Gerald R. Ford (en route)" in helped and "lower bound" in helped
     assert "2 of 17 assets report personnel" in app_view.figure_help("personnel", numbers, None)
+
+
+def test_strike_figures_say_who_struck(default_dataset: reading.Dataset) -> None:
+    numbers = app_view.figures(app_view.in_view(default_dataset, ViewState()))
+    assert "By actor: United States: 7 (32 killed)." in app_view.figure_help(
+        "strikes", numbers, None
+    )

@@ -131,3 +131,32 @@ def test_red_sea_theatre_without_caracas() -> None:
     assert set(row["zones_possible"]) <= {LAND, TS, CZ, EEZ, HS}
     assert {"Saudi Arabia", "Sudan"} & set(row["states_possible"])
     assert row["to_nm_min"] < row["to_nm"] < row["to_nm_max"]
+
+
+@pytest.mark.parametrize(
+    ("states", "first", "expected"),
+    [
+        (
+            ["Aruba", "Colombia", "Netherlands", "Venezuela"],
+            "Venezuela",
+            f"{CZ} or {EEZ} (±400 km) of Venezuela, Aruba, Colombia and 1 more",
+        ),
+        (["Venezuela"], None, f"{CZ} or {EEZ} (±400 km) of Venezuela"),
+        ([], None, f"{CZ} or {EEZ} (±400 km)"),
+    ],
+)
+def test_describe_where_names_the_reported_state_first(states, first, expected) -> None:
+    assert uncertainty.describe_where([CZ, EEZ], states, 400, first=first) == expected
+
+
+@pytest.mark.parametrize(
+    ("centre", "low", "high", "expected"),
+    [
+        (318.2, 75.4, 561.0, "75–561 nm"),  # wider than 1 %: the range, not one answer
+        (314.33, 313.79, 314.33, "314 nm"),  # a 1 km circle 314 nm away: firm
+        (0.18, 0.0, 0.72, "0.2 nm"),  # under a mile wide: the value
+        (float("nan"), float("nan"), float("nan"), ""),
+    ],
+)
+def test_describe_range(centre, low, high, expected) -> None:
+    assert uncertainty.describe_range(centre, low, high) == expected

@@ -139,6 +139,10 @@ def figures(dataset: Dataset) -> dict[str, Any]:
             for status in ("en_route", "departed")
             for asset in numbers[status]
         ],
+        "by_actor": "; ".join(
+            f"{actor}: {n['strikes']:,} ({n['killed_text']} killed)"
+            for actor, n in numbers["strikes_by_actor"].items()
+        ),
     }
 
 
@@ -153,6 +157,8 @@ def figure_help(name: str, numbers: Mapping[str, Any], previous: date | None) ->
     }[name]
     if name == "killed" and numbers.get("killed_unknown"):
         what += f" {numbers['killed_unknown']} strike(s) with an unknown toll are not counted."
+    if name in ("strikes", "killed") and numbers.get("by_actor"):
+        what += f" By actor: {numbers['by_actor']}."
     if name == "personnel" and numbers.get("reporting"):
         what += f" {numbers['reporting']}."
     if name in ("ships", "aircraft") and numbers.get("not_counted"):
