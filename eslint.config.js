@@ -13,7 +13,8 @@ module.exports = [
     languageOptions: {
       ecmaVersion: 2020,
       sourceType: 'script',
-      globals: {...globals.browser, L: 'readonly', module: 'readonly'}
+      // module and require: the pure files are also node modules (tests/js).
+      globals: {...globals.browser, L: 'readonly', module: 'readonly', require: 'readonly'}
     },
     rules: {
       strict: ['error', 'function'],

@@ -29,6 +29,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 PAGE_SCRIPTS = (
     "posturemap.js",
     "labels.js",
+    "boxes.js",
     "layout.js",
     "popups.js",
     "scene.js",
