@@ -77,6 +77,9 @@ def test_start_up_shows_figures_map_and_widgets(default_dataset: geo.Dataset) ->
     assert widget(at, "select_slider", "As of").value == selection.latest_date(default_dataset)
     assert "offline" in widget(at, "selectbox", "Basemap").options
     assert set(widget(at, "multiselect", "Layers").value) == set(geo.LAYERS)
+    # the bundled default is read-only: no edit controls, only "Edit a copy"
+    assert "Edit a copy" in [b.label for b in at.button]
+    assert not {b.key for b in at.button} & {"add_submit", "undo", "upd_submit"}
     args = map_args(at)
     assert args["js_links"] and all(u.startswith("/app/static/vendor/") for u in args["js_links"])
     assert all(u.startswith("/app/static/vendor/") for u in args["css_links"])

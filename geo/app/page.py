@@ -18,7 +18,16 @@ from pathlib import Path
 import streamlit as st
 
 from geo.analysis import joins
-from geo.app import clicks, overlays, page_panels, page_sidebar, page_steps, webmap
+from geo.app import (
+    clicks,
+    editing,
+    overlays,
+    page_edit,
+    page_panels,
+    page_sidebar,
+    page_steps,
+    webmap,
+)
 from geo.app import state as app_state
 from geo.app import uploads as app_uploads
 from geo.app import view as app_view
@@ -44,8 +53,12 @@ def main(static_dir: Path) -> None:
     ss = st.session_state
 
     # --- data: the default set or an upload --------------------------------------------
-    controls, uploads = page_sidebar.data_box(ss)
-    if uploads:
+    directory = page_edit.data_dir(ss)
+    controls, uploads = page_sidebar.data_box(ss, directory)
+    if directory is not None:
+        files, read_problems = data_files.read_directory(directory)
+        label = f"Working directory {directory.name}"
+    elif uploads:
         files, read_problems = app_uploads.upload_files({f.name: f.getvalue() for f in uploads})
         label = f"Your upload ({len(uploads)} file{'s' if len(uploads) > 1 else ''})"
     else:
@@ -58,6 +71,19 @@ def main(static_dir: Path) -> None:
     all_ids = everything["id"].astype(str).tolist()
     all_names = dict(zip(all_ids, everything["name"].astype(str), strict=True))
 
+    # An edit of the open directory: the choices and the view stay, its report is selected
+    # and shown at its date.
+    edited = ss.pop("_edited", None)
+    same_dir = directory is not None and ss.get("_open_dir") == str(directory)
+    if edited is None and same_dir and ss.get("_data_key") != data_key:
+        edited = (ss.get("selected"), None)  # another editor's change: the same stays
+    ss["_open_dir"] = str(directory) if directory is not None else None
+    if edited is not None and "_data_key" in ss:
+        ss["_data_key"] = data_key
+        ss["selected"] = edited[0] if edited[0] in all_ids else app_state.NONE
+        day = next((d for d in days if d.isoformat() == edited[1]), None)
+        if day is not None or ss.get("as_of") not in days:
+            ss["as_of"] = day or (days[-1] if days else None)
     # First run, or new data: take the choices from the URL (a shared link), checked
     # against the data; afterwards the widgets hold them.
     if ss.get("_data_key") != data_key:
@@ -85,6 +111,7 @@ def main(static_dir: Path) -> None:
     mapped = app_view.on_map(dataset, state, view)  # with the timeline: every report
     page_sidebar.rings_and_zones(rings_box, ss, view, data_key, dataset)
     features = app_view.all_features(view)
+    page_edit.pick_from_map(ss, ss.get(MAP_KEY))  # before the form's position box is drawn
     clicks.take_map_report(ss, ss.get(MAP_KEY), app_view.all_features(mapped))
     day = app_view.effective_date(state, dataset)
     to = state.to
@@ -138,6 +165,11 @@ def main(static_dir: Path) -> None:
     )
     clicks.click_shown(ss)
     pending = None if analysis is not None else lambda: not page_steps.analysis_ready(data_key, to)
-    page_panels.tabs(shown, ss, table, pending)
+    tabs_box, edit_box = st.container(), st.container()
+    if editing.editable(directory):  # before the tabs, which may rerun when the analysis is in
+        with edit_box:
+            page_edit.edit_area(ss, directory, [str(i) for i in dataset.sources.index])
+    with tabs_box:
+        page_panels.tabs(shown, ss, table, pending)
     if analysis is None:  # now that the page is drawn, with the CPU to itself
         page_steps.start_analysis(data_key, to, dataset)

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.app import clicks, webmap
+from geo.app import clicks, page_edit, webmap
 from geo.app import details as app_details
 from geo.app import state as app_state
 from geo.app import uploads as app_uploads
@@ -120,7 +120,7 @@ def map_and_details(
             key=MAP_KEY,
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=webmap.RETURNED_OBJECTS,
+            returned_objects=page_edit.returned_objects(ss, webmap.RETURNED_OBJECTS),
             center=view_at[0],
             zoom=view_at[1],
             feature_group_to_add=webmap.highlight(shown.dataset, state.selected),

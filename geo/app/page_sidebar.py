@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -17,7 +18,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from geo.analysis import joins
 from geo.app import details as app_details
-from geo.app import overlays, page_steps
+from geo.app import overlays, page_edit, page_steps
 from geo.app import state as app_state
 from geo.app import view as app_view
 from geo.data.reading import Dataset
@@ -25,8 +26,10 @@ from geo.data.schema import LAYERS
 from geo.web.contract import MAX_STALE_DAYS
 
 
-def data_box(ss: MutableMapping[str, Any]) -> tuple[DeltaGenerator, list[UploadedFile] | None]:
-    """Title, an empty box for the choices (filled once the data is known) and the uploader."""
+def data_box(
+    ss: MutableMapping[str, Any], directory: Path | None = None
+) -> tuple[DeltaGenerator, list[UploadedFile] | None]:
+    """Title, an empty box for the choices, the open directory and (without one) the uploader."""
     with st.sidebar:
         st.title("posturemap")
         st.caption(
@@ -34,7 +37,12 @@ def data_box(ss: MutableMapping[str, Any]) -> tuple[DeltaGenerator, list[Uploade
             "uncertainty and sources."
         )
         controls = st.container()  # drawn above the data box, filled once the data is known
-        with st.expander("Data: default set or your own", expanded=bool(ss.get("uploads"))):
+        with st.expander(
+            "Data: default set or your own", expanded=bool(ss.get("uploads") or directory)
+        ):
+            page_edit.directory_box(ss, directory)
+            if directory is not None:  # a working directory takes files through Import
+                return controls, None
             uploads = st.file_uploader(
                 "Your own data",
                 type=["geojson", "json", "zip"],
