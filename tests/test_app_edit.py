@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.app import editing
+from geo.app import editing, launch
 from geo.data import edits, history, workspace
 from geo.data.paths import default_data_dir
 from geo.data.schema import Problem
@@ -153,3 +153,12 @@ def test_data_dir_from_args_and_what_is_editable(tmp_path: Path) -> None:
     assert not editing.editable(default_data_dir())
     assert not editing.editable(tmp_path / "missing")
     assert not editing.editable(None)
+
+
+@pytest.mark.parametrize(
+    "extra", [["--data", "work", "--server.port", "8600"], ["--server.port", "8600", "--data=work"]]
+)
+def test_posturemap_app_gives_data_to_the_page(extra: list[str]) -> None:
+    command = launch.streamlit_command(Path("page.py"), extra)
+    assert command[-3:] == ["--", "--data", str(Path("work").resolve())]
+    assert command[-5:-3] == ["--server.port", "8600"]

@@ -84,7 +84,25 @@ def streamlit_command(script: Path, extra: Sequence[str] = ()) -> list[str]:
     script : Path
         The launcher (:func:`prepare`).
     extra : sequence of str
-        Further ``streamlit run`` arguments, e.g. ``["--server.port", "8600"]``.
+        Further ``streamlit run`` arguments, e.g. ``["--server.port", "8600"]``; the page's
+        own ``--data DIR`` (the working directory to open) goes to the page.
     """
     settings = [f"--{name}={value}" for name, value in STREAMLIT_OPTIONS.items()]
-    return [sys.executable, "-m", "streamlit", "run", str(script), *settings, *extra]
+    own, theirs = _page_arguments(extra)
+    command = [sys.executable, "-m", "streamlit", "run", str(script), *settings, *theirs]
+    return [*command, "--", *own] if own else command
+
+
+def _page_arguments(extra: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split the page's own ``--data DIR`` (after ``--`` for Streamlit) from Streamlit's."""
+    own: list[str] = []
+    theirs: list[str] = []
+    items = iter(extra)
+    for item in items:
+        if item == "--data":
+            own += [item, os.path.abspath(next(items, ""))]
+        elif item.startswith("--data="):
+            own += ["--data", os.path.abspath(item.removeprefix("--data="))]
+        else:
+            theirs.append(item)
+    return own, theirs
