@@ -16,10 +16,9 @@ from typing import Any
 
 import streamlit as st
 
-from geo.app import editing
+from geo.app import editing, page_history
 from geo.app import state as app_state
-from geo.app import uploads as app_uploads
-from geo.data import edits, history, importing, locking, workspace
+from geo.data import edits, history, locking, workspace
 from geo.data.positions import PositionError, parse_position
 from geo.web.escape import markdown_text
 
@@ -77,8 +76,13 @@ def pick_from_map(ss: MutableMapping[str, Any], returned: Mapping[str, Any] | No
 
 
 def returned_objects(ss: MutableMapping[str, Any], base: list[str]) -> list[str]:
-    """What the map reports back: with the click position while picking a position."""
-    return [*base, "last_clicked"] if ss.get(PICK) else base
+    """What the map reports back: with the click position when a directory is editable.
+
+    The map takes this list when it is built, not on later runs, so it cannot follow the
+    "pick" mode: a click on an empty spot of an editable directory's map reruns the page.
+    """
+    directory = ss.get("data_dir")
+    return [*base, "last_clicked"] if directory and editing.editable(Path(directory)) else base
 
 
 def edit_area(ss: MutableMapping[str, Any], directory: Path, sources: list[str]) -> None:
@@ -92,9 +96,15 @@ def edit_area(ss: MutableMapping[str, Any], directory: Path, sources: list[str])
     with selected_tab:
         _selected_actions(ss, directory, sources)
     with history_tab:
-        _history(ss, directory)
+        page_history.history(directory, lambda pressed: _undo(ss, directory, pressed))
     with import_tab:
-        _import(ss, directory, sources)
+        page_history.import_files(ss, directory, sources)
+
+
+def _undo(ss: MutableMapping[str, Any], directory: Path, pressed: bool) -> None:
+    if pressed:
+        _run(ss, "undo_", lambda: edits.undo(directory, editor=ss.get("editor")))
+    _problems(ss, "undo_", "")
 
 
 # --- the form ----------------------------------------------------------------------------
@@ -147,8 +157,12 @@ def _position(ss: MutableMapping[str, Any], prefix: str, required: bool = True) 
         st.error(str(error))
         return None
     st.caption(
-        f"lat {at.lat:.5f}, lon {at.lon:.5f} ({at.notation}; "
-        f"as typed, good to about {at.precision_km:g} km)"
+        f"lat {at.lat:.5f}, lon {at.lon:.5f} ({at.notation}; as typed, good to about "
+        + (
+            f"{at.precision_km * 1000:.0f} m)"
+            if at.precision_km < 1
+            else f"{at.precision_km:.3g} km)"
+        )
     )
     return at
 
@@ -157,36 +171,46 @@ def _field_widgets(
     ss: MutableMapping[str, Any], prefix: str, layer: str, sources: list[str]
 ) -> dict[str, Any]:
     """Name, date, sources, then the layer's fields from the schema; their values."""
-    values: dict[str, Any] = {"name": st.text_input("name *", key=f"{prefix}name")}
-    _problems(ss, prefix, "name")
+    name_box, date_box, sources_box = st.columns(3)
+    with name_box:
+        values: dict[str, Any] = {"name": st.text_input("name *", key=f"{prefix}name")}
+        _problems(ss, prefix, "name")
     if layer in ("assets", "strikes"):
-        values["observed"] = st.date_input("observed *", key=f"{prefix}observed", value=None)
-        _problems(ss, prefix, "observed")
-    values["sources"] = st.multiselect("sources *", sources, key=f"{prefix}sources")
-    _problems(ss, prefix, "sources")
-    for spec in editing.form_fields(layer):
-        key = f"{prefix}{layer}_{spec.name}"
-        if spec.kind == "enum":
-            values[spec.name] = st.selectbox(
-                spec.label,
-                spec.options,
-                key=key,
-                help=spec.help,
-                format_func=lambda v: "(not given)" if v is None else str(v),
-            )
-        elif spec.kind in ("integer", "number"):
-            step: Any = 1 if spec.kind == "integer" else 1.0
-            values[spec.name] = st.number_input(
-                spec.label, key=key, help=spec.help, value=None, step=step
-            )
-        elif spec.kind == "date":
-            values[spec.name] = st.date_input(spec.label, key=key, help=spec.help, value=None)
-        elif spec.kind == "bool":
-            values[spec.name] = st.checkbox(spec.label, key=key, help=spec.help) or None
-        else:
-            values[spec.name] = st.text_input(spec.label, key=key, help=spec.help)
-        _problems(ss, prefix, spec.name)
+        with date_box:
+            values["observed"] = st.date_input("observed *", key=f"{prefix}observed", value=None)
+            _problems(ss, prefix, "observed")
+    with sources_box:
+        values["sources"] = st.multiselect("sources *", sources, key=f"{prefix}sources")
+        _problems(ss, prefix, "sources")
+    columns = st.columns(3)
+    for number, spec in enumerate(editing.form_fields(layer)):
+        with columns[number % 3]:
+            values[spec.name] = _field_widget(f"{prefix}{layer}_{spec.name}", spec)
+            _problems(ss, prefix, spec.name)
     return values
+
+
+def _field_widget(key: str, spec: editing.FieldSpec) -> Any:
+    """One generated widget; its value."""
+    if spec.kind == "enum":
+        # A required choice starts empty: the form never claims a value no one chose.
+        return st.selectbox(
+            spec.label,
+            spec.options,
+            key=key,
+            help=spec.help,
+            index=None if spec.required else 0,
+            placeholder="choose",
+            format_func=lambda v: "(not given)" if v is None else str(v),
+        )
+    if spec.kind in ("integer", "number"):
+        step: Any = 1 if spec.kind == "integer" else 1.0
+        return st.number_input(spec.label, key=key, help=spec.help, value=None, step=step)
+    if spec.kind == "date":
+        return st.date_input(spec.label, key=key, help=spec.help, value=None)
+    if spec.kind == "bool":
+        return st.checkbox(spec.label, key=key, help=spec.help) or None
+    return st.text_input(spec.label, key=key, help=spec.help)
 
 
 def _add_form(ss: MutableMapping[str, Any], directory: Path, sources: list[str]) -> None:
@@ -340,68 +364,3 @@ def _prefill(
         if spec.kind == "bool":
             value = bool(value)
         ss[f"{prefix}{layer}_{spec.name}"] = value
-
-
-# --- history, undo, import ---------------------------------------------------------------
-
-
-def _history(ss: MutableMapping[str, Any], directory: Path) -> None:
-    rows, problems = editing.history_rows(directory)
-    if st.button("Undo last change", key="undo", disabled=rows.empty):
-        _run(ss, "undo_", lambda: edits.undo(directory, editor=ss.get("editor")))
-    _problems(ss, "undo_", "")
-    for problem in problems:
-        st.warning(markdown_text(problem))
-    st.dataframe(rows, hide_index=True, width="stretch", key="history_table")
-
-
-def _import(ss: MutableMapping[str, Any], directory: Path, sources: list[str]) -> None:
-    files = st.file_uploader(
-        "Files",
-        type=["kml", "kmz", "csv", "tsv", "txt", "geojson", "json", "gpkg"],
-        accept_multiple_files=True,
-        key="import_files",
-    )
-    layer = st.selectbox("Into the layer", editing.EDITABLE_LAYERS, key="import_layer")
-    source = st.selectbox(
-        "Source",
-        [None, *sources],
-        key="import_source",
-        format_func=lambda v: "(a new one for each file)" if v is None else v,
-    )
-    settings = st.text_area(
-        "Defaults (FIELD=VALUE, one a line)",
-        key="import_set",
-        placeholder="confidence=reported\ncategory=ship\nuncertainty_km=10",
-    )
-    if st.button("Import", key="import_submit", disabled=not files):
-        try:
-            result = importing.import_features(
-                [(f.name, f.getvalue()) for f in files or []],
-                layer,
-                directory,
-                source=source,
-                settings=importing.parse_settings(
-                    [line.strip() for line in settings.splitlines() if line.strip()], layer
-                ),
-            )
-        except importing.ImportOptionError as error:
-            st.error(str(error))
-            return
-        ss["_import_result"] = result
-        if result.added:  # the map and figures show them
-            st.rerun()
-    if ss.get("_import_result") is not None:
-        _import_result(ss["_import_result"])
-
-
-def _import_result(result: importing.ImportResult) -> None:
-    if result.problems:
-        st.error(f"Nothing imported: {len(result.problems)} problem(s).")
-        st.dataframe(app_uploads.problems_table(result.problems), hide_index=True)
-        st.code("\n".join(str(p) for p in result.problems), language=None)
-        return
-    st.success(
-        f"Added {len(result.added)}; already there {result.already_there}; "
-        f"new sources {len(result.created_sources)}."
-    )
