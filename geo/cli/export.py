@@ -248,18 +248,30 @@ def export_html(
     zones: ZonesOption = None,
     rings: RingsOption = None,
     stale_days: StaleDaysOption = STALE_DAYS,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare",
+            metavar="DATE",
+            help="Compare mode: show what moved, arrived and departed since DATE "
+            "(earlier positions ghosted, arrows with distances, a panel listing them).",
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Write a self-contained HTML map that opens anywhere, with no network."""
     from geo.web import basemaps, export, maps
 
     day, start = parse_day(as_of), parse_day(since, "--since")
+    compare_from = parse_day(compare, "--compare")
     if basemap not in basemaps.BASEMAPS:
         raise fail(f"--basemap: {basemap!r} is not one of {', '.join(basemaps.BASEMAPS)}", 2)
     if out_file.exists() and not force:
         raise fail(f"{out_file} exists; use --force to replace it")
     dataset = load_checked(data)
     day = day or selection.latest_date(dataset)
+    if compare_from and day and compare_from > day:
+        raise fail(f"--compare: {compare_from} is after the map's date {day}", 2)
     shown = dataset if timeline else selection.as_of(dataset, day, start)
     try:
         ring_frame = overlayspecs.rings_layer(shown, rings or [])
@@ -280,6 +292,8 @@ def export_html(
         rings=ring_frame,
         zones=zone_frame,
         stale_days=stale_days,
+        compare_from=compare_from,
+        history=dataset,
     )
     path = export.write_html(fmap, out_file, overwrite=force)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in shown.layers.items())

@@ -37,6 +37,7 @@ PAGE_SCRIPTS = (
     "canvas.js",
     "map.js",
     "panels.js",
+    "compare.js",
 )
 """The map page's scripts, in the order they must run: ``posturemap.js`` defines the
 namespace (and its pure functions) that the others add to."""

@@ -21,6 +21,8 @@ windows or the way estimated features are faded can change here, and only here.
   each group of the payload names its ``role``;
 - ``label``: the label text rules (ship prefixes dropped beside a hull number, the longest
   label, how many members a group's roster names);
+- ``compare``: (a page entry, not a contract one) compare mode's changes, positions in
+  plain degrees ``[lat, lon]`` (:func:`geo.web.compare.compare_entry`);
 - ``keys``: every payload entry, so that the page's use of them can be checked
   (``tests/js/contract.test.js``).
 """
@@ -135,6 +137,19 @@ STYLE: dict[str, dict[str, Any]] = {
     "rings": {"color": RING_COLOUR, "weight": 1.6, "dashArray": "10 6", "fillOpacity": 0.03},
     "zones": {"weight": 1, "fillOpacity": 0.13},
     "land": {"color": "#8d8a80", "weight": 0.7, "fillColor": "#f3f1ea", "fillOpacity": 1},
+    # Compare mode (geo/web/compare.py): earlier positions ghosted, arrows old to new, a ring
+    # at arrivals; colours kept apart from the affiliations' blue, red, green and yellow.
+    "compare": {
+        "moved": "#5f3dc4",
+        "within": "#868e96",
+        "arrived": "#e8590c",
+        "departed": "#495057",
+        "weight": 3,
+        "within_dash": "2 5",
+        "ghost_opacity": 0.45,
+        "ring_radius": 17,
+        "head_px": 11,
+    },
 }
 
 PER_FEATURE_KEYS = (
@@ -189,6 +204,7 @@ PAGE_KEYS = (
     "task_groups",
     "placenames",
     "freshness",
+    "compare",
 )
 """Payload entries about the whole page."""
 

@@ -10,12 +10,15 @@ from text nodes.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from typing import Any
 
 import folium
 import geopandas as gpd
 
 from geo.data.reading import Dataset
+from geo.data.selection import latest_date
 from geo.web import assets
+from geo.web.compare import compare_entry
 from geo.web.contract import DAY_S, STALE_DAYS
 from geo.web.escape import html_text
 from geo.web.legend import as_of_text, legend_entries, source_line
@@ -43,6 +46,8 @@ def build_map(
     legend: bool = True,
     title_block: bool = True,
     stale_days: int = STALE_DAYS,
+    compare_from: date | None = None,
+    history: Dataset | None = None,
 ) -> folium.Map:
     """Build the layered map of ``dataset``.
 
@@ -73,6 +78,13 @@ def build_map(
     stale_days : int
         Unit reports older than this many days before ``as_of`` (default: the latest
         report's date) are drawn faded, with "last seen DATE" in their label.
+    compare_from : date, optional
+        Compare mode: also show what changed from this date to ``as_of`` (default the latest
+        date of ``history``): earlier positions ghosted, arrows with distances, arrivals and
+        departures marked and listed in a panel (:mod:`geo.web.compare`).
+    history : Dataset, optional
+        The whole data set both dates of compare mode are selected from; default
+        ``dataset`` (pass the unselected data when ``dataset`` is one date's selection).
 
     Returns
     -------
@@ -84,7 +96,7 @@ def build_map(
     Raises
     ------
     ValueError
-        For an unknown basemap.
+        For an unknown basemap, or a ``compare_from`` after the map's date.
     """
     timeline_spec = None
     if timeline:
@@ -99,6 +111,7 @@ def build_map(
         timeline=timeline_spec,
         as_of=as_of,
         stale_days=stale_days,
+        compare=_compare(history or dataset, compare_from, as_of),
     )
     fmap = folium.Map(
         location=[15, -70], zoom_start=4, tiles=None, prefer_canvas=True, control_scale=False
@@ -122,6 +135,13 @@ def build_map(
         fmap.add_child(Legend(legend_entries(dataset, rings, zones, show_uncertainty)))
     fmap.add_child(ScaleBar())
     return fmap
+
+
+def _compare(history: Dataset, start: date | None, end: date | None) -> dict[str, Any] | None:
+    if start is None:
+        return None
+    end = end or latest_date(history) or start
+    return compare_entry(history, start, end)
 
 
 def _timeline_text(spec: dict[str, int | None] | None) -> str:

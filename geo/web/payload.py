@@ -121,6 +121,7 @@ def build_payload(
     timeline: dict[str, int] | None = None,
     as_of: date | None = None,
     stale_days: int = STALE_DAYS,
+    compare: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the page draws, as one JSON-ready dict (see :class:`geo.web.script.MapData`).
 
@@ -144,6 +145,8 @@ def build_payload(
         "last seen DATE" (default: the latest report's date).
     stale_days : int
         See ``as_of``.
+    compare : dict, optional
+        Compare mode's changes (:func:`geo.web.compare.compare_entry`), sent as they are.
 
     Returns
     -------
@@ -161,7 +164,7 @@ def build_payload(
         feature's own label), ``task_group`` (index into ``task_groups``, the names of the
         data's ``group``s). ``placenames``: basemap names ``[name, kind, lon, lat, min_zoom]``
         (:mod:`geo.web.placenames`); ``freshness``: ``as_of`` (end of the map's day, epoch
-        seconds) and ``days``.
+        seconds) and ``days``; ``compare``: the ``compare`` argument (or None).
     """
     point_total = sum(
         int((frame.geometry.geom_type == "Point").sum()) for frame in dataset.layers.values()
@@ -236,6 +239,7 @@ def build_payload(
         "task_groups": build.task_groups.values,
         "placenames": _placenames(dataset, box),
         "freshness": {"as_of": _as_of_epoch(dataset, as_of), "days": stale_days},
+        "compare": compare,
     }
     payload = {**page, **build.per_feature(keys)}
     # The page reads exactly the keys of the contract (a per-feature column once hid a page

@@ -336,6 +336,7 @@
       map.openTooltip(L.tooltip().setLatLng(anchor(i)).setContent(PM.tooltipFor(R, i)));
       return document.querySelector('.leaflet-tooltip:last-child');
     };
+    if (D.compare) { PM.compare(map, D, R); }  // compare.js: what moved since an earlier date
     points.loaded.then(function () {
       points.start();
       L.Util.requestAnimFrame(function () { PM.ready = true; });
