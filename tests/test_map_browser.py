@@ -487,3 +487,32 @@ def test_hostile_text_is_shown_never_run(offline_page, tmp_path: Path, text: str
     assert any(line.startswith(text[:30]) for line in lines), lines
     injected = ".leaflet-container img[src='x'], .leaflet-container svg[onload]"
     assert page.locator(injected).count() == 0
+
+
+def test_compare_draws_ghost_arrow_and_panel(offline_page, tmp_path: Path) -> None:
+    """Compare mode: a ghost at the earlier position, an arrow with its distance, the panel."""
+    from datetime import date
+
+    from tests.test_compare import moves_dataset
+
+    page, log = offline_page
+    history = moves_dataset(tmp_path)
+    day = date(2025, 10, 20)
+    fmap = maps.build_map(
+        geo.as_of(history, day),
+        as_of=day,
+        basemap="offline",
+        compare_from=date(2025, 10, 5),
+        history=history,
+    )
+    open_map(page, tmp_path, fmap)
+    assert log.page_errors == [] and log.console_errors == []
+    assert page.locator(".pm-cmp-ghost").count() == 2  # the carrier's old place, the fighters'
+    assert page.locator(".pm-cmp-ghost img").count() == 2  # each with its symbol, faded
+    labels = page.locator(".pm-cmp-label").all_inner_texts()
+    assert "was here 2025-03-15" in labels and "new" in labels
+    assert any(t.endswith(" nm") for t in labels) and "stayed (within uncertainty)" in labels
+    # The arrow: a line and its head drawn on the map (two paths for the carrier's move).
+    assert page.evaluate("window.posturemap.compared.getLayers().length") >= 8
+    panel = page.locator(".pm-compare").inner_text()
+    assert "1 arrived, 1 departed, 1 moved" in panel and "USS Mason" in panel
