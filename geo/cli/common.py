@@ -19,8 +19,10 @@ from rich.console import Console
 from rich.text import Text
 
 from geo.data import reading, selection
+from geo.data.files import TOO_LARGE
 from geo.data.jsontext import printable
 from geo.data.paths import default_data_dir
+from geo.data.schema import MAX_FILE_BYTES, Problem
 from geo.slides import errors
 
 
@@ -76,6 +78,27 @@ AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="ISO date; default the latest date in the data.")
 ]
 SinceOption = Annotated[str | None, typer.Option(help="Start of the strike/track window.")]
+MaxFileOption = Annotated[
+    float,
+    typer.Option(
+        "--max-file-mb",
+        min=0.001,
+        help="Largest data file read, in MB (a safety bound; GeoParquet layers may need more).",
+    ),
+]
+MAX_FILE_MB = MAX_FILE_BYTES / 2**20
+"""The default of ``--max-file-mb``: :data:`geo.data.schema.MAX_FILE_BYTES` in MB."""
+
+
+def file_bytes(max_file_mb: float) -> int:
+    """The ``max_file_bytes`` of the library for a ``--max-file-mb`` (MB of 2**20 bytes)."""
+    return round(max_file_mb * 2**20)
+
+
+def problem_line(problem: Problem) -> str:
+    """A data problem as printed: a size-limit message says which flag raises the limit."""
+    text = str(problem)
+    return f"{text}: raise it with --max-file-mb" if TOO_LARGE in problem.message else text
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -124,16 +147,17 @@ def parse_day(value: str | None, option: str = "--as-of") -> date | None:
         raise fail(f"{option}: {value!r} is not an ISO date (YYYY-MM-DD)", 2) from None
 
 
-def load_checked(data: Path | None) -> reading.Dataset:
+def load_checked(data: Path | None, max_file_mb: float = MAX_FILE_MB) -> reading.Dataset:
     """Load a data directory (default the bundled set); print its problems and exit 1 if any.
 
-    A ``--data`` that does not exist is a bad argument (exit 2).
+    A ``--data`` that does not exist is a bad argument (exit 2). ``max_file_mb`` is the
+    ``--max-file-mb`` option.
     """
     if data is not None and not data.exists():
         raise fail(f"--data: {data}: no such file or directory", 2)
-    dataset = reading.load(data or default_data_dir())
+    dataset = reading.load(data or default_data_dir(), max_file_bytes=file_bytes(max_file_mb))
     if dataset.problems:
         for problem in dataset.problems:
-            err.print(str(problem), markup=False)
+            err.print(problem_line(problem), markup=False)
         raise fail(f"{dataset.problem_count} problem(s); run `python -m geo validate` for details")
     return dataset

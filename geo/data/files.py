@@ -1,7 +1,8 @@
 """The data files of a directory, of single paths or of a zip upload, read as bytes.
 
-Only the reading: which files count as data (``<layer>.geojson`` and ``sources.json``),
-size limits (per file, and in total for a zip, against zip bombs), and a
+Only the reading: which files count as data (``<layer>.geojson``, ``<layer>.parquet``,
+``<layer>.fgb`` and ``sources.json``), size limits (per file, ``max_file_bytes``, default
+:data:`~geo.data.schema.MAX_FILE_BYTES`; and in total for a zip, against zip bombs), and a
 :class:`~geo.data.schema.Problem` for whatever cannot be read. Parsing and checking the
 contents is :mod:`geo.data.reading`'s job.
 """
@@ -27,6 +28,15 @@ _CHUNK = 1024 * 1024
 # What a damaged or hostile zip member raises while it is read.
 _ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
 _ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+LAYER_SUFFIXES = (".geojson", ".json", ".parquet", ".fgb")
+"""File name endings a layer may have: GeoJSON, GeoParquet or FlatGeobuf."""
+TOO_LARGE = "the limit is"
+"""The words every size-limit message holds (the command line adds how to raise it)."""
+
+
+def too_large(size: float, limit: int) -> str:
+    """The message for a file of ``size`` bytes over a limit of ``limit`` bytes (in MiB)."""
+    return f"file is {size / 2**20:.1f} MB; {TOO_LARGE} {limit / 2**20:.3g} MB"
 
 
 def layer_for_file(name: str) -> str | None:
@@ -40,22 +50,27 @@ def layer_for_file(name: str) -> str | None:
     Returns
     -------
     str or None
-        The layer, or None when the name is not ``<layer>.geojson`` / ``<layer>.json``.
+        The layer, or None when the name is not ``<layer>`` and one of
+        :data:`LAYER_SUFFIXES`.
     """
     path = PurePosixPath(name.replace("\\", "/"))
-    if path.suffix.lower() not in (".geojson", ".json"):
+    if path.suffix.lower() not in LAYER_SUFFIXES:
         return None
     stem = path.stem.lower()
     return stem if stem in LAYERS else None
 
 
-def read_directory(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
+def read_directory(
+    path: Path, max_file_bytes: int | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
     """Read the layer files and ``sources.json`` of a data directory as bytes.
 
     Parameters
     ----------
     path : Path
         The directory.
+    max_file_bytes : int, optional
+        Largest file read (default :data:`~geo.data.schema.MAX_FILE_BYTES`).
 
     Returns
     -------
@@ -66,14 +81,14 @@ def read_directory(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
     if not path.exists():
         return {}, [Problem(str(path), "no such file or directory")]
     if not path.is_dir():
-        return read_files([path])
+        return read_files([path], max_file_bytes)
     names = [f"{layer}.geojson" for layer in LAYERS] + [SOURCES_FILE]
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
-    for name in names:
+    for name in [*_layer_files(path, problems), SOURCES_FILE]:
         candidate = path / name
         if candidate.exists():
-            content, problem = _read_limited(candidate, str(candidate))
+            content, problem = _read_limited(candidate, str(candidate), max_file_bytes)
             if problem:
                 problems.append(problem)
             else:
@@ -83,8 +98,18 @@ def read_directory(path: Path) -> tuple[dict[str, bytes], list[Problem]]:
     return files, problems
 
 
-def _too_large(size: float) -> str:
-    return f"file is {size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
+def _layer_files(path: Path, problems: list[Problem]) -> list[str]:
+    """The layer file of each layer in a directory; two files for one layer are a problem."""
+    names = []
+    for layer in LAYERS:
+        found = [f"{layer}{suffix}" for suffix in (".geojson", ".parquet", ".fgb")]
+        found = [name for name in found if (path / name).exists()]
+        if len(found) > 1:
+            message = f"both {' and '.join(found)} hold the {layer} layer; keep one"
+            problems.append(Problem(str(path), message))
+        elif found:
+            names.append(found[0])
+    return names
 
 
 def _read_limited(path: Path, label: str, limit: int | None = None) -> tuple[bytes, Problem | None]:
@@ -107,16 +132,15 @@ def _read_limited(path: Path, label: str, limit: int | None = None) -> tuple[byt
             content = stream.read(limit + 1)
             if len(content) > limit:
                 size = max(os.fstat(stream.fileno()).st_size, len(content))
-                if limit == MAX_FILE_BYTES:
-                    return b"", Problem(label, _too_large(size))
-                message = f"file is {size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB"
-                return b"", Problem(label, message)
+                return b"", Problem(label, too_large(size, limit))
         except OSError as error:
             return b"", Problem(label, f"cannot be read: {error.strerror or error}")
     return content, None
 
 
-def read_files(paths: Iterable[Path]) -> tuple[dict[str, bytes], list[Problem]]:
+def read_files(
+    paths: Iterable[Path], max_file_bytes: int | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
     """Read individual layer files; a ``sources.json`` beside them is read too.
 
     Parameters
@@ -124,6 +148,8 @@ def read_files(paths: Iterable[Path]) -> tuple[dict[str, bytes], list[Problem]]:
     paths : iterable of Path
         Layer files; a directory among them is read with :func:`read_directory`, a zip
         with :func:`read_zip` (as the app reads an upload).
+    max_file_bytes : int, optional
+        Largest file read (default :data:`~geo.data.schema.MAX_FILE_BYTES`).
 
     Returns
     -------
@@ -135,24 +161,25 @@ def read_files(paths: Iterable[Path]) -> tuple[dict[str, bytes], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            more, more_problems = read_directory(path)
+            more, more_problems = read_directory(path, max_file_bytes)
             files.update(more)
             problems.extend(more_problems)
             continue
         if path.suffix.lower() == ".zip":  # read as the app reads an uploaded zip
             content, problem = _read_limited(path, str(path), MAX_ZIP_BYTES)
-            more, more_problems = read_zip(str(path), content) if problem is None else ({}, [])
+            unpacked = read_zip(str(path), content, max_file_bytes) if problem is None else None
+            more, more_problems = unpacked or ({}, [])
             files.update(more)
             problems.extend([problem] if problem else more_problems)
             continue
-        content, problem = _read_limited(path, str(path))
+        content, problem = _read_limited(path, str(path), max_file_bytes)
         if problem:
             problems.append(problem)
             continue
         files[str(path)] = content
         sibling = path.with_name(SOURCES_FILE)
         if path.name != SOURCES_FILE and sibling.exists() and str(sibling) not in files:
-            content, problem = _read_limited(sibling, str(sibling))
+            content, problem = _read_limited(sibling, str(sibling), max_file_bytes)
             if problem:
                 problems.append(problem)
             else:
@@ -160,7 +187,9 @@ def read_files(paths: Iterable[Path]) -> tuple[dict[str, bytes], list[Problem]]:
     return files, problems
 
 
-def read_zip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
+def read_zip(
+    name: str, data: bytes, max_file_bytes: int | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
     """Unpack the data files of a zipped data directory, with size limits against zip bombs.
 
     Parameters
@@ -169,6 +198,8 @@ def read_zip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
         The zip's name, for messages and as the prefix of the returned names.
     data : bytes
         The zip's content.
+    max_file_bytes : int, optional
+        Largest member once unpacked (default :data:`~geo.data.schema.MAX_FILE_BYTES`).
 
     Returns
     -------
@@ -203,7 +234,8 @@ def read_zip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
             )
             continue
         seen[base.lower()] = info.filename
-        content, problem = _read_member(archive, info, label, budget, data)
+        limit = MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
+        content, problem = _read_member(archive, info, label, (budget, limit), data)
         if problem:
             problems.append(problem)
             continue
@@ -215,14 +247,22 @@ def read_zip(name: str, data: bytes) -> tuple[dict[str, bytes], list[Problem]]:
 
 
 def _read_member(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str, budget: int, data: bytes
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    label: str,
+    limits: tuple[int, int],
+    data: bytes,
 ) -> tuple[bytes, Problem | None]:
-    """Unpack one member, counting the bytes as they come: a zip's stated sizes are not trusted."""
+    """Unpack one member, counting the bytes as they come: a zip's stated sizes are not trusted.
+
+    ``limits`` are what is left of the zip's budget and the largest file.
+    """
+    budget, max_file = limits
     if info.flag_bits & 0x1:
         return b"", Problem(label, "encrypted; refused")
     if info.compress_type not in _ZIP_METHODS:
         return b"", Problem(label, f"unknown compression method {info.compress_type}; refused")
-    limit = min(MAX_FILE_BYTES, budget)
+    limit = min(max_file, budget)
     chunks: list[bytes] = []
     size = 0
     try:
@@ -230,11 +270,11 @@ def _read_member(
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:
-                if limit < MAX_FILE_BYTES:
+                if limit < max_file:
                     message = f"the zip unpacks to more than {MAX_ZIP_BYTES / 1e6:.0f} MB"
                     return b"", Problem(label, message + "; refused")
-                limit_mb = MAX_FILE_BYTES / 1e6
-                return b"", Problem(label, f"more than {limit_mb:.0f} MB once unpacked; refused")
+                message = f"too large once unpacked; {TOO_LARGE} {max_file / 2**20:.3g} MB"
+                return b"", Problem(label, f"{message}; refused")
     except _ZIP_ERRORS as error:
         return b"", Problem(label, f"damaged in the zip ({type(error).__name__}); refused")
     return b"".join(chunks), None

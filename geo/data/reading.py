@@ -25,8 +25,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.data import geometry, properties, schema, validation
-from geo.data.files import layer_for_file, read_directory, read_files
+from geo.data import columnar, geometry, properties, schema, validation
+from geo.data.files import layer_for_file, read_directory, read_files, too_large
 from geo.data.jsontext import SURROGATE_ESCAPE, NonFinite
 from geo.data.properties import RawFeature
 from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
@@ -100,7 +100,9 @@ def _line_column(text: str, start: int) -> str:
     )
 
 
-def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem], bool]:
+def _parse_json(
+    name: str, data: bytes, limit: int = MAX_FILE_BYTES, layer: str = ""
+) -> tuple[Any, list[Problem], bool]:
     """Parse a file as JSON; say whether it may hold values no field accepts (to look for them).
 
     ``NaN``, ``Infinity`` and numbers past the range of a float are read as
@@ -116,9 +118,13 @@ def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem], bool]:
         odd.append(literal)
         return NonFinite(literal)
 
-    if len(data) > MAX_FILE_BYTES:
-        size = f"file is {len(data) / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB"
-        return None, [Problem(name, size)], False
+    if len(data) > limit:
+        return None, [Problem(name, too_large(len(data), limit))], False
+    if PurePosixPath(name).suffix.lower() in columnar.SUFFIXES:
+        try:  # read as the FeatureCollection it stands for; NaN cells are looked for
+            return columnar.read_document(name, layer, data, limit), [], True
+        except columnar.ColumnarError as error:
+            return None, [Problem(name, str(error))], False
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -142,14 +148,19 @@ def _parse_json(name: str, data: bytes) -> tuple[Any, list[Problem], bool]:
 # --- building the data set ---------------------------------------------------------
 
 
-def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> Dataset:
+def load(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    max_file_bytes: int | None = None,
+) -> Dataset:
     """Load a data directory, or individual files, into a :class:`Dataset`.
 
     Parameters
     ----------
     paths : path or iterable of paths
-        A data directory, or layer files named ``<layer>.geojson`` (with an
-        optional ``sources.json`` beside them).
+        A data directory, or layer files named ``<layer>.geojson`` (or ``.parquet``,
+        ``.fgb``; with an optional ``sources.json`` beside them).
+    max_file_bytes : int, optional
+        Largest file read (default :data:`~geo.data.schema.MAX_FILE_BYTES`).
 
     Returns
     -------
@@ -159,18 +170,20 @@ def load(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> Da
     single = isinstance(paths, (str, os.PathLike))
     path_list = [Path(paths)] if single else [Path(p) for p in paths]
     if len(path_list) == 1 and (path_list[0].is_dir() or not path_list[0].exists()):
-        files, problems = read_directory(path_list[0])
+        files, problems = read_directory(path_list[0], max_file_bytes)
     else:
-        files, problems = read_files(path_list)
+        files, problems = read_files(path_list, max_file_bytes)
         if not path_list:
             problems.append(Problem("(no input)", "no files given"))
     label = ", ".join(str(p) for p in path_list)
-    dataset = load_bytes(files, label=label)
+    dataset = load_bytes(files, label=label, max_file_bytes=max_file_bytes)
     dataset.problems[:0] = problems
     return dataset
 
 
-def load_bytes(files: Mapping[str, bytes], label: str = "") -> Dataset:
+def load_bytes(
+    files: Mapping[str, bytes], label: str = "", max_file_bytes: int | None = None
+) -> Dataset:
     """Build a :class:`Dataset` from file names and contents (used for uploads too).
 
     Parameters
@@ -180,11 +193,14 @@ def load_bytes(files: Mapping[str, bytes], label: str = "") -> Dataset:
         ``sources.json``.
     label : str
         Description of the origin for titles.
+    max_file_bytes : int, optional
+        Largest file read (default :data:`~geo.data.schema.MAX_FILE_BYTES`).
 
     Returns
     -------
     Dataset
     """
+    limit = MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
     problems: list[Problem] = []
     sources_name = next((n for n in files if PurePosixPath(n).name == SOURCES_FILE), None)
     sources, source_problems = _build_sources(sources_name, files.get(sources_name or ""))
@@ -204,7 +220,7 @@ def load_bytes(files: Mapping[str, bytes], label: str = "") -> Dataset:
                 )
             )
             continue
-        features, file_problems = _parse_layer(name, layer, data)
+        features, file_problems = _parse_layer(name, layer, data, limit)
         problems.extend(file_problems)
         raw[layer].extend(features)
 
@@ -253,8 +269,10 @@ def _is_more(problem: Problem) -> bool:
     return problem.index is None and problem.message.startswith(_MORE)
 
 
-def _parse_layer(name: str, layer: str, data: bytes) -> tuple[list[RawFeature], list[Problem]]:
-    document, problems, odd = _parse_json(name, data)
+def _parse_layer(
+    name: str, layer: str, data: bytes, limit: int
+) -> tuple[list[RawFeature], list[Problem]]:
+    document, problems, odd = _parse_json(name, data, limit, layer)
     if problems:
         return [], problems
     envelope = validation.check_collection(layer, document)
