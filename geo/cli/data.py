@@ -11,15 +11,19 @@ import typer
 from rich.table import Table
 
 from geo.cli.common import (
+    MAX_FILE_MB,
     AsOfOption,
     DataOption,
+    MaxFileOption,
     PlainConsole,
     SinceOption,
     fail,
+    file_bytes,
     load_checked,
     out,
     parse_day,
     plain,
+    problem_line,
 )
 from geo.data import reading, selection
 from geo.data.figures import UNATTRIBUTED, personnel_text, qualified
@@ -42,14 +46,15 @@ def validate(
         list[Path] | None,
         typer.Argument(help="Data directory or layer files (default: the bundled data set)."),
     ] = None,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """Check a data directory or files; one line per problem, exit 1 if any."""
     for path in paths or []:
         if not path.exists():  # a typo, not bad data: a usage error
             raise fail(f"{path}: no such file or directory", 2)
-    dataset = reading.load(paths or [default_data_dir()])
+    dataset = reading.load(paths or [default_data_dir()], max_file_bytes=file_bytes(max_file_mb))
     for problem in dataset.problems:
-        out.print(str(problem), markup=False)
+        out.print(problem_line(problem), markup=False)
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in dataset.layers.items())
     if dataset.problems:
         raise fail(f"{dataset.problem_count} problem(s) in {dataset.label}")
@@ -64,10 +69,11 @@ def summary(
     as_of: AsOfOption = None,
     since: SinceOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """Counts by layer and category; ships, aircraft, personnel, strikes and killed as of a date."""
     day, start = parse_day(as_of), parse_day(since, "--since")
-    dataset = load_checked(data)
+    dataset = load_checked(data, max_file_mb)
     day = day or selection.latest_date(dataset)
     figures = selection.summary(selection.as_of(dataset, day, start))
     figures = {
@@ -119,6 +125,7 @@ def analyze(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON records.")] = False,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """Zones, nearest bases and distances (geodesic) for every point, as ranges over its circle.
 
@@ -127,7 +134,7 @@ def analyze(
     from geo.analysis import joins, territory, zones
 
     day = parse_day(as_of)
-    dataset = load_checked(data)
+    dataset = load_checked(data, max_file_mb)
     day = day or selection.latest_date(dataset)
     chosen = selection.as_of(dataset, day)
     try:
