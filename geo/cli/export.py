@@ -9,8 +9,10 @@ import typer
 
 from geo.analysis import overlayspecs
 from geo.cli.common import (
+    MAX_FILE_MB,
     AsOfOption,
     DataOption,
+    MaxFileOption,
     SinceOption,
     err,
     fail,
@@ -92,6 +94,7 @@ def export_png(
     zones: ZonesOption = None,
     stale_days: StaleDaysOption = STALE_DAYS,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """Write a briefing slide as PNG: map, title, as-of date, legend, scale, sources, caveat."""
     _export_slides(
@@ -110,6 +113,7 @@ def export_png(
         rings=rings,
         zones=zones,
         stale_days=stale_days,
+        max_file_mb=max_file_mb,
     )
 
 
@@ -140,6 +144,7 @@ def export_pdf(
     zones: ZonesOption = None,
     stale_days: StaleDaysOption = STALE_DAYS,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """Write the briefing slide as a one-page PDF for print: text stays text."""
     _export_slides(
@@ -158,6 +163,7 @@ def export_pdf(
         rings=rings,
         zones=zones,
         stale_days=stale_days,
+        max_file_mb=max_file_mb,
     )
 
 
@@ -178,6 +184,7 @@ def _export_slides(
     rings: list[str] | None,
     zones: list[str] | None,
     stale_days: int = STALE_DAYS,
+    max_file_mb: float = MAX_FILE_MB,
 ) -> None:
     """``export png`` and ``export pdf``: check the arguments, then render one file per date."""
     from geo.slides import render
@@ -199,7 +206,7 @@ def _export_slides(
         options.check_outputs([path for _, path in targets], force)
     except errors.PngError as error:
         raise fail(worded(error), error.code) from None
-    dataset = load_checked(data)
+    dataset = load_checked(data, max_file_mb)
 
     def written(path: Path, slide: Any) -> None:
         pixels = f"{dimensions[0] * scale}x{dimensions[1] * scale} px"
@@ -258,6 +265,7 @@ def export_html(
         ),
     ] = None,
     force: ForceOption = False,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """Write a self-contained HTML map that opens anywhere, with no network."""
     from geo.web import basemaps, export, maps
@@ -268,7 +276,7 @@ def export_html(
         raise fail(f"--basemap: {basemap!r} is not one of {', '.join(basemaps.BASEMAPS)}", 2)
     if out_file.exists() and not force:
         raise fail(f"{out_file} exists; use --force to replace it")
-    dataset = load_checked(data)
+    dataset = load_checked(data, max_file_mb)
     day = day or selection.latest_date(dataset)
     if compare_from and day and compare_from > day:
         raise fail(f"--compare: {compare_from} is after the map's date {day}", 2)
