@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from geo.cli.common import AsOfOption, DataOption, fail, load_checked, out, parse_day
+from geo.cli.common import (
+    MAX_FILE_MB,
+    AsOfOption,
+    DataOption,
+    MaxFileOption,
+    fail,
+    load_checked,
+    out,
+    parse_day,
+)
 
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
 
@@ -19,6 +28,7 @@ def export_kml(
     data: DataOption = None,
     as_of: AsOfOption = None,
     force: ForceOption = False,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """Google Earth: folders per layer and category, a time slider playing the build-up."""
     from geo.analysis.kml import write_kml
@@ -26,7 +36,7 @@ def export_kml(
     if out_file.suffix.lower() not in (".kml", ".kmz"):
         raise fail(f"{out_file}: the file name must end in .kml or .kmz", 2)
     day = parse_day(as_of)
-    dataset = load_checked(data)
+    dataset = load_checked(data, max_file_mb)
     try:
         write_kml(dataset, out_file, as_of=day, overwrite=force)
     except FileExistsError:
@@ -41,6 +51,7 @@ def export_gpkg(
     data: DataOption = None,
     as_of: AsOfOption = None,
     force: ForceOption = False,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """QGIS: one GeoPackage, a table per layer and one of sources (as of a date if given)."""
     from geo.data import selection
@@ -49,7 +60,7 @@ def export_gpkg(
     if out_file.suffix.lower() != ".gpkg":
         raise fail(f"{out_file}: the file name must end in .gpkg", 2)
     day = parse_day(as_of)
-    dataset = load_checked(data)
+    dataset = load_checked(data, max_file_mb)
     if day is not None:
         dataset = selection.as_of(dataset, day)
     try:
