@@ -380,3 +380,67 @@ def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: in
     assert int(frame.locator("input.pm-slider").input_value()) > first
     assert "play=1" in page.url
     assert log.page_errors == [] and log.blocked == [] and log.dialogs == []
+
+
+def _settle(page: Any) -> None:
+    """Wait until the page has finished its run (Streamlit's running indicator is gone)."""
+    page.wait_for_timeout(800)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=WAIT_MS
+    )
+
+
+def test_add_a_report_by_clicking_the_map_then_undo(offline_page, app_url, tmp_path) -> None:
+    page, _ = offline_page
+    open_app(page, app_url)
+    ships = figure(page, "Ships")
+    page.get_by_text("Data: default set or your own").click()
+    page.get_by_label("Edit a copy in").fill(str(tmp_path / "work"))
+    page.get_by_role("button", name="Edit a copy", exact=True).click()
+    page.get_by_role("button", name="Pick on the map").wait_for(timeout=WAIT_MS)
+    settled_frame(page)
+    _settle(page)
+    page.get_by_role("button", name="Pick on the map").click()
+    page.get_by_text("Click the map where the report is.").wait_for(timeout=WAIT_MS)
+    frame = page.locator(MAP_FRAME)
+    frame.scroll_into_view_if_needed()
+    box = frame.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.12)
+    position = page.locator("input[aria-label='Position *']")
+    expect(position).not_to_have_value("", timeout=WAIT_MS)
+    page.get_by_label("name *", exact=True).fill("Picked Ship")
+    page.keyboard.press("Tab")
+    _settle(page)
+    observed = page.get_by_label("observed *", exact=True)
+    observed.locator("[role=spinbutton]").first.click()
+    page.keyboard.type("20251024")
+    page.keyboard.press("Tab")
+    _settle(page)
+    boxes = (("stMultiSelect", "sources *", "seed-004"),)
+    boxes += (("stSelectbox", "confidence *", "reported"), ("stSelectbox", "category *", "ship"))
+    for testid, label, option in boxes:
+        box_ = page.locator(f"[data-testid={testid}]").filter(has_text=label).first
+        box_.locator("input").first.click()
+        page.keyboard.type(option)
+        page.keyboard.press("Enter")
+        if testid == "stMultiSelect":  # it stays open for more
+            page.keyboard.press("Escape")
+        _settle(page)
+    for label, value in (("type *", "destroyer"), ("count *", "1"), ("uncertainty_km *", "20")):
+        page.get_by_label(label, exact=True).fill(value)
+        page.keyboard.press("Tab")
+        _settle(page)
+    page.get_by_role("button", name="Add the report").click()
+    page.wait_for_function(
+        "() => document.body.innerText.includes('picked-ship-2025-10-24')", timeout=WAIT_MS
+    )
+    settled_frame(page)
+    assert int(figure(page, "Ships")) == int(ships) + 1
+    page.get_by_role("tab", name="History").click()
+    page.get_by_role("button", name="Undo last change").click()
+    ships_value = page.locator('[data-testid="stMetric"]').filter(has_text="Ships")
+    expect(ships_value.locator('[data-testid="stMetricValue"]')).to_have_text(
+        ships, timeout=WAIT_MS
+    )
+    lines = (tmp_path / "work" / "history.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["op"] for line in lines] == ["add", "undo"]

@@ -75,14 +75,14 @@ def pick_from_map(ss: MutableMapping[str, Any], returned: Mapping[str, Any] | No
         ss[PICK] = None
 
 
-def returned_objects(ss: MutableMapping[str, Any], base: list[str]) -> list[str]:
-    """What the map reports back: with the click position when a directory is editable.
+def returned_objects(base: list[str]) -> list[str]:
+    """What the map reports back: also the position of a click on an empty spot.
 
-    The map takes this list when it is built, not on later runs, so it cannot follow the
-    "pick" mode: a click on an empty spot of an editable directory's map reruns the page.
+    For "pick on the map". The map component takes this list when it is first built and
+    keeps it (a later directory or mode does not reach it), so it is asked for always: a
+    click on an empty spot reruns the page once, with nothing else changed.
     """
-    directory = ss.get("data_dir")
-    return [*base, "last_clicked"] if directory and editing.editable(Path(directory)) else base
+    return [*base, "last_clicked"]
 
 
 def edit_area(ss: MutableMapping[str, Any], directory: Path, sources: list[str]) -> None:

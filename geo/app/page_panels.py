@@ -120,7 +120,7 @@ def map_and_details(
             key=MAP_KEY,
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=page_edit.returned_objects(ss, webmap.RETURNED_OBJECTS),
+            returned_objects=page_edit.returned_objects(webmap.RETURNED_OBJECTS),
             center=view_at[0],
             zoom=view_at[1],
             feature_group_to_add=webmap.highlight(shown.dataset, state.selected),
