@@ -300,6 +300,8 @@ def slide_document(
         show_uncertainty=options.uncertainty,
         title_block=False,
         stale_days=options.stale_days,
+        compare_from=selection.to_day(options.compare) if options.compare else None,
+        history=dataset,
     )
     decorate(
         m,

@@ -36,7 +36,8 @@ class SlideOptions:
     ``bounds`` replaces the automatic frame (:mod:`geo.web.framing`). ``rings`` are
     ``ID`` or ``ID:KM`` specs (or (id, km) pairs) and ``zones`` ISO A3 codes
     (:mod:`geo.analysis.overlayspecs`); ``uncertainty`` draws the uncertainty circles;
-    unit reports ``stale_days`` older than ``as_of`` are drawn faded.
+    unit reports ``stale_days`` older than ``as_of`` are drawn faded; ``compare`` (a date)
+    adds compare mode, what moved since then (:mod:`geo.web.compare`).
     """
 
     as_of: date | str | None = None
@@ -51,6 +52,7 @@ class SlideOptions:
     zones: tuple[str, ...] = ()
     uncertainty: bool = True
     stale_days: int = STALE_DAYS
+    compare: date | str | None = None
 
 
 # --- arguments ----------------------------------------------------------------

@@ -69,11 +69,13 @@
     return el;
   }
 
-  // A permanent label (text only) at latlng.
-  function label(layer, latlng, text, className, direction) {
+  // A permanent label (text only) at latlng, in the change's colour (a badge: on it).
+  function label(layer, latlng, text, className, direction, colour, badge) {
+    var span = textElement('span', '', text);
+    if (colour) { span.style[badge ? 'backgroundColor' : 'color'] = colour; }
     layer.addLayer(L.tooltip({permanent: true, direction: direction, interactive: false,
                               className: 'pm-cmp-label ' + className, offset: [0, 0]})
-      .setLatLng(latlng).setContent(textElement('span', '', text)));
+      .setLatLng(latlng).setContent(span));
   }
 
   // Draw compare mode on the map; returns the layer group (the script interface: PM.compared).
@@ -95,7 +97,8 @@
       var size = S.ring_radius * 2;
       layer.addLayer(L.marker(latlng, {interactive: false, keyboard: false,
         icon: L.divIcon({html: box, className: 'pm-cmp-icon', iconSize: [size, size]})}));
-      if (text) { label(layer, latlng, text, 'pm-cmp-was', 'bottom'); }
+      // Above the ghost: a departure's label below it, should both share a place.
+      if (text) { label(layer, latlng, text, 'pm-cmp-was', item.change === 'moved' ? 'top' : 'bottom'); }
     }
 
     CMP.items.forEach(function (item) {
@@ -114,11 +117,11 @@
           layer.addLayer(head);
         }
         label(layer, item.path[PM.halfway(item.path.map(function (p) { return [p[1], p[0]]; }))],
-          item.label, 'pm-cmp-' + item.change, 'center');
+          item.label, 'pm-cmp-' + item.change, 'center', colour);
       } else if (item.change === 'arrived') {
         layer.addLayer(L.circleMarker(item.to, {radius: S.ring_radius, color: colour, weight: S.weight,
           fill: false, interactive: false}));
-        label(layer, item.to, item.label, 'pm-cmp-new', 'top');
+        label(layer, item.to, item.label, 'pm-cmp-new', 'top', colour, true);
       } else if (item.change === 'departed') {
         ghost(item, item.from, colour, item.label);
       }
@@ -151,8 +154,12 @@
       box.appendChild(list);
     });
     document.body.appendChild(box);
-    // Once the page's other scripts have run: below the title block, which they place.
-    setTimeout(function () { PM.control(map, {box: box.id, position: 'topleft', scroll: true}); }, 0);
+    // Once the page's other scripts have run: below the title block, which they place; a
+    // slide, whose title covers that corner, asks for another (--pm-compare-corner).
+    var corner = getComputedStyle(map.getContainer()).getPropertyValue('--pm-compare-corner').trim();
+    setTimeout(function () {
+      PM.control(map, {box: box.id, position: corner || 'topleft', scroll: true});
+    }, 0);
     PM.compared = layer;
     return layer;
   };
