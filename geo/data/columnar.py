@@ -66,13 +66,18 @@ def read_document(name: str, layer: str, data: bytes, max_file_bytes: int) -> di
     parquet = name.lower().endswith(".parquet")
     try:
         table, column = _parquet(data, max_file_bytes) if parquet else _fgb(data, max_file_bytes)
+        if column not in table.column_names:
+            raise ColumnarError("no geometry column")
+        return {"type": "FeatureCollection", "features": _features(table, column, layer)}
     except ColumnarError:
         raise
-    except Exception as error:  # arrow and GDAL raise many kinds on bad bytes
+    except Exception as error:  # arrow, GEOS and GDAL raise many kinds on bad bytes
         kind = "GeoParquet" if parquet else "FlatGeobuf"
         raise ColumnarError(f"not a valid {kind} file ({type(error).__name__})") from None
-    if column not in table.column_names:
-        raise ColumnarError("no geometry column")
+
+
+def _features(table: pa.Table, column: str, layer: str) -> list[dict[str, Any]]:
+    """The rows as GeoJSON features of plain values."""
     shapes = shapely.from_wkb(
         table.column(column).to_numpy(zero_copy_only=False), on_invalid="ignore"
     )
@@ -80,7 +85,7 @@ def read_document(name: str, layer: str, data: bytes, max_file_bytes: int) -> di
     kinds = {field.name: _kind(field) for field in schema.fields(layer)}
     nullable = {field.name for field in schema.fields(layer) if "null" in field.types}
     rows = table.drop_columns([column]).to_pylist()
-    features = [
+    return [
         {
             "type": "Feature",
             "geometry": None if text is None else json.loads(text),
@@ -92,7 +97,6 @@ def read_document(name: str, layer: str, data: bytes, max_file_bytes: int) -> di
         }
         for text, row in zip(texts, rows, strict=True)
     ]
-    return {"type": "FeatureCollection", "features": features}
 
 
 def _check_rows(rows: int, max_file_bytes: int) -> None:
