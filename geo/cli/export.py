@@ -68,6 +68,16 @@ StaleDaysOption = Annotated[
     ),
 ]
 
+CompareOption = Annotated[
+    str | None,
+    typer.Option(
+        "--compare",
+        metavar="DATE",
+        help="Compare mode: show what moved, arrived and departed since DATE "
+        "(earlier positions ghosted, arrows with distances, a panel listing them).",
+    ),
+]
+
 
 def export_png(
     out_file: Annotated[
@@ -93,6 +103,7 @@ def export_png(
     rings: RingsOption = None,
     zones: ZonesOption = None,
     stale_days: StaleDaysOption = STALE_DAYS,
+    compare: CompareOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
@@ -114,6 +125,7 @@ def export_png(
         zones=zones,
         stale_days=stale_days,
         max_file_mb=max_file_mb,
+        compare=compare,
     )
 
 
@@ -143,6 +155,7 @@ def export_pdf(
     rings: RingsOption = None,
     zones: ZonesOption = None,
     stale_days: StaleDaysOption = STALE_DAYS,
+    compare: CompareOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
@@ -164,6 +177,7 @@ def export_pdf(
         zones=zones,
         stale_days=stale_days,
         max_file_mb=max_file_mb,
+        compare=compare,
     )
 
 
@@ -185,6 +199,7 @@ def _export_slides(
     zones: list[str] | None,
     stale_days: int = STALE_DAYS,
     max_file_mb: float = MAX_FILE_MB,
+    compare: str | None = None,
 ) -> None:
     """``export png`` and ``export pdf``: check the arguments, then render one file per date."""
     from geo.slides import render
@@ -200,6 +215,7 @@ def _export_slides(
     except ValueError as error:
         raise fail(worded(error), 2) from None
     start = parse_day(since, "--since")
+    compare_from = parse_day(compare, "--compare")
     if out_file.suffix.lower() != f".{fmt}":
         raise fail(f"{out_file}: the output file name must end in .{fmt}", 2)
     try:
@@ -207,6 +223,11 @@ def _export_slides(
     except errors.PngError as error:
         raise fail(worded(error), error.code) from None
     dataset = load_checked(data, max_file_mb)
+    if compare_from is not None:
+        latest = selection.latest_date(dataset)
+        first = min((day or latest or compare_from) for day, _ in targets)
+        if compare_from > first:
+            raise fail(f"--compare: {compare_from} is after the slide's date {first}", 2)
 
     def written(path: Path, slide: Any) -> None:
         pixels = f"{dimensions[0] * scale}x{dimensions[1] * scale} px"
@@ -232,6 +253,7 @@ def _export_slides(
             rings=tuple(rings or ()),
             zones=tuple(zones or ()),
             stale_days=stale_days,
+            compare=compare_from,
             force=force,
             warn=lambda message: err.print(worded(message), markup=False),
             on_written=written,
@@ -255,15 +277,7 @@ def export_html(
     zones: ZonesOption = None,
     rings: RingsOption = None,
     stale_days: StaleDaysOption = STALE_DAYS,
-    compare: Annotated[
-        str | None,
-        typer.Option(
-            "--compare",
-            metavar="DATE",
-            help="Compare mode: show what moved, arrived and departed since DATE "
-            "(earlier positions ghosted, arrows with distances, a panel listing them).",
-        ),
-    ] = None,
+    compare: CompareOption = None,
     force: ForceOption = False,
     max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
