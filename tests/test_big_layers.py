@@ -125,3 +125,23 @@ def test_max_file_mb(tmp_path: Path, run_cli, limit: str | None, refused: bool) 
     assert (f"the limit is {shown} MB: raise it with --max-file-mb" in stdout) is refused
     if not refused:
         assert "places.geojson: not valid JSON" in stdout
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".fgb"])
+def test_a_zip_upload_may_hold_a_big_layer(tmp_path: Path, suffix: str) -> None:
+    import io
+    import zipfile
+
+    from geo.app.uploads import upload_files
+
+    layers = red_sea_layers()
+    directory = write_dataset(tmp_path / "red", layers)
+    _write(directory, "assets", layers["assets"], suffix)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in directory.iterdir():
+            archive.write(path, f"red/{path.name}")
+    files, problems = upload_files({"red.zip": buffer.getvalue()})
+    dataset = reading.load_bytes(files)
+    assert (problems, dataset.problems) == ([], [])
+    assert len(dataset["assets"]) == len(layers["assets"]["features"])
