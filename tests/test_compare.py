@@ -105,7 +105,6 @@ def test_long_move_across_the_antimeridian_stays_short(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("start", "summary"),
     [
-        ("2025-09-01", "Since 1 Sep 2025: 8 arrived, 0 departed, 0 moved"),
         ("2025-10-24", "Since 24 Oct 2025: 0 arrived, 0 departed, 0 moved"),
     ],
 )
@@ -122,3 +121,28 @@ def test_build_map_sends_compare_in_the_payload(default_dataset, start: str, sum
 def test_compare_after_the_map_date_is_refused(default_dataset) -> None:
     with pytest.raises(ValueError, match="after"):
         compare_entry(default_dataset, date(2025, 11, 1), date(2025, 10, 1))
+
+
+@pytest.mark.parametrize(
+    ("command", "compare", "message"),
+    [
+        ("html", "2026-01-01", "is after the map's date 2025-10-24"),
+        ("png", "2026-01-01", "is after the slide's date 2025-10-24"),
+        ("html", "01/09/2025", "is not an ISO date"),
+    ],
+)
+def test_bad_compare_date_is_a_usage_error(
+    run_cli, tmp_path: Path, command: str, compare: str, message: str
+) -> None:
+    out = tmp_path / f"map.{command}"
+    code, _, err = run_cli("export", command, str(out), "--compare", compare)
+    assert code == 2 and message in err and not out.exists()
+
+
+def test_export_html_compare_writes_the_panel(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "map.html"
+    code, _, err = run_cli("export", "html", str(out), "--compare", "2025-09-01")
+    assert code == 0, err
+    assert page_payload(out.read_text(encoding="utf-8"))["compare"]["summary"].startswith(
+        "Since 1 Sep 2025: 8 arrived"
+    )
