@@ -313,7 +313,8 @@ def test_file_too_large_is_refused_unread(tmp_path: Path, run_cli) -> None:
         handle.truncate(MAX_FILE_BYTES + 1)
     code, stdout, _ = run_cli("validate", str(directory))
     assert code == 1
-    assert "places.geojson: file is 50.0 MB; the limit is 50 MB: raise it with --max-file-mb" in stdout
+    expected = "places.geojson: file is 50.0 MB; the limit is 50 MB: raise it with --max-file-mb"
+    assert expected in stdout
 
 
 def test_not_utf8(tmp_path: Path) -> None:
