@@ -272,10 +272,6 @@ def _file_source(
     return candidate
 
 
-def _dumps(value: Any) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
 def _merged(
     files: Mapping[str, bytes],
     layer_path: Path,
@@ -288,8 +284,9 @@ def _merged(
     merged = dict(files)
     body = dict(document or {"type": "FeatureCollection"})
     body["features"] = existing + new
-    merged[str(layer_path)] = _dumps(body)
-    merged[str(sources_path)] = _dumps(records)
+    # The same text the editing engine writes: one serialisation of each file.
+    merged[str(layer_path)] = writing.collection_text(body).encode("utf-8")
+    merged[str(sources_path)] = writing.sources_text(records).encode("utf-8")
     return merged
 
 

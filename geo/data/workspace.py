@@ -34,7 +34,7 @@ from geo.data.locking import locked
 from geo.data.paths import default_data_dir
 from geo.data.reading import load_bytes
 from geo.data.schema import LAYERS, SOURCES_FILE, Problem
-from geo.data.writing import atomic_write_text, collection_text
+from geo.data.writing import atomic_write_text, collection_text, sources_text
 
 SOURCES = "sources"
 """What the history calls ``sources.json`` (its ``layer`` for a source record)."""
@@ -260,7 +260,7 @@ class State:
 
     def text(self, layer: str) -> str:
         if layer == SOURCES:
-            return json.dumps(self._docs[layer], ensure_ascii=False, indent=1) + "\n"
+            return sources_text(self._docs[layer])
         return collection_text(self._docs[layer])
 
 

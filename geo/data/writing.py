@@ -127,6 +127,11 @@ def collection_text(collection: dict[str, Any]) -> str:
     return json.dumps(collection, ensure_ascii=False, indent=indent) + "\n"
 
 
+def sources_text(records: list[Any]) -> str:
+    """Serialise the records of ``sources.json`` (indented one space per level, a final newline)."""
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+
+
 def atomic_write_text(target: Path, text: str, overwrite: bool = True) -> Path:
     """Write ``text`` to ``target`` all at once: readers see the old file or the new, never half.
 
