@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from geo.cli.common import err, fail, out
+from geo.cli.common import MAX_FILE_MB, MaxFileOption, err, fail, file_bytes, out, problem_line
 
 
 def import_command(
@@ -41,6 +41,7 @@ def import_command(
             "--set uncertainty_km=5); repeat it.",
         ),
     ] = None,
+    max_file_mb: MaxFileOption = MAX_FILE_MB,
 ) -> None:
     """Import features: every row checked, nothing written if any is wrong, nothing twice."""
     from geo.data import importing, locking
@@ -50,17 +51,24 @@ def import_command(
             raise fail(f"{path}: no such file", 2)
     try:
         values = importing.parse_settings(settings or [], layer)
-        result = importing.import_features(files, layer, data, source=source, settings=values)
+        result = importing.import_features(
+            files,
+            layer,
+            data,
+            source=source,
+            settings=values,
+            max_file_bytes=file_bytes(max_file_mb),
+        )
     except importing.ImportOptionError as error:
         code = 2 if str(error).startswith("--") else 1
-        raise fail(str(error), code) from None
+        raise fail(problem_line(str(error)), code) from None
     except locking.Busy as error:
         raise fail(str(error)) from None
     except OSError as error:  # the directory cannot be written: nothing was changed
         raise fail(f"{error.filename or data}: cannot write: {error.strerror or error}") from None
     if result.problems:
         for problem in result.problems:
-            err.print(str(problem), markup=False)
+            err.print(problem_line(problem), markup=False)
         raise fail(f"{len(result.problems)} problem(s); nothing was written to {data}")
     if result.other_layers:
         out.print(

@@ -8,7 +8,11 @@ from typing import Annotated
 
 import typer
 
-from geo.cli.common import err, fail, out
+from geo.cli.common import MaxFileOption, err, fail, file_bytes, out, problem_line
+from geo.tracks.content import LIMITS
+
+PING_FILE_MB = LIMITS.max_bytes / 2**20
+"""The default ``--max-file-mb`` of ``tracks import``: ping logs are big, and streamed."""
 
 
 def tracks_import(
@@ -64,6 +68,7 @@ def tracks_import(
             "its own source; legs already there are not added again.",
         ),
     ] = False,
+    max_file_mb: MaxFileOption = PING_FILE_MB,
 ) -> None:
     """Turn flight/ship tracker pings into tracks (one feature per leg) in DIR/tracks.geojson."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -122,9 +127,10 @@ def tracks_import(
                 append=append,
                 on_bytes=lambda n: bar.advance(reading, n),
                 stage=stage,
+                max_bytes=file_bytes(max_file_mb),
             )
         except PingError as error:
-            raise fail(str(error)) from None
+            raise fail(problem_line(str(error))) from None
         except importer.SourceError as error:
             raise fail(str(error), 2) from None
         except FileExistsError:

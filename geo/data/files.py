@@ -126,9 +126,11 @@ def _read_limited(path: Path, label: str, limit: int | None = None) -> tuple[byt
         return b"", Problem(label, f"cannot be read: {error.strerror or error}")
     with os.fdopen(fd, "rb") as stream:
         try:
-            mode = os.fstat(stream.fileno()).st_mode
-            if not stat.S_ISREG(mode):
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode):
                 return b"", Problem(label, "not a regular file; refused")
+            if status.st_size > limit:  # refused unread (it may still grow: read bounded)
+                return b"", Problem(label, too_large(status.st_size, limit))
             content = stream.read(limit + 1)
             if len(content) > limit:
                 size = max(os.fstat(stream.fileno()).st_size, len(content))
@@ -136,6 +138,85 @@ def _read_limited(path: Path, label: str, limit: int | None = None) -> tuple[byt
         except OSError as error:
             return b"", Problem(label, f"cannot be read: {error.strerror or error}")
     return content, None
+
+
+def read_file(path: Path, max_file_bytes: int | None = None) -> tuple[bytes, Problem | None]:
+    """Read one regular file of at most ``max_file_bytes``, refusing a larger one unread.
+
+    Parameters
+    ----------
+    path : Path
+        The file (a FIFO, a device or a directory is refused without reading).
+    max_file_bytes : int, optional
+        Largest file read (default :data:`~geo.data.schema.MAX_FILE_BYTES`).
+
+    Returns
+    -------
+    content : bytes
+        Empty when refused.
+    problem : Problem or None
+        Why it was refused; a size message holds :data:`TOO_LARGE`.
+    """
+    return _read_limited(path, str(path), max_file_bytes)
+
+
+def unpack_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes, max_file_bytes: int | None = None
+) -> tuple[bytes, Problem | None]:
+    """Unpack one member of a zip (a KMZ), bounded by its unpacked size, never its stated one.
+
+    Parameters
+    ----------
+    archive : zipfile.ZipFile
+        The zip, opened on ``data``.
+    info : zipfile.ZipInfo
+        The member.
+    data : bytes
+        The zip's content (bzip2 and LZMA members are unpacked from it with a bound).
+    max_file_bytes : int, optional
+        Largest member once unpacked (default :data:`~geo.data.schema.MAX_FILE_BYTES`).
+
+    Returns
+    -------
+    content : bytes
+    problem : Problem or None
+        Labelled with the member's name; a size message holds :data:`TOO_LARGE`.
+    """
+    limit = MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
+    return _read_member(archive, info, info.filename, (MAX_ZIP_BYTES, limit), data)
+
+
+def columnar_layer(directory: Path, layer: str) -> Path | None:
+    """The GeoParquet or FlatGeobuf file holding ``layer`` in a directory, if any."""
+    for suffix in (".parquet", ".fgb"):
+        if (directory / f"{layer}{suffix}").exists():
+            return directory / f"{layer}{suffix}"
+    return None
+
+
+def columnar_refusal(path: Path, action: str) -> str:
+    """Why an edit or import does not write into a GeoParquet/FlatGeobuf layer, and what to do.
+
+    Parameters
+    ----------
+    path : Path
+        The layer file (``DIR/assets.parquet``).
+    action : str
+        What was refused (``import``, ``edit``).
+
+    Returns
+    -------
+    str
+        One line: the layer is read but not rewritten (a ``.geojson`` beside it would be
+        a second file for one layer), and how to go on.
+    """
+    geojson = path.with_suffix(".geojson")
+    return (
+        f"{path}: this layer is a {path.suffix[1:]} file, which {action} does not rewrite "
+        f"(it would need a second file, {geojson.name}, for the same layer); {action} into a "
+        f"directory whose {path.stem} layer is GeoJSON, or convert it (ogr2ogr -f GeoJSON "
+        f"{geojson} {path}) and remove {path.name}"
+    )
 
 
 def read_files(

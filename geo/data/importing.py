@@ -19,12 +19,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from geo.data import history, locking, reading, schema, writing
 from geo.data.cells import typed_value
-from geo.data.files import read_directory
+from geo.data.files import columnar_layer, columnar_refusal, layer_for_file, read_directory
 from geo.data.paths import default_data_dir
 from geo.data.rowfeatures import content_key, features_from_rows, free_id, taken_ids
 from geo.data.schema import LAYERS, SOURCES_FILE, Problem
@@ -110,6 +110,7 @@ def import_features(
     source: str | None = None,
     settings: Mapping[str, Any] | None = None,
     today: date | None = None,
+    max_file_bytes: int | None = None,
 ) -> ImportResult:
     """Import features from files into ``DIR/<layer>.geojson``, all or nothing.
 
@@ -129,6 +130,9 @@ def import_features(
         Field values (:func:`parse_settings`) for rows that have none.
     today : date, optional
         The ``accessed`` date of new source records (default today, UTC).
+    max_file_bytes : int, optional
+        Largest file read, inputs and the directory's files alike (default
+        :data:`~geo.data.schema.MAX_FILE_BYTES`); a larger input is a problem, unread.
 
     Returns
     -------
@@ -138,8 +142,9 @@ def import_features(
     Raises
     ------
     ImportOptionError
-        An unknown layer or ``source``, the bundled default data set, or a data directory
-        whose layer or sources file cannot be read.
+        An unknown layer or ``source``, the bundled default data set, a data directory
+        whose layer or sources file cannot be read, or whose layer is GeoParquet or
+        FlatGeobuf (never rewritten, nor doubled by a GeoJSON file beside it).
     geo.data.locking.Busy
         When another writer holds the directory's lock too long.
     """
@@ -149,40 +154,119 @@ def import_features(
             f"{directory}: the bundled default data set is never written; copy it first "
             "(python -m geo init DIR) and import into the copy"
         )
+    options = _Options(source, settings or {}, today, max_file_bytes)
     if not directory.is_dir():  # a new directory: no other writer to wait for
-        return _import(paths, layer, directory, source, settings, today)
+        return _import(paths, layer, directory, options)
     with locking.locked(directory):  # one writer at a time, as the editing commands
-        return _import(paths, layer, directory, source, settings, today)
+        return _import(paths, layer, directory, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    source: str | None
+    settings: Mapping[str, Any]
+    today: date | None
+    max_file_bytes: int | None
 
 
 def _import(
-    paths: Sequence[Path | tuple[str, bytes]],
-    layer: str,
-    directory: Path,
-    source: str | None,
-    settings: Mapping[str, Any] | None,
-    today: date | None,
+    paths: Sequence[Path | tuple[str, bytes]], layer: str, directory: Path, options: _Options
 ) -> ImportResult:
     """:func:`import_features` once the layer is known good and the directory locked."""
-    result = ImportResult()
-    files, read_problems = read_directory(directory) if directory.exists() else ({}, [])
+    columnar = columnar_layer(directory, layer)
+    if columnar is not None:
+        raise ImportOptionError(columnar_refusal(columnar, "import"))
+    limit = options.max_file_bytes
+    files, read_problems = read_directory(directory, limit) if directory.exists() else ({}, [])
     layer_path, sources_path = directory / f"{layer}.geojson", directory / SOURCES_FILE
-    baseline = reading.load_bytes(files)
+    names = (str(layer_path), str(sources_path))
+    result, merged = plan_import(paths, layer, files, names, options, read_problems)
+    if merged is not None:
+        _write(files, merged, layer_path, sources_path, result)
+    return result
+
+
+def import_uploads(
+    uploads: Sequence[tuple[str, bytes]],
+    layer: str,
+    files: Mapping[str, bytes],
+    *,
+    settings: Mapping[str, Any] | None = None,
+    today: date | None = None,
+) -> tuple[dict[str, bytes], ImportResult]:
+    """Import uploaded files into a data set held in memory (the app's upload): nothing written.
+
+    The same reading, checks and messages as :func:`import_features`, into the uploaded
+    data set ``files`` (name to content, as :func:`geo.data.reading.load_bytes` reads):
+    the features join its ``<layer>`` file (a new ``<layer>.geojson`` when it has none) and
+    a source record per file joins its ``sources.json`` (a new one when it has none).
+
+    Parameters
+    ----------
+    uploads : sequence of (name, bytes)
+        KML, KMZ, CSV/TSV, GeoJSON or GeoPackage files.
+    layer : str
+        One of :data:`geo.data.schema.LAYERS`.
+    files : mapping of str to bytes
+        The data set uploaded with them (may be empty).
+    settings, today
+        As for :func:`import_features`.
+
+    Returns
+    -------
+    files : dict of str to bytes
+        ``files`` with the layer and sources changed; unchanged when anything is wrong.
+    result : ImportResult
+        ``written`` is empty; ``problems`` located by file and row.
+    """
+    _check_layer(layer)
+    named = [n for n in files if layer_for_file(n) == layer]
+    layer_name = next((n for n in named if n.lower().endswith((".geojson", ".json"))), None)
+    if named and layer_name is None:  # only a GeoParquet/FlatGeobuf: features go beside it
+        layer_name = f"{uploads[0][0] if uploads else 'upload'}/{layer}.geojson"
+    sources_name = next((n for n in files if PurePosixPath(n).name == SOURCES_FILE), None)
+    names = (layer_name or f"{layer}.geojson", sources_name or SOURCES_FILE)
+    options = _Options(None, settings or {}, today, None)
+    try:
+        result, merged = plan_import(uploads, layer, files, names, options, [])
+    except ImportOptionError as error:
+        result = ImportResult(problems=[Problem(names[0], str(error))])
+        merged = None
+    return (dict(files) if merged is None else merged), result
+
+
+def plan_import(
+    paths: Sequence[Path | tuple[str, bytes]],
+    layer: str,
+    files: Mapping[str, bytes],
+    names: tuple[str, str],
+    options: _Options,
+    read_problems: Sequence[Problem],
+) -> tuple[ImportResult, dict[str, bytes] | None]:
+    """The features of the inputs, checked in the data set ``files``; what it becomes.
+
+    ``names`` are the keys of the layer file and of ``sources.json`` in ``files`` (present
+    or not). Returns the result and the files with the two changed, or None when there are
+    problems or nothing new. Raises :class:`ImportOptionError` when one of the two cannot
+    be read or ``source`` is not a record.
+    """
+    result = ImportResult()
+    layer_key, sources_key = names
+    baseline = reading.load_bytes(files, max_file_bytes=options.max_file_bytes)
     # Only the two files rewritten matter here (an empty directory is fine).
     broken = [
         p
-        for p in read_problems + baseline.problems
-        if p.index is None
-        and p.file in (str(layer_path), str(sources_path))
-        and not p.message.startswith("... and ")
+        for p in [*read_problems, *baseline.problems]
+        if p.index is None and p.file in names and not p.message.startswith("... and ")
     ]
     if broken:
-        raise ImportOptionError(f"{broken[0]}; fix it before importing into {directory}")
-    document = json.loads(files[str(layer_path)]) if str(layer_path) in files else None
-    records = json.loads(files[str(sources_path)]) if str(sources_path) in files else []
+        raise ImportOptionError(f"{broken[0]}; fix it before importing")
+    document = json.loads(files[layer_key]) if layer_key in files else None
+    records = json.loads(files[sources_key]) if sources_key in files else []
     existing = list(document["features"]) if document else []
+    source = options.source
     if source is not None and source not in {r.get("id") for r in records if isinstance(r, dict)}:
-        raise ImportOptionError(f"--source {source!r} is not a record of {sources_path}")
+        raise ImportOptionError(f"--source {source!r} is not a record of {sources_key}")
     taken = taken_ids(files)
     seen = {content_key(layer, f) for f in existing if isinstance(f, dict)}
     pending: dict[str, dict[str, Any]] = {}
@@ -190,13 +274,17 @@ def _import(
     for item in paths:
         path = Path(item[0]) if isinstance(item, tuple) else item
         try:
-            rows = rows_from_bytes(item[1], item[0]) if isinstance(item, tuple) else read_rows(path)
+            rows = (
+                rows_from_bytes(item[1], item[0], options.max_file_bytes)
+                if isinstance(item, tuple)
+                else read_rows(path, options.max_file_bytes)
+            )
         except ImportFileError as error:
             result.problems.append(Problem(str(path), str(error).removeprefix(f"{path}: ")))
             continue
-        source_id = source or _file_source(path, records, pending, today)
+        source_id = source or _file_source(path, records, pending, options.today)
         for row, feature, row_problems in features_from_rows(
-            rows, layer, source_id, settings or {}
+            rows, layer, source_id, options.settings
         ):
             if row.layer is not None and row.layer != layer:
                 result.other_layers += 1
@@ -216,14 +304,20 @@ def _import(
         if source_id in cited:
             records.append(record)
             result.created_sources.append(source_id)
+    merged = None
     if not result.problems and new:
-        _check(files, layer_path, sources_path, document, existing, records, new, baseline, result)
+        body = dict(document or {"type": "FeatureCollection"})
+        body["features"] = existing + [f for *_, f in new]
+        merged = dict(files)
+        # The same text the editing engine writes: one serialisation of each file.
+        merged[layer_key] = writing.collection_text(body).encode("utf-8")
+        merged[sources_key] = writing.sources_text(records).encode("utf-8")
+        _check(merged, layer_key, len(existing), new, baseline, result)
     if result.problems or not new:
         result.created_sources = []
-        return result
+        return result, None
     result.added = [feature for _, _, feature in new]
-    _write(files, layer_path, sources_path, document, existing, records, result)
-    return result
+    return result, merged
 
 
 def _check_layer(layer: str) -> None:
@@ -272,44 +366,20 @@ def _file_source(
     return candidate
 
 
-def _merged(
-    files: Mapping[str, bytes],
-    layer_path: Path,
-    sources_path: Path,
-    document: dict[str, Any] | None,
-    existing: list[Any],
-    records: list[Any],
-    new: list[dict[str, Any]],
-) -> dict[str, bytes]:
-    merged = dict(files)
-    body = dict(document or {"type": "FeatureCollection"})
-    body["features"] = existing + new
-    # The same text the editing engine writes: one serialisation of each file.
-    merged[str(layer_path)] = writing.collection_text(body).encode("utf-8")
-    merged[str(sources_path)] = writing.sources_text(records).encode("utf-8")
-    return merged
-
-
 def _check(
-    files: Mapping[str, bytes],
-    layer_path: Path,
-    sources_path: Path,
-    document: dict[str, Any] | None,
-    existing: list[Any],
-    records: list[Any],
+    merged: Mapping[str, bytes],
+    layer_key: str,
+    before_count: int,
     new: list[tuple[Path, Row, dict[str, Any]]],
     baseline: reading.Dataset,
     result: ImportResult,
 ) -> None:
     """Validate the layer with the new features in it; report their problems by input row."""
-    merged = _merged(
-        files, layer_path, sources_path, document, existing, records, [f for *_, f in new]
-    )
     before = {str(p) for p in baseline.problems}
     for problem in reading.load_bytes(merged).problems:
         index = problem.index
-        if problem.file == str(layer_path) and index is not None and index >= len(existing):
-            path, row, feature = new[index - len(existing)]
+        if problem.file == layer_key and index is not None and index >= before_count:
+            path, row, feature = new[index - before_count]
             located = _located(path, row, feature, [(problem.field, problem.message)])
             result.problems.extend(located)
         elif str(problem) not in before and not problem.message.startswith("... and "):
@@ -318,15 +388,12 @@ def _check(
 
 def _write(
     files: Mapping[str, bytes],
+    merged: Mapping[str, bytes],
     layer_path: Path,
     sources_path: Path,
-    document: dict[str, Any] | None,
-    existing: list[Any],
-    records: list[Any],
     result: ImportResult,
 ) -> None:
     """Replace the layer and sources files; on any failure put back what was there."""
-    merged = _merged(files, layer_path, sources_path, document, existing, records, result.added)
     for path in (layer_path, sources_path):  # changed by someone else since read: stop
         now = path.read_bytes() if path.exists() else None
         if now != files.get(str(path)):
@@ -348,6 +415,7 @@ def _write(
         raise
     result.written = done
     layer = layer_path.name.removesuffix(".geojson")
+    records = json.loads(merged[str(sources_path)])
     added = [r for r in records if isinstance(r, dict) and r.get("id") in result.created_sources]
     record_adds(layer_path.parent, "sources", added)
     record_adds(layer_path.parent, layer, [f["properties"] for f in result.added], result.added)

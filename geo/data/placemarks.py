@@ -22,14 +22,15 @@ from shapely import force_2d
 from shapely.geometry import mapping, shape
 
 from geo.data import sheets, xmlsafe
-from geo.data.schema import LAYERS, MAX_FILE_BYTES
+from geo.data.files import unpack_member
+from geo.data.schema import LAYERS
 from geo.data.sheets import ImportFileError, Row
 
 _TAGS = re.compile(r"<[^>]+>")
 _PLACEMARK = re.compile(rb"<(?:\w+:)?Placemark[\s>]")
 
 
-def read_kmz(data: bytes, label: str) -> list[Row]:
+def read_kmz(data: bytes, label: str, max_file_bytes: int | None = None) -> list[Row]:
     """Read the KML inside a KMZ (a zip): ``doc.kml``, else its first ``.kml`` member.
 
     Parameters
@@ -38,6 +39,9 @@ def read_kmz(data: bytes, label: str) -> list[Row]:
         The KMZ file.
     label : str
         The file name for messages.
+    max_file_bytes : int, optional
+        Largest KML once unpacked (default :data:`~geo.data.schema.MAX_FILE_BYTES`),
+        counted while unpacking: the sizes the zip states are not trusted.
 
     Returns
     -------
@@ -57,12 +61,9 @@ def read_kmz(data: bytes, label: str) -> list[Row]:
             raise ImportFileError(f"{label}: a spreadsheet workbook; save it as CSV (UTF-8)")
         raise ImportFileError(f"{label}: a zip without a .kml file in it (not a KMZ)")
     member = next((m for m in members if m.filename.lower() == "doc.kml"), members[0])
-    if member.file_size > MAX_FILE_BYTES:
-        raise ImportFileError(f"{label}: {member.filename} is over {MAX_FILE_BYTES >> 20} MB")
-    with archive.open(member) as handle:
-        text = handle.read(MAX_FILE_BYTES + 1)
-    if len(text) > MAX_FILE_BYTES:
-        raise ImportFileError(f"{label}: {member.filename} is over {MAX_FILE_BYTES >> 20} MB")
+    text, problem = unpack_member(archive, member, data, max_file_bytes)
+    if problem is not None:
+        raise ImportFileError(f"{label}: {problem}")
     return read_kml(text, label)
 
 

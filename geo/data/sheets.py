@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.data.cells import normal_name
+from geo.data.files import read_file, too_large
 from geo.data.schema import LAYERS, MAX_FILE_BYTES, short_repr
 
 _CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
@@ -94,13 +95,16 @@ def category_from_words(names: list[str]) -> str | None:
     return None
 
 
-def read_rows(path: Path) -> list[Row]:
+def read_rows(path: Path, max_file_bytes: int | None = None) -> list[Row]:
     """Read an import file of any supported kind, told by its content.
 
     Parameters
     ----------
     path : Path
         A CSV/TSV spreadsheet, KML or KMZ, GeoJSON, or GeoPackage.
+    max_file_bytes : int, optional
+        Largest file read, and largest KML in a KMZ once unpacked (default
+        :data:`~geo.data.schema.MAX_FILE_BYTES`); a larger file is refused unread.
 
     Returns
     -------
@@ -111,18 +115,13 @@ def read_rows(path: Path) -> list[Row]:
     ImportFileError
         When the file cannot be read (too large, not text, no layout recognised).
     """
-    label = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImportFileError(f"{label}: file is over {MAX_FILE_BYTES >> 20} MB")
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImportFileError(f"{label}: cannot read: {error.strerror or error}") from None
-    return rows_from_bytes(data, label)
+    data, problem = read_file(path, max_file_bytes)
+    if problem is not None:
+        raise ImportFileError(str(problem))
+    return rows_from_bytes(data, str(path), max_file_bytes)
 
 
-def rows_from_bytes(data: bytes, label: str) -> list[Row]:
+def rows_from_bytes(data: bytes, label: str, max_file_bytes: int | None = None) -> list[Row]:
     """Read an import file's content (an upload, say), told by content, as :func:`read_rows`.
 
     Parameters
@@ -131,6 +130,8 @@ def rows_from_bytes(data: bytes, label: str) -> list[Row]:
         The file's content.
     label : str
         Its name, for messages.
+    max_file_bytes : int, optional
+        As for :func:`read_rows`.
 
     Returns
     -------
@@ -143,11 +144,12 @@ def rows_from_bytes(data: bytes, label: str) -> list[Row]:
     """
     from geo.data import placemarks
 
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"{label}: file is over {MAX_FILE_BYTES >> 20} MB")
+    limit = MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
+    if len(data) > limit:
+        raise ImportFileError(f"{label}: {too_large(len(data), limit)}")
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if data.startswith(b"PK\x03\x04"):
-        return placemarks.read_kmz(data, label)
+        return placemarks.read_kmz(data, label, limit)
     if data.startswith(b"SQLite format 3\x00"):
         return _read_gpkg(data, label)
     if head.startswith(b"<"):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from geo.data.files import TOO_LARGE, too_large
 from geo.tracks.layouts import PingError, quote
 
 
@@ -150,7 +151,7 @@ class Content:
 
 
 @contextlib.contextmanager
-def contents(path: Path, label: str) -> Iterator[list[Content]]:
+def contents(path: Path, label: str, max_bytes: int | None = None) -> Iterator[list[Content]]:
     """Open a ping file: the readable streams it holds, decompressed into temporary files.
 
     Parameters
@@ -159,6 +160,9 @@ def contents(path: Path, label: str) -> Iterator[list[Content]]:
         The input file.
     label : str
         Its name in messages.
+    max_bytes : int, optional
+        Largest file, or content once decompressed (default :attr:`Limits.max_bytes`): a
+        plain file past it is refused unread, a compressed one where it passes the limit.
 
     Yields
     ------
@@ -171,7 +175,7 @@ def contents(path: Path, label: str) -> Iterator[list[Content]]:
         For a file that is not ping content, a broken archive, or content past the limits.
     """
     with tempfile.TemporaryDirectory(prefix="posturemap-pings-") as scratch:
-        budget = _Budget(LIMITS.max_bytes)
+        budget = _Budget(LIMITS.max_bytes if max_bytes is None else max_bytes)
         found = _open(path, label, Path(scratch), budget, depth=0)
         yield found
 
@@ -180,15 +184,16 @@ class _Budget:
     """Bytes still allowed out of decompression for one input file."""
 
     def __init__(self, left: int) -> None:
-        self.left = left
+        self.left = self.limit = left
 
-    def take(self, count: int, label: str) -> None:
+    def take(self, count: int, label: str, unpacked: bool = True) -> None:
         self.left -= count
         if self.left < 0:
-            raise PingError(
-                f"{quote(label)}: more than {LIMITS.max_bytes:,} bytes once decompressed "
-                "(the size limit); not read further"
-            )
+            mb = f"{self.limit / 2**20:.3g} MB"
+            size = too_large(self.limit - self.left, self.limit)
+            if unpacked:  # only the size so far is known: the rest is never unpacked
+                size = f"more than {mb} once decompressed; {TOO_LARGE} {mb}"
+            raise PingError(f"{quote(label)}: {size}; not read further")
 
 
 def _open(path: Path, label: str, scratch: Path, budget: _Budget, depth: int) -> list[Content]:
@@ -204,8 +209,8 @@ def _open(path: Path, label: str, scratch: Path, budget: _Budget, depth: int) ->
         return _open(target, label, scratch, budget, depth + 1)
     if kind == "binary":
         raise PingError("not ping data: binary content of no known kind")
-    if depth == 0:  # a plain file counts against the same limit as decompressed content
-        budget.take(path.stat().st_size, label)
+    if depth == 0:  # a plain file counts against the same limit, refused before it is read
+        budget.take(path.stat().st_size, label, unpacked=False)
     return [Content(path, kind, label)]
 
 

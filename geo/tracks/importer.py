@@ -180,6 +180,7 @@ def import_tracks(
     append: bool = False,
     on_bytes: Callable[[int], None] | None = None,
     stage: Stage | None = None,
+    max_bytes: int | None = None,
 ) -> ImportResult:
     """Read ping files, build tracks and write ``DIR/tracks.geojson`` (the ``tracks import``).
 
@@ -210,6 +211,9 @@ def import_tracks(
         too); see :func:`append_tracks`.
     on_bytes, stage : callable, optional
         Progress: bytes of input read; name of each building stage.
+    max_bytes : int, optional
+        Largest ping file, or content once decompressed (see
+        :func:`geo.tracks.readers.read_file`).
 
     Returns
     -------
@@ -242,6 +246,7 @@ def import_tracks(
         lat_column=lat_column,
         lon_column=lon_column,
         time_format=time_format,
+        max_bytes=max_bytes,
     )
     if append:
         from geo.tracks.appending import append_tracks

@@ -93,6 +93,7 @@ def read_file(
     lat_column: str | None = None,
     lon_column: str | None = None,
     time_format: str | None = None,
+    max_bytes: int | None = None,
 ) -> Pings:
     """Read one ping file of any supported layout.
 
@@ -111,6 +112,9 @@ def read_file(
         Called with numbers of bytes processed.
     time_format : str, optional
         A ``strptime`` format for every time (e.g. ``%d/%m/%Y %H:%M``).
+    max_bytes : int, optional
+        Largest file, or content once decompressed (default
+        :attr:`geo.tracks.content.Limits.max_bytes`); a larger plain file is refused unread.
 
     Returns
     -------
@@ -120,14 +124,15 @@ def read_file(
     ------
     PingError
         When the file cannot be read, its layout is not recognised, or it is past the
-        limits of :data:`geo.tracks.content.LIMITS`.
+        limits of :data:`geo.tracks.content.LIMITS` or ``max_bytes`` (the message then
+        holds :data:`geo.data.files.TOO_LARGE`).
     """
     options = ReadOptions(id_column, time_column, lat_column, lon_column, time_format, category)
     path = Path(path)
     label = str(path)
     try:
         size = path.stat().st_size
-        with C.contents(path, label) as items:
+        with C.contents(path, label, max_bytes) as items:
             scaled = None
             if progress is not None:
                 scaled = _Scaled(progress, sum(i.path.stat().st_size for i in items), size)
@@ -216,6 +221,7 @@ def read_pings(
     lat_column: str | None = None,
     lon_column: str | None = None,
     time_format: str | None = None,
+    max_bytes: int | None = None,
 ) -> Pings:
     """Read several ping files (any mix of layouts) into one :class:`Pings`.
 
@@ -223,7 +229,7 @@ def read_pings(
     ----------
     paths : iterable of path
         The files.
-    id_column, category, progress, time_column, lat_column, lon_column, time_format
+    id_column, category, progress, time_column, lat_column, lon_column, time_format, max_bytes
         As for :func:`read_file`.
 
     Returns
@@ -248,6 +254,7 @@ def read_pings(
                     lat_column=lat_column,
                     lon_column=lon_column,
                     time_format=time_format,
+                    max_bytes=max_bytes,
                 )
             )
         except PingError as error:
