@@ -95,10 +95,11 @@ def file_bytes(max_file_mb: float) -> int:
     return round(max_file_mb * 2**20)
 
 
-def problem_line(problem: Problem) -> str:
-    """A data problem as printed: a size-limit message says which flag raises the limit."""
+def problem_line(problem: Problem | str) -> str:
+    """A data problem (or error) as printed: a size-limit message says which flag raises it."""
     text = str(problem)
-    return f"{text}: raise it with --max-file-mb" if TOO_LARGE in problem.message else text
+    message = problem.message if isinstance(problem, Problem) else text
+    return f"{text}: raise it with --max-file-mb" if TOO_LARGE in message else text
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
