@@ -197,3 +197,53 @@ def test_icon_colours_are_the_web_maps() -> None:
 
     as_hex = {name: "#{:02x}{:02x}{:02x}".format(*rgb) for name, rgb in AFFILIATION_RGB.items()}
     assert as_hex == AFFILIATION_COLOUR
+
+
+@pytest.mark.parametrize("theatre", ["default", "red-sea"])
+def test_kmz_icons_are_the_maps_symbols(tmp_path: Path, browser, theatre: str) -> None:
+    """One PNG per distinct symbol, ICON_PX square, drawn, and every placemark uses its own."""
+    import io
+
+    from PIL import Image
+
+    from geo.data.paths import default_data_dir
+    from geo.slides.icons import ICON_PX, kmz_icons
+    from geo.web.features import symbol_codes
+
+    data = default_data_dir() if theatre == "default" else _red_sea_with_track(tmp_path)
+    dataset = reading.load(data)
+    icons, styles = kmz_icons(dataset, browser=browser)
+    out = write_kml(dataset, tmp_path / "out.kmz", icons=icons, styles=styles)
+    codes = {c for layer in ("assets", "bases") for c in symbol_codes(dataset[layer], layer)}
+    with zipfile.ZipFile(out) as archive:
+        root = ET.fromstring(archive.read("doc.kml"))
+        pngs = {n[6:-4]: archive.read(n) for n in archive.namelist() if n.startswith("files/")}
+    assert {f"sidc-{code}" for code in codes} <= set(pngs)
+    for style in set(styles.values()):
+        image = Image.open(io.BytesIO(pngs[style]))
+        assert (image.format, image.size) == ("PNG", (ICON_PX, ICON_PX)), style
+        alpha = image.convert("RGBA").getchannel("A").getextrema()
+        assert alpha == (0, 255), style  # drawn, on a transparent background
+    hrefs = {
+        s.get("id"): s.find(f"{KML}IconStyle/{KML}Icon/{KML}href").text
+        for s in root.iter(f"{KML}Style")
+    }
+    assert all(hrefs[style] == f"files/{style}.png" for style in styles.values())
+    used = 0
+    for placemark in root.iter(f"{KML}Placemark"):
+        fid = next(d for d in placemark.iter(f"{KML}Data") if d.get("name") == "id")[0].text
+        if fid in styles:
+            assert placemark.find(f"{KML}styleUrl").text == f"#{styles[fid]}"
+            used += 1
+    assert used == len(styles) > 0
+
+
+def test_kmz_without_chromium_has_shapes_and_one_warning(tmp_path, run_cli, monkeypatch) -> None:
+    monkeypatch.setenv("POSTUREMAP_CHROMIUM", str(tmp_path / "no-chromium"))
+    data = write_dataset(tmp_path / "red-sea", red_sea_layers())
+    code, stdout, stderr = run_cli("export", "kml", str(tmp_path / "a.kmz"), "--data", str(data))
+    assert code == 0 and "wrote" in stdout
+    assert stderr.count("\n") == 1 and stderr.startswith("warning: KMZ icons drawn as coloured")
+    with zipfile.ZipFile(tmp_path / "a.kmz") as archive:
+        names = archive.namelist()
+    assert "files/assets-hostile.png" in names and not any("sidc-" in n for n in names)

@@ -10,18 +10,22 @@ vertex where they have ``times``, else as lines; every point with its uncertaint
 (geodesic, :func:`geo.analysis.geodesy.geodesic_circle`) in one MultiGeometry. Descriptions
 list the sources, HTML-escaped, links http(s) only; characters XML cannot hold are dropped
 from every text. Every property is kept in ExtendedData,
-so ``python -m geo import`` reads the file back as it was. A KMZ embeds an icon per
-affiliation (simple coloured shapes drawn with Pillow: NATO symbols would need a browser).
+so ``python -m geo import`` reads the file back as it was. A KMZ embeds its icons in
+``files/``: the caller may give the map's own symbols as PNG (``icons``, a style per symbol,
+and ``styles``, the style of each feature; :mod:`geo.slides.icons` draws them with a
+browser, which this stage does not use); every other feature gets an icon per affiliation or
+layer (simple coloured shapes drawn with Pillow).
 """
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -64,6 +68,8 @@ def write_kml(
     *,
     as_of: date | None = None,
     overwrite: bool = False,
+    icons: Mapping[str, bytes] | None = None,
+    styles: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the data set as KML (``.kml``) or KMZ with icons (``.kmz``), atomically.
 
@@ -78,6 +84,12 @@ def write_kml(
         so the time slider plays the build-up up to that day.
     overwrite : bool
         Replace an existing file.
+    icons : mapping of str to bytes, optional
+        KMZ only: PNG icons by style id (a style per symbol), stored as
+        ``files/<style>.png``; those no placemark uses are left out.
+    styles : mapping of str to str, optional
+        KMZ only: the style (a key of ``icons``) of each feature id; features not in it,
+        or whose style has no icon, keep their affiliation's or layer's style.
 
     Returns
     -------
@@ -92,20 +104,30 @@ def write_kml(
     if target.exists() and not overwrite:
         raise FileExistsError(str(target))
     kmz = target.suffix.lower() == ".kmz"
-    text = kml_text(dataset, as_of=as_of, icons=kmz)
     if not kmz:
+        text, _ = _document(dataset, as_of, False, {})
         return writing.atomic_write_text(target, text, overwrite=overwrite)
+    icons = icons or {}
+    chosen = {fid: style for fid, style in (styles or {}).items() if style in icons}
+    text, used = _document(dataset, as_of, True, chosen)
+    pngs = {**_icons(), **{style: icons[style] for style in sorted(used)}}
 
     def write(path: Path) -> None:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("doc.kml", text)  # Google Earth opens the first .kml: this one
-            for name, png in _icons().items():
+            for name, png in pngs.items():
                 archive.writestr(f"files/{name}.png", png)
 
     return publish_file(write, target, overwrite)
 
 
-def kml_text(dataset: Dataset, *, as_of: date | None = None, icons: bool = False) -> str:
+def kml_text(
+    dataset: Dataset,
+    *,
+    as_of: date | None = None,
+    icons: bool = False,
+    styles: Mapping[str, str] | None = None,
+) -> str:
     """The KML document of :func:`write_kml`, as text.
 
     Parameters
@@ -116,16 +138,27 @@ def kml_text(dataset: Dataset, *, as_of: date | None = None, icons: bool = False
         As in :func:`write_kml`.
     icons : bool
         Point the styles at ``files/<style>.png`` (inside a KMZ) rather than Earth's pushpin.
+    styles : mapping of str to str, optional
+        With ``icons``: the style of each feature id, a style per symbol (see
+        :func:`write_kml`).
 
     Returns
     -------
     str
     """
+    return _document(dataset, as_of, icons, styles if icons and styles else {})[0]
+
+
+def _document(
+    dataset: Dataset, as_of: date | None, icons: bool, styles: Mapping[str, str]
+) -> tuple[str, set[str]]:
+    """The KML text, and the styles of ``styles`` its placemarks use."""
     root = ET.Element("kml", {"xmlns": KML_NS, "xmlns:gx": GX_NS})
     document = ET.SubElement(root, "Document")
     _text(document, "name", f"posturemap: {dataset.label or 'data'}")
-    for style in _styles(icons):
-        document.append(style)
+    base_styles = _styles(icons)
+    document.extend(base_styles)
+    used: dict[str, str] = {}  # symbol style -> the affiliation's style (its colours)
     end = pd.Timestamp(as_of + timedelta(days=1), tz="UTC") if as_of is not None else None
     sources = dataset.sources.to_dict("index")  # looked up per feature: a dict, not .loc
     for layer in LAYERS:
@@ -152,9 +185,28 @@ def kml_text(dataset: Dataset, *, as_of: date | None = None, icons: bool = False
                     inner[name] = ET.SubElement(folder, "Folder")
                     _text(inner[name], "name", name)
                 parent = inner[name]
-            parent.append(_placemark(layer, feature, sources, ends.get(props.get("id")), icons))
+            style = _style_id(layer, props)
+            symbol = styles.get(str(props.get("id")))
+            if symbol is not None:
+                used.setdefault(symbol, style)
+            report_end = ends.get(props.get("id"))
+            parent.append(_placemark(layer, feature, sources, report_end, symbol or style))
+    colours = {style.get("id"): style for style in base_styles}
+    at = 1 + len(base_styles)  # styles come before the folders
+    for offset, (symbol, style) in enumerate(sorted(used.items())):
+        document.insert(at + offset, _symbol_style(symbol, colours[style]))
     body = ET.tostring(root, encoding="unicode")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n", set(used)
+
+
+def _symbol_style(name: str, base: ET.Element) -> ET.Element:
+    """A style whose icon is ``files/<name>.png``, its lines and areas coloured as ``base``."""
+    style = ET.Element("Style", {"id": name})
+    icon_style = ET.SubElement(style, "IconStyle")
+    _text(icon_style, "color", "ffffffff")  # the symbol's own colours
+    _text(ET.SubElement(icon_style, "Icon"), "href", f"files/{name}.png")
+    style.extend(copy.deepcopy(c) for c in base if c.tag != "IconStyle")
+    return style
 
 
 def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
@@ -174,14 +226,14 @@ def _next_reports(frame: pd.DataFrame) -> dict[str, pd.Timestamp]:
 
 
 def _placemark(
-    layer: str, feature: dict[str, Any], sources: dict[str, Any], end: Any, icons: bool
+    layer: str, feature: dict[str, Any], sources: dict[str, Any], end: Any, style: str
 ) -> ET.Element:
     props = {k: _plain(v) for k, v in feature["properties"].items()}
     placemark = ET.Element("Placemark")
     _text(placemark, "name", str(props.get("name") or props.get("id")))
     _text(placemark, "description", _description(props, sources))
     _times(placemark, layer, props, end)
-    _text(placemark, "styleUrl", f"#{_style_id(layer, props)}")
+    _text(placemark, "styleUrl", f"#{style}")
     extended = ET.SubElement(placemark, "ExtendedData")
     for key, value in props.items():
         data = ET.SubElement(extended, "Data", {"name": _NOT_XML.sub("", key)})
