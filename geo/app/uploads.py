@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import PurePosixPath
 
 import pandas as pd
 
 from geo.data import files as data_files
-from geo.data import writing
+from geo.data import importing, writing
 from geo.data.jsontext import printable
 from geo.data.reading import Dataset
-from geo.data.schema import Problem
+from geo.data.schema import LAYERS, Problem
 
 # --- data in and out -----------------------------------------------------------------------
 
@@ -33,21 +34,56 @@ def content_key(files: Mapping[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def upload_files(uploads: Mapping[str, bytes]) -> tuple[dict[str, bytes], list[Problem]]:
+IMPORTED = (".kml", ".kmz", ".csv", ".tsv", ".gpkg")
+"""Endings of uploads read as ``python -m geo import`` reads them (Google Earth, spreadsheets,
+GeoPackage), rather than as layer files."""
+ACCEPTED = ["geojson", "json", "parquet", "fgb", "zip", *(e[1:] for e in IMPORTED)]
+"""What the uploader takes: layer files, zips of them, and what :data:`IMPORTED` names."""
+
+
+def upload_files(
+    uploads: Mapping[str, bytes], today: date | None = None
+) -> tuple[dict[str, bytes], list[Problem]]:
     """Turn uploaded files into the ``{name: bytes}`` that ``reading.load_bytes`` reads.
 
-    Zip files are unpacked (``geo.data.files.read_zip``, with its size limits); other files
-    are passed on by name and checked by ``load_bytes``. Nothing is written to disk.
+    Zip files are unpacked (``geo.data.files.read_zip``, with its size limits); layer files
+    (GeoJSON, GeoParquet, FlatGeobuf) are passed on by name and checked by ``load_bytes``.
+    KML/KMZ, CSV/TSV and GeoPackage files are imported into the uploaded data set by the
+    import's own code (:func:`geo.data.importing.import_uploads`): into the layer their name
+    says (``bases.csv``), else assets; each file all or nothing, its problems located by
+    row. Nothing is written to disk.
+
+    Parameters
+    ----------
+    uploads : mapping of str to bytes
+        File name to content.
+    today : date, optional
+        The ``accessed`` date of the source record made for an imported file.
+
+    Returns
+    -------
+    files : dict of str to bytes
+    problems : list of Problem
+        What could not be unpacked or imported (the rest is ``load_bytes``'s to report).
     """
     files: dict[str, bytes] = {}
     problems: list[Problem] = []
+    imports: list[tuple[str, bytes]] = []
     for name, data in uploads.items():
-        if PurePosixPath(name).suffix.lower() == ".zip":
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix == ".zip":
             more, more_problems = data_files.read_zip(name, data)
             files.update(more)
             problems.extend(more_problems)
+        elif suffix in IMPORTED:
+            imports.append((name, data))
         else:
             files[name] = data
+    for name, data in imports:  # after the layer files: joined to them, their ids kept
+        stem = PurePosixPath(name).stem.lower()
+        layer = stem if stem in LAYERS else "assets"
+        files, result = importing.import_uploads([(name, data)], layer, files, today=today)
+        problems.extend(result.problems)
     return files, problems
 
 

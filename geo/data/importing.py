@@ -167,6 +167,7 @@ class _Options:
     settings: Mapping[str, Any]
     today: date | None
     max_file_bytes: int | None
+    settable: bool = True  # a missing field may be given with --set (not in the app)
 
 
 def _import(
@@ -226,7 +227,7 @@ def import_uploads(
         layer_name = f"{uploads[0][0] if uploads else 'upload'}/{layer}.geojson"
     sources_name = next((n for n in files if PurePosixPath(n).name == SOURCES_FILE), None)
     names = (layer_name or f"{layer}.geojson", sources_name or SOURCES_FILE)
-    options = _Options(None, settings or {}, today, None)
+    options = _Options(None, settings or {}, today, None, settable=False)
     try:
         result, merged = plan_import(uploads, layer, files, names, options, [])
     except ImportOptionError as error:
@@ -267,7 +268,9 @@ def plan_import(
     source = options.source
     if source is not None and source not in {r.get("id") for r in records if isinstance(r, dict)}:
         raise ImportOptionError(f"--source {source!r} is not a record of {sources_key}")
-    taken = taken_ids(files)
+    taken = taken_ids(files)  # with the features that have problems: their ids stay theirs
+    for frame in baseline.layers.values():  # and those of GeoParquet/FlatGeobuf layers
+        taken.update(str(i) for i in frame["id"])
     seen = {content_key(layer, f) for f in existing if isinstance(f, dict)}
     pending: dict[str, dict[str, Any]] = {}
     new: list[tuple[Path, Row, dict[str, Any]]] = []
@@ -290,7 +293,7 @@ def plan_import(
                 result.other_layers += 1
                 continue
             if row_problems:
-                result.problems.extend(_located(path, row, feature, row_problems))
+                result.problems.extend(_located(path, row, feature, row_problems, options.settable))
                 continue
             key = content_key(layer, feature)
             if key in seen:
@@ -312,7 +315,7 @@ def plan_import(
         # The same text the editing engine writes: one serialisation of each file.
         merged[layer_key] = writing.collection_text(body).encode("utf-8")
         merged[sources_key] = writing.sources_text(records).encode("utf-8")
-        _check(merged, layer_key, len(existing), new, baseline, result)
+        _check(merged, layer_key, len(existing), new, baseline, result, options.settable)
     if result.problems or not new:
         result.created_sources = []
         return result, None
@@ -326,14 +329,19 @@ def _check_layer(layer: str) -> None:
 
 
 def _located(
-    path: Path, row: Row, feature: dict[str, Any], problems: list[tuple[str | None, str]]
+    path: Path,
+    row: Row,
+    feature: dict[str, Any],
+    problems: list[tuple[str | None, str]],
+    settable: bool = True,
 ) -> list[Problem]:
     name = feature["properties"].get("name")
     label = name if isinstance(name, str) else None
     out = []
     for field_name, message in problems:
         if message.startswith("missing") and field_name:
-            message += f"; give it in the file or with --set {field_name}=VALUE"
+            message += "; give it in the file"
+            message += f" or with --set {field_name}=VALUE" if settable else ""
         out.append(Problem(str(path), message, row.number, label, field_name, item=row.item))
     return out
 
@@ -373,6 +381,7 @@ def _check(
     new: list[tuple[Path, Row, dict[str, Any]]],
     baseline: reading.Dataset,
     result: ImportResult,
+    settable: bool,
 ) -> None:
     """Validate the layer with the new features in it; report their problems by input row."""
     before = {str(p) for p in baseline.problems}
@@ -380,7 +389,7 @@ def _check(
         index = problem.index
         if problem.file == layer_key and index is not None and index >= before_count:
             path, row, feature = new[index - before_count]
-            located = _located(path, row, feature, [(problem.field, problem.message)])
+            located = _located(path, row, feature, [(problem.field, problem.message)], settable)
             result.problems.extend(located)
         elif str(problem) not in before and not problem.message.startswith("... and "):
             result.problems.append(problem)
