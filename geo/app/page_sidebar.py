@@ -20,6 +20,7 @@ from geo.analysis import joins
 from geo.app import details as app_details
 from geo.app import overlays, page_edit, page_steps
 from geo.app import state as app_state
+from geo.app import uploads as app_uploads
 from geo.app import view as app_view
 from geo.data.reading import Dataset
 from geo.data.schema import LAYERS
@@ -45,11 +46,13 @@ def data_box(
                 return controls, None
             uploads = st.file_uploader(
                 "Your own data",
-                type=["geojson", "json", "zip"],
+                type=app_uploads.ACCEPTED,
                 accept_multiple_files=True,
                 key="uploads",
-                help="Layer files named bases/assets/tracks/strikes/places.geojson with their "
-                "sources.json, or a zip of a data directory. Checked here, kept in memory only.",
+                help="Layer files named bases/assets/tracks/strikes/places.geojson (or .parquet, "
+                ".fgb) with their sources.json, or a zip of a data directory; or Google Earth "
+                "(KML/KMZ), spreadsheets (CSV/TSV) and GeoPackage files, imported into the layer "
+                "their name says (bases.csv), else into assets. Checked here, kept in memory only.",
             )
     return controls, uploads
 
