@@ -133,6 +133,8 @@ def tracks_import(
             raise fail(problem_line(str(error))) from None
         except importer.SourceError as error:
             raise fail(str(error), 2) from None
+        except importer.TargetError as error:
+            raise fail(str(error)) from None
         except FileExistsError:
             raise fail(f"{out_file} exists; use --force to replace it") from None
     for name, layout in result.pings.layouts:

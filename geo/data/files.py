@@ -211,8 +211,9 @@ def columnar_refusal(path: Path, action: str) -> str:
         a second file for one layer), and how to go on.
     """
     geojson = path.with_suffix(".geojson")
+    kind = {".parquet": "GeoParquet", ".fgb": "FlatGeobuf"}.get(path.suffix, path.suffix)
     return (
-        f"{path}: this layer is a {path.suffix[1:]} file, which {action} does not rewrite "
+        f"{path}: this layer is a {kind} file, which {action} does not rewrite "
         f"(it would need a second file, {geojson.name}, for the same layer); {action} into a "
         f"directory whose {path.stem} layer is GeoJSON, or convert it (ogr2ogr -f GeoJSON "
         f"{geojson} {path}) and remove {path.name}"

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.data import history
-from geo.data.files import read_directory
+from geo.data import columnar, history
+from geo.data.files import columnar_layer, columnar_refusal, read_directory
 from geo.data.locking import locked
 from geo.data.paths import default_data_dir
 from geo.data.reading import load_bytes
@@ -206,8 +206,17 @@ class State:
         return self._history
 
     def key(self, layer: str) -> str:
-        name = SOURCES_FILE if layer == SOURCES else f"{layer}.geojson"
-        return str(self.folder / name)
+        if layer == SOURCES:
+            return str(self.folder / SOURCES_FILE)
+        columnar = columnar_layer(self.folder, layer)  # read, never rewritten: see writable()
+        return str(columnar or self.folder / f"{layer}.geojson")
+
+    def writable(self, layer: str) -> Path:
+        """The file an edit of ``layer`` replaces; a GeoParquet/FlatGeobuf layer is refused."""
+        path = Path(self.key(layer))
+        if path.suffix != ".geojson" and layer != SOURCES:
+            raise EditError(columnar_refusal(path, "an edit"))
+        return path
 
     def features(self, layer: str) -> list[dict[str, Any]]:
         """The layer's features, or the source records (a missing file: none); kept changed."""
@@ -220,10 +229,7 @@ class State:
             if data is None and layer != SOURCES:
                 document["features"] = []
             elif data is not None:
-                try:
-                    document = json.loads(data.decode("utf-8-sig"))
-                except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-                    document = None
+                document = _document(self.key(layer), layer, data)
             if not isinstance(_items(document, layer), list):
                 what = "JSON list" if layer == SOURCES else "FeatureCollection"
                 raise EditError(
@@ -262,6 +268,19 @@ class State:
         if layer == SOURCES:
             return sources_text(self._docs[layer])
         return collection_text(self._docs[layer])
+
+
+def _document(name: str, layer: str, data: bytes) -> Any:
+    """A layer file's FeatureCollection (a GeoParquet/FlatGeobuf one too), or None."""
+    if Path(name).suffix in columnar.SUFFIXES:
+        try:
+            return columnar.read_document(name, layer, data, len(data))
+        except columnar.ColumnarError:
+            return None
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
 
 
 def _items(document: Any, layer: str) -> Any:
@@ -308,9 +327,10 @@ def apply_change(
     with locked(folder):
         state = State(folder)
         layer, feature_id, before, after = operation(state)
+        target = state.writable(layer)
         text = state.text(layer)
         _validate(state, layer, text.encode("utf-8"))
-        atomic_write_text(Path(state.key(layer)), text, overwrite=True)
+        atomic_write_text(target, text, overwrite=True)
         seq = history.last_seq(folder) + 1
         change = history.make_change(
             seq, op, layer, feature_id, before, after, editor, state.undoes

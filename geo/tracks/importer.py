@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data import reading, writing
+from geo.data.files import columnar_layer, columnar_refusal
 from geo.tracks.features import slug
 from geo.tracks.legs import DEFAULT_TOLERANCE_M, Stage, Thresholds, TrackReport, build_tracks
 from geo.tracks.pings import BadPings, Pings
@@ -27,6 +28,10 @@ from geo.tracks.readers import read_pings
 
 class SourceError(ValueError):
     """The ``--source`` given cannot be used (the message says what to do)."""
+
+
+class TargetError(ValueError):
+    """The output cannot be written as asked (the message names the file and what to do)."""
 
 
 def source_for_import(
@@ -225,15 +230,23 @@ def import_tracks(
         A file cannot be read or its layout is not recognised.
     SourceError
         ``source`` is not usable.
+    TargetError
+        The directory's tracks layer is GeoParquet or FlatGeobuf (never rewritten).
     FileExistsError
         ``out`` exists and ``force`` is False.
     """
     out = Path(out)
+    directory = out.parent
+    columnar = columnar_layer(directory, "tracks")
+    if columnar is not None:  # tracks.geojson beside it would be a second tracks layer
+        raise TargetError(columnar_refusal(columnar, "tracks import"))
     if out.exists() and not force and not append:
         raise FileExistsError(str(out))
-    directory = out.parent
     sources_file = directory / "sources.json"
-    others = [directory / f"{layer}.geojson" for layer in ("bases", "assets", "strikes", "places")]
+    others = [
+        columnar_layer(directory, layer) or directory / f"{layer}.geojson"
+        for layer in ("bases", "assets", "strikes", "places")
+    ]
     present = [path for path in [*others, sources_file] if path.exists()]
     dataset = reading.load(present) if present else None
 
