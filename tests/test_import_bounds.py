@@ -79,3 +79,21 @@ def test_tracks_import_refuses_a_file_past_the_bound(tmp_path: Path, run_cli, pa
     code, stdout, stderr = run_cli(*import_args([path], out), "--max-file-mb", "2")
     assert code == 0, stderr
     assert out.exists()
+
+
+def test_tracks_messages_name_parameters_and_the_cli_its_flags(tmp_path: Path, run_cli) -> None:
+    """The library names an option once (`time_format`); the command line says its flag."""
+    from geo.cli.tracks import FLAGS, worded
+    from geo.tracks.layouts import PARAMETERS, parameter
+
+    code, stdout, _ = run_cli("tracks", "import", "--help")
+    assert code == 0 and set(FLAGS) == set(PARAMETERS)
+    assert all(flag in stdout for flag in FLAGS.values())
+    assert worded(f"give {parameter('time_format')}") == "give --time-format"
+    with pytest.raises(ValueError, match="not one of"):
+        parameter("time-format")
+    path = tmp_path / "odd.csv"
+    path.write_text("unit,when,y,x\nu1,1760529600,12,-66\n", encoding="utf-8")
+    out = tmp_path / "d" / "tracks.geojson"
+    code, _, stderr = run_cli(*import_args([path], out, "--asset-id-col", "unit"))
+    assert code == 1 and "--time-col" in stderr and "`" not in stderr

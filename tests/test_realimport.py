@@ -114,7 +114,7 @@ def test_an_id_unique_to_every_row_gets_a_warning(tmp_path):
     frame.to_csv(path, index=False)
     pings = F.read_file(path)
     assert len(pings.warnings) == 1 and "'id'" in pings.warnings[0]
-    assert "--asset-id-col" in pings.warnings[0]
+    assert "`id_column`" in pings.warnings[0]  # the parameter; the CLI says its flag
     assert F.read_file(_adsb_table(tmp_path)).warnings == []
 
 
@@ -142,7 +142,7 @@ def test_ambiguous_dates_are_counted_unless_a_format_is_given(tmp_path):
     path = _timed(tmp_path, ["05/10/2025 12:00", "06/10/2025 12:00"])
     pings = F.read_file(path)
     assert pings.bad.counts == {P.BAD_AMBIGUOUS: 2}
-    assert "--time-format" in P.BAD_AMBIGUOUS
+    assert "`time_format`" in P.BAD_AMBIGUOUS
     given = F.read_file(path, time_format="%d/%m/%Y %H:%M")
     assert given.frame["time"].tolist() == [
         pd.Timestamp("2025-10-05T12:00Z"),
@@ -160,12 +160,12 @@ def test_time_lat_and_lon_columns_can_be_named(tmp_path):
     frame = pd.DataFrame({"unit": "u1", "when_utc": times.astype("int64"), "y": lats, "x": lons})
     path = tmp_path / "odd.csv"
     frame.to_csv(path, index=False)
-    with pytest.raises(PingError, match="--time-col"):
+    with pytest.raises(PingError, match="`time_column`"):
         F.read_file(path, id_column="unit")
     pings = F.read_file(
         path, id_column="unit", time_column="when_utc", lat_column="y", lon_column="x"
     )
     assert pings.frame["lat"].tolist() == pytest.approx(lats.tolist())
     assert pings.frame["time"].iloc[0] == pd.Timestamp(T0_ISO)
-    with pytest.raises(PingError, match="--lat-col 'nope' is not a column"):
+    with pytest.raises(PingError, match="`lat_column` 'nope' is not a column"):
         F.read_file(path, id_column="unit", time_column="when_utc", lat_column="nope")

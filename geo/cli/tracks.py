@@ -10,9 +10,27 @@ import typer
 
 from geo.cli.common import MaxFileOption, err, fail, file_bytes, out, problem_line
 from geo.tracks.content import LIMITS
+from geo.tracks.layouts import PARAMETERS, parameter
 
 PING_FILE_MB = LIMITS.max_bytes / 2**20
 """The default ``--max-file-mb`` of ``tracks import``: ping logs are big, and streamed."""
+FLAGS = {
+    "source": "--source",
+    "id_column": "--asset-id-col",
+    "category": "--category",
+    "time_column": "--time-col",
+    "lat_column": "--lat-col",
+    "lon_column": "--lon-col",
+    "time_format": "--time-format",
+}
+"""The flag of each reading option the library's messages name (:data:`PARAMETERS`)."""
+
+
+def worded(text: str) -> str:
+    """A tracks library message in the command line's words: its flags for the options named."""
+    for name in PARAMETERS:
+        text = text.replace(parameter(name), FLAGS[name])
+    return text
 
 
 def tracks_import(
@@ -130,20 +148,20 @@ def tracks_import(
                 max_bytes=file_bytes(max_file_mb),
             )
         except PingError as error:
-            raise fail(problem_line(str(error))) from None
+            raise fail(problem_line(worded(str(error)))) from None
         except importer.SourceError as error:
-            raise fail(str(error), 2) from None
+            raise fail(worded(str(error)), 2) from None
         except importer.TargetError as error:
             raise fail(str(error)) from None
         except FileExistsError:
             raise fail(f"{out_file} exists; use --force to replace it") from None
     for name, layout in result.pings.layouts:
-        out.print(f"{name}: {layout.name}: {layout.description}", markup=False)
+        out.print(f"{name}: {layout.name}: {worded(layout.description)}", markup=False)
     out.print(f"read {result.pings.rows_read:,} rows; {result.bad.total:,} not used", markup=False)
     for line in result.bad.lines():
-        out.print(f"  {line}", markup=False)
+        out.print(f"  {worded(line)}", markup=False)
     for warning in result.pings.warnings:
-        err.print(f"warning: {warning}", markup=False)
+        err.print(f"warning: {worded(warning)}", markup=False)
     out.print(legs.describe(result.report), markup=False)
     if result.directory_problems:
         err.print(

@@ -25,6 +25,7 @@ from geo.data.paths import default_data_dir
 from geo.data.rowfeatures import content_key
 from geo.tracks.features import slug
 from geo.tracks.importer import ImportResult, SourceError, new_source_record
+from geo.tracks.layouts import parameter
 from geo.tracks.legs import DEFAULT_TOLERANCE_M, Stage, Thresholds, TrackReport, build_tracks
 from geo.tracks.pings import BadPings, Pings
 
@@ -93,7 +94,7 @@ def _append(
     records = list(old_sources or [])
     known = {r.get("id") for r in records if isinstance(r, dict)}
     if source is not None and source not in known:
-        raise SourceError(f"--source {source!r} is not in {sources_file}")
+        raise SourceError(f"{parameter('source')} {source!r} is not in {sources_file}")
     taken = _taken_ids(dataset, existing)
     seen = {content_key("tracks", f) for f in existing}
     frames, reports, added_records, already = [], [], [], 0

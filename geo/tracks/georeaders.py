@@ -30,6 +30,7 @@ from geo.tracks.layouts import (
     ReadOptions,
     category_from_columns,
     header_key,
+    parameter,
     quote,
 )
 from geo.tracks.pings import Chunk
@@ -141,7 +142,8 @@ def _lines(
     id_name = options.id_column or next((by_key[k] for k in _LINE_IDS if k in by_key), None)
     if id_name is not None and id_name not in props:
         found = quote(", ".join(map(str, props.columns)))
-        raise PingError(f"--asset-id-col {quote(id_name)!r} is not a property (found: {found})")
+        named = f"{parameter('id_column')} {quote(id_name)!r}"
+        raise PingError(f"{named} is not a property (found: {found})")
     times_name = options.time_column or by_key.get("times")
     if times_name is None or times_name not in props:
         raise PingError(

@@ -21,6 +21,7 @@ import pandas as pd
 from geo.data import reading, writing
 from geo.data.files import columnar_layer, columnar_refusal
 from geo.tracks.features import slug
+from geo.tracks.layouts import parameter
 from geo.tracks.legs import DEFAULT_TOLERANCE_M, Stage, Thresholds, TrackReport, build_tracks
 from geo.tracks.pings import BadPings, Pings
 from geo.tracks.readers import read_pings
@@ -81,12 +82,13 @@ def source_for_import(
         ]
         hint = f" (tracker sources there: {', '.join(trackers)})" if trackers else ""
         example = json.dumps(new_source_record(source_id or "my-tracker", pings, files))
+        option = parameter("source")
         what = (
-            f"--source {source_id!r} is not" if source_id else "--source is required: no id given"
+            f"{option} {source_id!r} is not" if source_id else f"{option} is required: no id given"
         )
         raise SourceError(
             f"{what} in sources.json{hint}; add a record such as {example} "
-            "and pass its id with --source"
+            f"and pass its id with {option}"
         )
     if source_id is None:
         stem = Path(files[0]).stem if files else "pings"

@@ -177,8 +177,31 @@ _BY_NAME = {entry[0]: entry for entry in _TABLE_LAYOUTS}
 EXTRA_ROLES = ("callsign", "vessel_name", "name")
 """Optional per-ping text kept on the tracks (first non-empty value of a leg)."""
 REQUIRED = ("id", "time", "lat", "lon")
-OPTIONS = {"id": "--asset-id-col", "time": "--time-col", "lat": "--lat-col", "lon": "--lon-col"}
-"""The command-line option that names each required role."""
+PARAMETERS = (
+    "source",
+    "id_column",
+    "category",
+    "time_column",
+    "lat_column",
+    "lon_column",
+    "time_format",
+)
+"""The reading options a message may tell the user to give (the command line names them
+by its flags: :data:`geo.cli.tracks.FLAGS`)."""
+OPTIONS = {"id": "id_column", "time": "time_column", "lat": "lat_column", "lon": "lon_column"}
+"""The parameter that names each required role."""
+
+
+def parameter(name: str) -> str:
+    """How a message names a reading option: ```id_column``` (one of :data:`PARAMETERS`).
+
+    The library never names a command-line flag; the command line puts its flag for each
+    such name (``--asset-id-col``), so each message is written once.
+    """
+    if name not in PARAMETERS:
+        raise ValueError(f"{name!r} is not one of {PARAMETERS}")
+    return f"`{name}`"
+
 
 # Columns that only ships, or only aircraft, have: the category of a table whose id
 # column says nothing (a plain table, or an id named with --asset-id-col).
@@ -260,7 +283,8 @@ def detect_layout(
             continue
         chosen = given if given in header else by_norm.get(header_key(given))
         if chosen is None:
-            raise PingError(f"{OPTIONS[role]} {quote(given)!r} is not a column (found: {shown})")
+            message = f"{parameter(OPTIONS[role])} {quote(given)!r} is not a column"
+            raise PingError(f"{message} (found: {shown})")
         forced[role] = chosen
     if "id" in forced:
         key = header_key(forced["id"])
@@ -294,7 +318,7 @@ def detect_layout(
         category = category or category_from_columns(c for c in header if c != found["id"])
         return Layout(name, text, category, found)
     expected = "; ".join(description for _, description, _, _ in candidates)
-    missing = [OPTIONS[r] for r in REQUIRED if r not in forced]
+    missing = [parameter(OPTIONS[r]) for r in REQUIRED if r not in forced]
     raise PingError(
         f"cannot tell the layout from the header ({shown}); expected one of: "
         f"{expected}; or name the columns with {', '.join(missing) or 'other options'}"

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.tracks.layouts import EXTRA_ROLES, ICAO_LAYOUTS, Layout, quote
+from geo.tracks.layouts import EXTRA_ROLES, ICAO_LAYOUTS, Layout, parameter, quote
 from geo.tracks.times import to_utc
 
 __all__ = ["BadPings", "Pings", "clean", "empty_frame", "to_utc"]
@@ -31,7 +31,9 @@ BAD_ID = "missing id"
 BAD_NO_TIME = "missing time"
 BAD_TIME = "unparseable time"
 BAD_TIME_RANGE = "time out of range (before 1980 or after 2100)"
-BAD_AMBIGUOUS = "ambiguous d/m/yyyy or m/d/yyyy date (no day above 12): give --time-format"
+BAD_AMBIGUOUS = (
+    f"ambiguous d/m/yyyy or m/d/yyyy date (no day above 12): give {parameter('time_format')}"
+)
 BAD_POSITION = "missing or non-numeric lat/lon"
 BAD_LAT = "latitude out of range -90..90"
 BAD_LON = "longitude out of range -180..180"

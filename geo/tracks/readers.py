@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.tracks import content as C
-from geo.tracks.layouts import Layout, PingError, ReadOptions, quote
+from geo.tracks.layouts import Layout, PingError, ReadOptions, parameter, quote
 from geo.tracks.pings import CATEGORIES, BadPings, Chunk, Pings, clean, empty_frame
 from geo.tracks.tables import Progress, read_csv, read_parquet
 from geo.tracks.times import day_order
@@ -159,7 +159,9 @@ def _read_one(item: C.Content, options: ReadOptions, progress: Progress | None) 
     if chosen not in CATEGORIES:
         raise PingError(f"category {chosen!r} is not one of {', '.join(CATEGORIES)}")
     note = (
-        "" if options.category or layout.category else " (by default; --category ship for vessels)"
+        ""
+        if options.category or layout.category
+        else f" (by default; {parameter('category')} ship for vessels)"
     )
     container = {"csv": "CSV: ", "parquet": "Parquet: ", "json": "JSON: "}.get(item.kind, "")
     described = f"{container}{layout.description}; {chosen}{note}"
@@ -192,7 +194,7 @@ def _warn_unique_ids(pings: Pings, layout: Layout) -> None:
         pings.warnings.append(
             f"{pings.layouts[0][0]}: every one of the {len(ids):,} pings has its own id in "
             f"column {quote(column)!r}, so no track can be drawn; is it a row or message "
-            "number? name the aircraft/vessel column with --asset-id-col"
+            f"number? name the aircraft/vessel column with {parameter('id_column')}"
         )
 
 
