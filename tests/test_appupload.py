@@ -14,7 +14,14 @@ from geo.app import uploads
 from geo.app import view as app_view
 from geo.app.state import ViewState
 from geo.data import reading
-from tests.factories import collection, ship, tiny_files, valid_layers
+from tests.factories import (
+    collection,
+    red_sea_layers,
+    ship,
+    tiny_files,
+    valid_layers,
+    write_dataset,
+)
 
 
 def zipped(files: dict[str, bytes]) -> bytes:
@@ -137,15 +144,21 @@ def test_a_kml_upload_with_missing_fields_shows_each_by_row(monkeypatch) -> None
 
 def test_an_exported_kmz_and_a_geoparquet_layer_upload(tmp_path) -> None:
     from geo.analysis.kml import write_kml
-    from geo.data.paths import default_data_dir
 
-    dataset = reading.load(default_data_dir())
-    kmz = write_kml(dataset, tmp_path / "caribbean.kmz").read_bytes()
-    given = {n: (default_data_dir() / n).read_bytes() for n in ("sources.json", "bases.geojson")}
-    files, problems = uploads.upload_files({**given, "assets.kmz": kmz})
+    directory = write_dataset(tmp_path / "red-sea", red_sea_layers())
+    dataset = reading.load(directory)
+    kmz = write_kml(dataset, tmp_path / "red-sea.kmz").read_bytes()
+    given = {n: (directory / n).read_bytes() for n in ("sources.json", "bases.geojson")}
+    files, problems = uploads.upload_files({**given, "assets.kmz": kmz})  # the assets only
     assert problems == []
     loaded = reading.load_bytes(files)
     assert loaded.problems == [] and len(loaded["assets"]) == len(dataset["assets"])
+    files, problems = uploads.upload_files({"sources.json": given["sources.json"], "a.kmz": kmz})
+    loaded = reading.load_bytes(files)  # every layer back from its folder, bases first
+    assert problems == [] and loaded.problems == []
+    assert {layer: len(loaded[layer]) for layer in loaded.layers} == {
+        layer: len(dataset[layer]) for layer in dataset.layers
+    }
     bases = json.loads(given["bases.geojson"])["features"]
     gpd.GeoDataFrame.from_features(bases, crs="EPSG:4326").to_parquet(tmp_path / "b.parquet")
     parquet = (tmp_path / "b.parquet").read_bytes()
@@ -157,6 +170,6 @@ def test_an_exported_kmz_and_a_geoparquet_layer_upload(tmp_path) -> None:
 
 
 def test_the_uploader_takes_what_import_reads() -> None:
-    assert {"kml", "kmz", "csv", "tsv", "gpkg", "parquet", "fgb", "geojson", "zip"} <= set(
+    assert {"kml", "kmz", "csv", "tsv", "txt", "gpkg", "parquet", "fgb", "geojson", "zip"} <= set(
         uploads.ACCEPTED
     )

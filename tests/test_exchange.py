@@ -247,3 +247,17 @@ def test_kmz_without_chromium_has_shapes_and_one_warning(tmp_path, run_cli, monk
     with zipfile.ZipFile(tmp_path / "a.kmz") as archive:
         names = archive.namelist()
     assert "files/assets-hostile.png" in names and not any("sidc-" in n for n in names)
+
+
+def test_a_null_killed_comes_back_null_from_kml(tmp_path: Path) -> None:
+    """Red Sea strike us-2 has killed null (unknown): KML writes null, import reads null."""
+    data = _red_sea_with_track(tmp_path)
+    out = write_kml(reading.load(data), tmp_path / "out.kml")
+    fresh = write_dataset(tmp_path / "fresh", {}, sources=SOURCES)
+    for layer in ("bases", "strikes"):
+        result = import_features([out], layer, fresh)
+        assert result.problems == [] and result.added, layer
+    strikes = json.loads((fresh / "strikes.geojson").read_text())["features"]
+    killed = {f["properties"]["name"]: f["properties"]["killed"] for f in strikes}
+    assert killed["us-2"] is None and killed["us-1"] == 30
+    assert import_features([out], "strikes", data).already_there == len(strikes)

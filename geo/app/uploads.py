@@ -21,6 +21,7 @@ from geo.data import importing, writing
 from geo.data.jsontext import printable
 from geo.data.reading import Dataset
 from geo.data.schema import LAYERS, Problem
+from geo.data.sheets import ImportFileError, rows_from_bytes
 
 # --- data in and out -----------------------------------------------------------------------
 
@@ -34,7 +35,7 @@ def content_key(files: Mapping[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-IMPORTED = (".kml", ".kmz", ".csv", ".tsv", ".gpkg")
+IMPORTED = (".kml", ".kmz", ".csv", ".tsv", ".txt", ".gpkg")
 """Endings of uploads read as ``python -m geo import`` reads them (Google Earth, spreadsheets,
 GeoPackage), rather than as layer files."""
 ACCEPTED = ["geojson", "json", "parquet", "fgb", "zip", *(e[1:] for e in IMPORTED)]
@@ -50,8 +51,9 @@ def upload_files(
     (GeoJSON, GeoParquet, FlatGeobuf) are passed on by name and checked by ``load_bytes``.
     KML/KMZ, CSV/TSV and GeoPackage files are imported into the uploaded data set by the
     import's own code (:func:`geo.data.importing.import_uploads`): into the layer their name
-    says (``bases.csv``), else assets; each file all or nothing, its problems located by
-    row. Nothing is written to disk.
+    says (``bases.csv``), else the layers a KML or GeoPackage of ``export`` files them under,
+    else assets; each file and layer all or nothing, problems located by row. Nothing is
+    written to disk.
 
     Parameters
     ----------
@@ -80,11 +82,27 @@ def upload_files(
         else:
             files[name] = data
     for name, data in imports:  # after the layer files: joined to them, their ids kept
-        stem = PurePosixPath(name).stem.lower()
-        layer = stem if stem in LAYERS else "assets"
-        files, result = importing.import_uploads([(name, data)], layer, files, today=today)
-        problems.extend(result.problems)
+        for layer in _layers_of(name, data):
+            files, result = importing.import_uploads([(name, data)], layer, files, today=today)
+            problems.extend(result.problems)
     return files, problems
+
+
+def _layers_of(name: str, data: bytes) -> list[str]:
+    """The layers an imported upload goes into, in the order references need (bases first).
+
+    The layer its name says (``bases.csv``); else those its placemarks or tables are filed
+    under (a KML or GeoPackage from ``export``), and assets for the rest.
+    """
+    stem = PurePosixPath(name).stem.lower()
+    if stem in LAYERS:
+        return [stem]
+    try:
+        rows = rows_from_bytes(data, name)
+    except ImportFileError:
+        return ["assets"]  # the import says what is wrong with it
+    filed = {row.layer for row in rows}
+    return [layer for layer in LAYERS if layer in filed or (layer == "assets" and None in filed)]
 
 
 def problems_table(problems: Iterable[Problem]) -> pd.DataFrame:

@@ -195,7 +195,8 @@ def typed_value(layer: str, field: str, text: str, order: str | None = None) -> 
     Returns
     -------
     Any
-        An int, float, bool, list of str, ISO date string or str.
+        An int, float, bool, list of str, ISO date string or str; None for ``null`` in a
+        field that takes null.
 
     Raises
     ------
@@ -206,6 +207,8 @@ def typed_value(layer: str, field: str, text: str, order: str | None = None) -> 
     value = text.strip()
     if spec is None:
         return value
+    if value == "null" and "null" in spec.types:  # written by export kml for a null
+        return None
     if spec.is_date:
         return parse_date(value, order)
     if spec.is_integer:
@@ -262,5 +265,5 @@ def json_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
-        return ""
+        return "null"  # read back as null by a field that takes it (killed: unknown)
     return json.dumps(value, ensure_ascii=False)
