@@ -52,7 +52,8 @@ def data_box(
                 help="Layer files named bases/assets/tracks/strikes/places.geojson (or .parquet, "
                 ".fgb) with their sources.json, or a zip of a data directory; or Google Earth "
                 "(KML/KMZ), spreadsheets (CSV/TSV) and GeoPackage files, imported into the layer "
-                "their name says (bases.csv), else into assets. Checked here, kept in memory only.",
+                "their name says (bases.csv), else the layers of an export's folders, else into "
+                "assets. Checked here, kept in memory only.",
             )
     return controls, uploads
 
