@@ -68,6 +68,7 @@ _PUBLIC = {
     "write_html": "geo.web.export",
     # slides
     "SlideRenderer": "geo.slides.browser",
+    "kmz_icons": "geo.slides.icons",
     "render_png": "geo.slides.render",
     "slide_png_bytes": "geo.slides.render",
 }
