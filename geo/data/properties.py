@@ -163,28 +163,39 @@ def check_times(layer: str, props: Mapping[str, Any], vertex_count: int) -> list
 
 
 def check_references(
-    raw: Mapping[str, Sequence[RawFeature]], sources: pd.DataFrame, has_sources: bool
+    raw: Mapping[str, Sequence[RawFeature]],
+    sources: pd.DataFrame,
+    has_sources: bool,
+    ids: Mapping[str, Collection[str]] | None = None,
 ) -> list[Problem]:
     """Check what links features: unique ids, cited sources, ``x-reference`` fields.
 
     Parameters
     ----------
     raw : mapping of str to list of RawFeature
-        Every feature read, per layer (with or without problems of their own).
+        Every feature read, per layer (with or without problems of their own), in file
+        order; or, with ``ids``, at least every feature that may have a problem here (all
+        features of a duplicated id among them).
     sources : DataFrame
         The valid source records, indexed by id.
     has_sources : bool
         Whether a ``sources.json`` was given (for the message).
+    ids : mapping of str to collection of str, optional
+        The ids of every feature of each layer (default: those in ``raw``).
 
     Returns
     -------
     list of Problem
     """
     problems = _duplicate_ids(raw)
-    ids_by_layer = {
-        layer: {p.get("id") for _, _, p, _ in raw[layer] if isinstance(p.get("id"), str)}
-        for layer in LAYERS
-    }
+    ids_by_layer = (
+        ids
+        if ids is not None
+        else {
+            layer: {p.get("id") for _, _, p, _ in raw[layer] if isinstance(p.get("id"), str)}
+            for layer in LAYERS
+        }
+    )
     where = "in sources.json" if has_sources else "(no sources.json was given)"
     for layer in LAYERS:
         links = [(f.name, f.reference) for f in schema.fields(layer) if f.reference]

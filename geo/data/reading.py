@@ -17,21 +17,23 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from geo.data import columnar, geometry, properties, schema, validation
+from geo.data import columnar, columns, geometry, properties, schema, validation
 from geo.data.files import layer_for_file, read_directory, read_files, too_large
+from geo.data.frames import CRS, empty_layer, features_frame, table_frame
 from geo.data.jsontext import SURROGATE_ESCAPE, NonFinite
 from geo.data.properties import RawFeature
 from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
 
-CRS = "EPSG:4326"
+__all__ = ["CRS", "Dataset", "empty_layer", "load", "load_bytes"]
 SOURCE_COLUMNS = tuple(field.name for field in schema.group_fields("source"))
 MAX_PROBLEMS_PER_FILE = 100
 """Problem lines kept per file; the rest are counted in one last line (``... and N more``)."""
@@ -85,12 +87,6 @@ class Dataset:
         return sum(not _is_more(p) for p in self.problems) + self.hidden_problems
 
 
-def empty_layer(layer: str) -> gpd.GeoDataFrame:
-    """Return an empty GeoDataFrame with the columns of ``layer``."""
-    columns = ["layer", *schema.known_fields(layer), "source_refs"]
-    return gpd.GeoDataFrame({name: [] for name in columns}, geometry=[], crs=CRS)
-
-
 # --- parsing -------------------------------------------------------------------------
 
 
@@ -101,7 +97,7 @@ def _line_column(text: str, start: int) -> str:
 
 
 def _parse_json(
-    name: str, data: bytes, limit: int = MAX_FILE_BYTES, layer: str = ""
+    name: str, data: bytes, limit: int = MAX_FILE_BYTES
 ) -> tuple[Any, list[Problem], bool]:
     """Parse a file as JSON; say whether it may hold values no field accepts (to look for them).
 
@@ -120,11 +116,6 @@ def _parse_json(
 
     if len(data) > limit:
         return None, [Problem(name, too_large(len(data), limit))], False
-    if PurePosixPath(name).suffix.lower() in columnar.SUFFIXES:
-        try:  # read as the FeatureCollection it stands for; NaN cells are looked for
-            return columnar.read_document(name, layer, data, limit), [], True
-        except columnar.ColumnarError as error:
-            return None, [Problem(name, str(error))], False
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -206,7 +197,7 @@ def load_bytes(
     sources, source_problems = _build_sources(sources_name, files.get(sources_name or ""))
     problems.extend(source_problems)
 
-    raw: dict[str, list[RawFeature]] = {layer: [] for layer in LAYERS}
+    parts: list[_Part] = []
     for name, data in files.items():
         if name == sources_name:
             continue
@@ -220,16 +211,13 @@ def load_bytes(
                 )
             )
             continue
-        features, file_problems = _parse_layer(name, layer, data, limit)
+        part, file_problems = _parse_file(name, layer, data, limit)
         problems.extend(file_problems)
-        raw[layer].extend(features)
+        parts.append(part)
 
-    problems.extend(properties.check_references(raw, sources, has_sources=sources_name is not None))
+    problems.extend(_check_references(parts, sources, has_sources=sources_name is not None))
     bad = {(p.file, p.index) for p in problems if p.index is not None and p.item == "feature"}
-    layers = {
-        layer: _to_frame(layer, [f for f in raw[layer] if (f[0], f[1]) not in bad], sources)
-        for layer in LAYERS
-    }
+    layers = {layer: _layer_frame(layer, parts, bad, sources) for layer in LAYERS}
     shown, hidden = _cap(problems)
     return Dataset(layers, sources, problems=shown, label=label, hidden_problems=hidden)
 
@@ -269,19 +257,62 @@ def _is_more(problem: Problem) -> bool:
     return problem.index is None and problem.message.startswith(_MORE)
 
 
-def _parse_layer(
-    name: str, layer: str, data: bytes, limit: int
-) -> tuple[list[RawFeature], list[Problem]]:
-    document, problems, odd = _parse_json(name, data, limit, layer)
+@dataclass
+class _Part:
+    """One layer file as read: its features, or its table and the rows checked one by one."""
+
+    layer: str
+    features: list[RawFeature]
+    table: columnar.Table | None = None
+
+
+def _parse_file(name: str, layer: str, data: bytes, limit: int) -> tuple[_Part, list[Problem]]:
+    if PurePosixPath(name).suffix.lower() not in columnar.SUFFIXES:
+        return _parse_layer(name, layer, data, limit)
+    if len(data) > limit:
+        return _Part(layer, []), [Problem(name, too_large(len(data), limit))]
+    try:
+        table = columnar.read_table(name, layer, data, limit)
+    except columnar.ColumnarError as error:
+        return _Part(layer, []), [Problem(name, str(error))]
+    # Column by column; the rows those checks cannot vouch for are checked as GeoJSON's are.
+    rows = np.flatnonzero(columns.suspect_rows(table)).tolist()
+    parsed, problems = _check_features(name, layer, _rows(table, rows), len(table))
+    stopped = bool(problems) and problems[0].index is None
+    return _Part(layer, parsed, None if stopped else table), problems
+
+
+def _rows(table: columnar.Table, rows: list[int]) -> Iterator[tuple[int, Any]]:
+    """Rows as features, a few thousand at a time (checking may stop early)."""
+    for start in range(0, len(rows), 4096):
+        chunk = rows[start : start + 4096]
+        yield from zip(chunk, columnar.row_features(table, chunk), strict=True)
+
+
+def _parse_layer(name: str, layer: str, data: bytes, limit: int) -> tuple[_Part, list[Problem]]:
+    document, problems, odd = _parse_json(name, data, limit)
     if problems:
-        return [], problems
+        return _Part(layer, []), problems
     envelope = validation.check_collection(layer, document)
     if envelope:
-        return [], [Problem(name, envelope)]
+        return _Part(layer, []), [Problem(name, envelope)]
+    features = document["features"]
+    parsed, problems = _check_features(name, layer, enumerate(features), len(features), odd)
+    return _Part(layer, parsed), problems
+
+
+def _check_features(
+    name: str,
+    layer: str,
+    features: Iterable[tuple[int, Any]],
+    total: int,
+    odd: bool = True,
+) -> tuple[list[RawFeature], list[Problem]]:
+    """Check features one by one; ``odd``: they may hold values no field accepts."""
+    problems: list[Problem] = []
     parsed = []
-    for index, feature in enumerate(document["features"]):
+    for index, feature in features:
         if len(problems) >= STOP_AFTER:
-            total = len(document["features"])
             message = (
                 f"checking stopped at feature {index} of {total:,}: {len(problems):,} problems "
                 "or more; nothing of this file is loaded"
@@ -309,6 +340,67 @@ def _parse_layer(
             problems.append(Problem(name, message, index, fid, field_name))
         parsed.append((name, index, props, geom))
     return parsed, problems
+
+
+def _check_references(
+    parts: list[_Part], sources: pd.DataFrame, has_sources: bool
+) -> list[Problem]:
+    """Ids, cited sources and references over every file; a table's rows only where they may
+    be wrong (:func:`geo.data.columns.reference_suspects`) become features to check."""
+    if not any(part.table is not None for part in parts):
+        raw: dict[str, list[RawFeature]] = {layer: [] for layer in LAYERS}
+        for part in parts:
+            raw[part.layer].extend(part.features)
+        return properties.check_references(raw, sources, has_sources)
+    ids: dict[str, list[Any]] = {layer: [] for layer in LAYERS}
+    for part in parts:
+        if part.table is None:
+            ids[part.layer].extend(p.get("id") for _, _, p, _ in part.features)
+        else:
+            ids[part.layer].extend(columns.column_ids(part.table))
+    texts = pd.Series([i for layer in LAYERS for i in ids[layer] if isinstance(i, str) and i])
+    duplicates = set(texts[texts.duplicated(keep=False)])
+    known = {layer: {i for i in found if isinstance(i, str)} for layer, found in ids.items()}
+    raw = {layer: [] for layer in LAYERS}
+    for part in parts:
+        raw[part.layer].extend(_with_suspects(part, sources.index, known, duplicates))
+    return properties.check_references(raw, sources, has_sources, ids=known)
+
+
+def _with_suspects(
+    part: _Part, sources: pd.Index, ids: dict[str, set[str]], duplicates: set[str]
+) -> list[RawFeature]:
+    """A part's features, and a table's rows whose references may be wrong, in file order."""
+    if part.table is None:
+        return part.features
+    table = part.table
+    suspect = columns.reference_suspects(table, sources, ids, duplicates)
+    suspect[[index for _, index, _, _ in part.features]] = False
+    rows = np.flatnonzero(suspect).tolist()
+    name = table.name
+    more = [(name, row, f["properties"], table.shapes[row]) for row, f in _rows(table, rows)]
+    return sorted([*part.features, *more], key=lambda feature: feature[1])
+
+
+def _layer_frame(
+    layer: str, parts: list[_Part], bad: set[tuple[str, int]], sources: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """A layer's frame: straight from its table when it is one columnar file."""
+    mine = [part for part in parts if part.layer == layer]
+    if len(mine) == 1 and mine[0].table is not None:
+        table = mine[0].table
+        keep = np.ones(len(table), dtype=bool)
+        keep[[index for file, index in bad if file == table.name]] = False
+        return table_frame(table, keep, sources)
+    features: list[RawFeature] = []
+    for part in mine:
+        if part.table is None:
+            features.extend(part.features)
+        else:  # a table beside other files of the layer: its rows as features
+            table = part.table
+            for row, feature in _rows(table, list(range(len(table)))):
+                features.append((table.name, row, feature["properties"], table.shapes[row]))
+    return features_frame(layer, [f for f in features if (f[0], f[1]) not in bad], sources)
 
 
 def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, list[Problem]]:
@@ -344,49 +436,3 @@ def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, 
         pd.DataFrame(records, columns=list(SOURCE_COLUMNS)).set_index("id") if records else empty
     )
     return frame, problems
-
-
-def _to_frame(layer: str, features: list[RawFeature], sources: pd.DataFrame) -> gpd.GeoDataFrame:
-    if not features:
-        return empty_layer(layer)
-    known = schema.known_fields(layer)
-    source_records = {
-        sid: {"id": sid, **{k: (None if pd.isna(v) else v) for k, v in row.items()}}
-        for sid, row in sources.to_dict("index").items()
-    }
-    # Column by column, not row dicts: a copy of every property of every feature would be
-    # built only to be taken apart again (a fifth of the peak memory of a 200 MB upload).
-    props = [f[2] for f in features]
-    extras = dict.fromkeys(name for p in props for name in p if name not in known)
-    columns: dict[str, list[Any]] = {"layer": [layer] * len(props)}
-    for name in known:
-        columns[name] = [p.get(name) for p in props]
-    for name in extras:
-        values = [p.get(name) for p in props]
-        # As given: pandas would turn [5, None] into the floats [5.0, nan] (texts are safe).
-        text = all(v is None or isinstance(v, str) for v in values)
-        columns[name] = values if text else pd.Series(values, dtype=object)
-    columns["source_refs"] = [[source_records[s] for s in p["sources"]] for p in props]
-    frame = gpd.GeoDataFrame(columns, geometry=[f[3] for f in features], crs=CRS)
-    for spec in schema.fields(layer):
-        # Only the layer's own fields are converted (an extra property is kept as given), and
-        # only where every value was checked: a Point field of an area is not, and stays as is.
-        # From the parsed values: pandas would have made [3, None] floats.
-        column = spec.name
-        if spec.is_integer:
-            values = [f[2].get(column) for f in features]
-            if all(v is None or _is_whole(v) for v in values):
-                # Nullable integers: a missing count or toll stays missing, never a float.
-                frame[column] = pd.array(values, dtype="Int64")
-        elif spec.is_date:
-            values = [f[2].get(column) for f in features]
-            if all(v is None or isinstance(v, str) for v in values):
-                times = [None if v is None else schema.parse_time(v) for v in values]
-                frame[column] = pd.to_datetime(times, utc=True)
-        if spec.schema.get("default") is not None:
-            frame[column] = frame[column].fillna(spec.schema["default"])
-    return frame
-
-
-def _is_whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

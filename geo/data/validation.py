@@ -195,6 +195,22 @@ def _item_validator(file_name: str) -> Any:
     return Validator(item, format_checker=FORMAT_CHECKER)
 
 
+def item_schema(layer: str) -> dict[str, Any]:
+    """The schema each feature of ``layer`` is checked against (references inlined, groups
+    of fields merged, ``geometry`` left to :mod:`geo.data.geometry`); treat as read-only.
+
+    Parameters
+    ----------
+    layer : str
+        One of :data:`geo.data.schema.LAYERS`.
+
+    Returns
+    -------
+    dict
+    """
+    return _item_validator(f"{layer}.geojson").schema
+
+
 @cache
 def _required(file_name: str) -> frozenset[str]:
     if file_name == schema.SOURCES_FILE:

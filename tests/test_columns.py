@@ -1,0 +1,179 @@
+"""Column-wise checks of GeoParquet layers: the same problems and the same frames as per feature."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.data import columnar, columns, frames, reading
+from tests.factories import point, red_sea_layers, ship, valid_layers, write_dataset
+from tests.mutations import drop_prop, polygon_place, set_geometry, set_prop
+from tests.test_validation import CASES
+
+
+def _add(layer: str, feature: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def mutate(layers: dict[str, Any]) -> None:
+        layers[layer]["features"].append(feature)
+
+    return mutate
+
+
+def _column(name: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """A column every asset has (an extra, or a field), one value for all."""
+
+    def mutate(layers: dict[str, Any]) -> None:
+        for feature in layers["assets"]["features"]:
+            feature["properties"][name] = value
+
+    return mutate
+
+
+# Bad cells a table can hold (one type per column), beside test_validation's rules.
+CELLS = {
+    "enum": set_prop("assets", 0, confidence="sure"),
+    "pattern": set_prop("assets", 1, name="   "),
+    "bounds": set_prop("assets", 0, uncertainty_km=-1),
+    "count-zero": set_prop("assets", 1, count=0),
+    "count-infinite": set_prop("assets", 1, count=float("inf")),
+    "count-whole-float": set_prop("assets", 1, count=3.0),
+    "count-fraction": set_prop("assets", 1, count=2.5),
+    "missing": drop_prop("assets", 0, "category"),
+    "if-then": drop_prop("assets", 0, "count"),
+    "personnel-no-count": set_prop("assets", 0, category="personnel", count=None),
+    "date": set_prop("assets", 0, observed="2025-13-40"),
+    "date-year": set_prop("assets", 0, observed="0999-01-01"),
+    "until-before": set_prop("assets", 0, until="2020-01-01"),
+    "no-sources": set_prop("assets", 0, sources=[]),
+    "unknown-source": set_prop("assets", 1, sources=["src-a", "nope"]),
+    "null-in-sources": set_prop("assets", 1, sources=["src-a", None]),
+    "duplicate-id": set_prop("assets", 1, id="b1"),
+    "bad-base": set_prop("assets", 0, base="no-such-base"),
+    "reserved": _column("layer", "x"),
+    "extra-infinite": _column("speed", float("-inf")),
+    "extra-fine": _column("mmsi", 123456789),
+    "lon": set_geometry("assets", 0, point(500.0, 12.0)),
+    "lat": set_geometry("assets", 1, point(-60.0, 95.0)),
+    "swapped": set_geometry("assets", 1, point(12.0, -95.0)),
+    "null-geometry": set_geometry("assets", 0, None),
+    "line": set_geometry("assets", 0, {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}),
+    "many-bad": lambda layers: [set_prop("assets", i, confidence="sure")(layers) for i in range(2)],
+    "extra-rows": _add("assets", ship("z9", -64.0, 11.0, observed="2025-10-02")),
+    "polygon-place": polygon_place([[0, 0], [1, 0], [1, 1], [0, 0]]),
+    "point-place-no-radius": drop_prop("places", 0, "uncertainty_km"),
+    "strike-no-killed": drop_prop("strikes", 0, "killed"),
+}
+CASE_MUTATIONS = {f"rule-{case[0]}": case[1] for case in CASES}
+
+
+def _as_parquet(directory: Path, layers: dict[str, Any], names: list[str]) -> bool:
+    """Write the named layers as GeoParquet instead of GeoJSON; False where a table cannot
+    hold them (mixed types in a column, not a FeatureCollection)."""
+    for name in names:
+        layer = layers[name]
+        try:
+            frame = gpd.GeoDataFrame.from_features(layer["features"], crs="EPSG:4326")
+            frame.to_parquet(directory / f"{name}.parquet")
+        except Exception:  # not a table: the case is GeoJSON's only
+            return False
+        (directory / f"{name}.geojson").unlink()
+    return True
+
+
+def _per_feature(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every row of a table through the per-feature checks."""
+    monkeypatch.setattr(columns, "suspect_rows", lambda table: np.ones(len(table), bool))
+    monkeypatch.setattr(columns, "reference_suspects", lambda table, *_: np.ones(len(table), bool))
+
+
+def _lines(dataset: reading.Dataset) -> list[str]:
+    return [str(problem) for problem in dataset.problems]
+
+
+@pytest.mark.parametrize(
+    ("case", "theatre"),
+    [(case, valid_layers) for case in sorted(CELLS) + sorted(CASE_MUTATIONS)]
+    # The rules are valid_layers' own; the Red Sea data set (Houthi strikes) for some cells.
+    + [(case, red_sea_layers) for case in ("enum", "until-before", "lon", "strike-no-killed")],
+)
+def test_column_checks_find_what_per_feature_checks_find(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, theatre: Callable
+) -> None:
+    layers = copy.deepcopy(theatre())
+    (CELLS | CASE_MUTATIONS)[case](layers)
+    changed = [n for n in layers if layers[n] != theatre().get(n) or n == "assets"]
+    directory = write_dataset(tmp_path / "data", layers)
+    if not _as_parquet(directory, layers, changed):
+        pytest.skip("a table cannot hold this data")
+    fast = reading.load(directory)
+    with monkeypatch.context() as patch:
+        _per_feature(patch)
+        slow = reading.load(directory)
+    assert _lines(fast) == _lines(slow)
+    assert fast.hidden_problems == slow.hidden_problems
+    for name in fast.layers:
+        pd.testing.assert_frame_equal(fast[name], slow[name])
+
+
+@pytest.mark.parametrize("case", ["enum", "date", "unknown-source", "duplicate-id", "lon"])
+def test_same_lines_as_the_geojson_layer(tmp_path: Path, case: str) -> None:
+    layers = copy.deepcopy(valid_layers())
+    CELLS[case](layers)
+    geojson = reading.load(write_dataset(tmp_path / "json", layers))
+    directory = write_dataset(tmp_path / "parquet", layers)
+    assert _as_parquet(directory, layers, ["assets"])
+    expected = [line.replace("assets.geojson", "assets.parquet") for line in _lines(geojson)]
+    expected = [line.replace(str(tmp_path / "json"), str(directory)) for line in expected]
+    assert expected and _lines(reading.load(directory)) == expected
+
+
+@pytest.mark.parametrize("theatre", [valid_layers, red_sea_layers])
+def test_the_frame_from_the_table_is_the_geojson_frame(tmp_path: Path, theatre: Callable) -> None:
+    layers = theatre()
+    geojson = reading.load(write_dataset(tmp_path / "json", layers))
+    directory = write_dataset(tmp_path / "parquet", layers)
+    assert _as_parquet(directory, layers, list(layers))
+    table = reading.load(directory)
+    assert table.problems == []
+    for name in layers:
+        pd.testing.assert_frame_equal(table[name], geojson[name], check_like=False)
+
+
+def test_a_big_layer_is_not_checked_row_by_row(tmp_path: Path, monkeypatch) -> None:
+    layers = valid_layers()
+    layers["assets"]["features"] = [
+        ship(f"s{i}", -66.0 + i / 1000, 12.0, observed=f"2025-10-{1 + i % 28:02d}")
+        for i in range(2000)
+    ]
+    layers["assets"]["features"][1234]["properties"]["confidence"] = "sure"
+    directory = write_dataset(tmp_path / "big", layers)
+    assert _as_parquet(directory, layers, ["assets"])
+    checked = []
+    real = columnar.row_features
+    monkeypatch.setattr(
+        columnar, "row_features", lambda t, rows: checked.extend(rows) or real(t, rows)
+    )
+    dataset = reading.load(directory)
+    assert [p.index for p in dataset.problems if "assets" in p.file] == [1234]
+    assert len(dataset["assets"]) == 1999
+    assert len(checked) < 20  # the bad row and one row per group of fields
+
+
+def test_frame_from_table_keeps_extras_as_given(tmp_path: Path) -> None:
+    layers = copy.deepcopy(valid_layers())
+    _column("mmsi", 123456789)(layers)
+    _column("note", None)(layers)  # no row has it: no column, as for GeoJSON
+    directory = write_dataset(tmp_path / "d", layers)
+    assert _as_parquet(directory, layers, ["assets"])
+    table = columnar.read_table(
+        "assets.parquet", "assets", (directory / "assets.parquet").read_bytes(), 10**9
+    )
+    frame = frames.table_frame(table, np.ones(len(table), bool), reading.load(directory).sources)
+    assert frame["mmsi"].tolist() == [123456789] * len(table)
+    assert frame["mmsi"].dtype == object and "note" not in frame
