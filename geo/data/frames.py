@@ -136,12 +136,14 @@ def _column(spec: schema.Field, values: list[Any]) -> Any:
     """A field's column. Only where every value was checked is it converted: a Point field of
     an area is not, and stays as given. From the parsed values: pandas would have made
     [3, None] floats."""
-    column: Any = pd.Series(values)
-    if spec.is_integer and all(v is None or _is_whole(v) for v in values):
+    kinds = _types(values)
+    if spec.is_integer and kinds <= {int, type(None)}:
         # Nullable integers: a missing count or toll stays missing, never a float.
         column = pd.Series(pd.array(values, dtype="Int64"))
-    elif spec.is_date and all(v is None or isinstance(v, str) for v in values):
+    elif spec.is_date and kinds <= {str, type(None)}:
         column = pd.Series(_times(values))
+    else:
+        column = pd.Series(values)
     if spec.schema.get("default") is not None:
         column = column.fillna(spec.schema["default"])
     return column
@@ -149,7 +151,7 @@ def _column(spec: schema.Field, values: list[Any]) -> Any:
 
 def _extra(values: list[Any]) -> Any:
     """An extra property, as given: pandas would turn [5, None] into [5.0, nan]."""
-    if all(v is None or isinstance(v, str) for v in values):
+    if _types(values) <= {str, type(None)}:
         return pd.Series(values)  # texts are safe
     return pd.Series(values, dtype=object)
 
@@ -160,5 +162,7 @@ def _times(values: list[str | None]) -> pd.DatetimeIndex:
     return pd.to_datetime([None if v is None else parsed[v] for v in values], utc=True)
 
 
-def _is_whole(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _types(values: list[Any]) -> set[type]:
+    """The Python types of the values (JSON's and arrow's: no subclass of int or str but
+    bool, which is its own type here)."""
+    return set(map(type, values))

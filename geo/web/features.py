@@ -15,7 +15,7 @@ text nodes. The codes (kinds, sentinels) are those of :mod:`geo.web.contract`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import geopandas as gpd
@@ -97,10 +97,25 @@ def _colours(frame: pd.DataFrame, layer: str) -> list[str]:
 
 
 def _texts(frame: pd.DataFrame, column: str) -> list[str | None]:
-    """A text column's values (None where missing or absent)."""
+    """A text column's values (None where missing or absent), each distinct value once."""
     if column not in frame:
         return [None] * len(frame)
-    return [None if is_missing(v) or str(v).strip() == "" else str(v) for v in frame[column]]
+    return _per_distinct(
+        frame[column], lambda v: None if is_missing(v) or str(v).strip() == "" else str(v)
+    )
+
+
+def _per_distinct(column: pd.Series, show: Callable[[Any], Any]) -> list[Any]:
+    """``show`` of every value of a column, called once per distinct value (a million rows
+    hold a few categories, dates and sources); missing values are ``show(None)``."""
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) != "string":
+        # Lists and dicts do not hash, and True and 1 would be one value: each on its own.
+        return [show(value) for value in column]
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    shown = np.empty(len(uniques) + 1, dtype=object)
+    shown[:-1] = [show(value) for value in uniques]
+    shown[-1] = show(None)  # the code -1 of a missing value
+    return shown[codes].tolist()
 
 
 def symbol_codes(frame: pd.DataFrame, layer: str) -> list[str | None]:
@@ -125,17 +140,24 @@ def symbol_codes(frame: pd.DataFrame, layer: str) -> list[str | None]:
         rows = zip(
             _texts(frame, "category"), affiliation, _texts(frame, "type"), override, strict=True
         )
-        return [sidc.sidc(c, a or "friend", t, s) for c, a, t, s in rows]
+        return _once(rows, lambda c, a, t, s: sidc.sidc(c, a or "friend", t, s))
     if layer == "bases":
-        return [
-            sidc.base_sidc(a or "friend", s) for a, s in zip(affiliation, override, strict=True)
-        ]
+        rows = zip(affiliation, override, strict=True)
+        return _once(rows, lambda a, s: sidc.base_sidc(a or "friend", s))
     return [None] * len(frame)
+
+
+def _once(rows: Iterable[tuple[Any, ...]], make: Callable[..., str]) -> list[str]:
+    """``make(*row)`` for every row, once per distinct row (a few combinations repeat)."""
+    found: dict[tuple[Any, ...], str] = {}
+    return [found[r] if r in found else found.setdefault(r, make(*r)) for r in rows]
 
 
 def _symbol_urls(frame: pd.DataFrame, layer: str) -> list[str]:
     if layer in ("assets", "bases"):
-        return [symbols.sidc_symbol(code) for code in symbol_codes(frame, layer)]
+        codes = symbol_codes(frame, layer)
+        urls = {code: symbols.sidc_symbol(code) for code in set(codes)}
+        return [urls[code] for code in codes]
     if layer == "strikes":
         return [symbols.strike_symbol()] * len(frame)
     kinds = own_column(frame, layer, "kind")
