@@ -17,31 +17,27 @@ import math
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
-from geo.data import columnar, columns, geometry, properties, schema, validation
+from geo.data import columnar, layerfiles, properties, schema, validation
 from geo.data.files import layer_for_file, read_directory, read_files, too_large
-from geo.data.frames import CRS, empty_layer, features_frame, table_frame
+from geo.data.frames import CRS, empty_layer
 from geo.data.jsontext import SURROGATE_ESCAPE, NonFinite
-from geo.data.properties import RawFeature
+from geo.data.layerfiles import STOP_AFTER
 from geo.data.schema import LAYERS, MAX_FILE_BYTES, SOURCES_FILE, Problem
 
-__all__ = ["CRS", "Dataset", "empty_layer", "load", "load_bytes"]
+__all__ = ["CRS", "STOP_AFTER", "Dataset", "empty_layer", "load", "load_bytes"]
 SOURCE_COLUMNS = tuple(field.name for field in schema.group_fields("source"))
 MAX_PROBLEMS_PER_FILE = 100
 """Problem lines kept per file; the rest are counted in one last line (``... and N more``)."""
 MAX_PROBLEMS = 1_000
 """Problem lines kept in all (an upload or a directory); one more line counts the rest."""
-STOP_AFTER = 10_000
-"""Problems in one layer file after which its checking stops and nothing of it is loaded: a
-file of a million bare features is not the format, and listing them all costs minutes."""
 
 
 @dataclass
@@ -197,7 +193,7 @@ def load_bytes(
     sources, source_problems = _build_sources(sources_name, files.get(sources_name or ""))
     problems.extend(source_problems)
 
-    parts: list[_Part] = []
+    parts: list[layerfiles.Part] = []
     for name, data in files.items():
         if name == sources_name:
             continue
@@ -215,9 +211,11 @@ def load_bytes(
         problems.extend(file_problems)
         parts.append(part)
 
-    problems.extend(_check_references(parts, sources, has_sources=sources_name is not None))
+    problems.extend(
+        layerfiles.check_references(parts, sources, has_sources=sources_name is not None)
+    )
     bad = {(p.file, p.index) for p in problems if p.index is not None and p.item == "feature"}
-    layers = {layer: _layer_frame(layer, parts, bad, sources) for layer in LAYERS}
+    layers = {layer: layerfiles.layer_frame(layer, parts, bad, sources) for layer in LAYERS}
     shown, hidden = _cap(problems)
     return Dataset(layers, sources, problems=shown, label=label, hidden_problems=hidden)
 
@@ -257,150 +255,24 @@ def _is_more(problem: Problem) -> bool:
     return problem.index is None and problem.message.startswith(_MORE)
 
 
-@dataclass
-class _Part:
-    """One layer file as read: its features, or its table and the rows checked one by one."""
-
-    layer: str
-    features: list[RawFeature]
-    table: columnar.Table | None = None
-
-
-def _parse_file(name: str, layer: str, data: bytes, limit: int) -> tuple[_Part, list[Problem]]:
-    if PurePosixPath(name).suffix.lower() not in columnar.SUFFIXES:
-        return _parse_layer(name, layer, data, limit)
-    if len(data) > limit:
-        return _Part(layer, []), [Problem(name, too_large(len(data), limit))]
-    try:
-        table = columnar.read_table(name, layer, data, limit)
-    except columnar.ColumnarError as error:
-        return _Part(layer, []), [Problem(name, str(error))]
-    # Column by column; the rows those checks cannot vouch for are checked as GeoJSON's are.
-    rows = np.flatnonzero(columns.suspect_rows(table)).tolist()
-    parsed, problems = _check_features(name, layer, _rows(table, rows), len(table))
-    stopped = bool(problems) and problems[0].index is None
-    return _Part(layer, parsed, None if stopped else table), problems
-
-
-def _rows(table: columnar.Table, rows: list[int]) -> Iterator[tuple[int, Any]]:
-    """Rows as features, a few thousand at a time (checking may stop early)."""
-    for start in range(0, len(rows), 4096):
-        chunk = rows[start : start + 4096]
-        yield from zip(chunk, columnar.row_features(table, chunk), strict=True)
-
-
-def _parse_layer(name: str, layer: str, data: bytes, limit: int) -> tuple[_Part, list[Problem]]:
+def _parse_file(
+    name: str, layer: str, data: bytes, limit: int
+) -> tuple[layerfiles.Part, list[Problem]]:
+    if PurePosixPath(name).suffix.lower() in columnar.SUFFIXES:
+        if len(data) > limit:
+            return layerfiles.Part(layer, []), [Problem(name, too_large(len(data), limit))]
+        return layerfiles.read_table(name, layer, data, limit)
     document, problems, odd = _parse_json(name, data, limit)
     if problems:
-        return _Part(layer, []), problems
+        return layerfiles.Part(layer, []), problems
     envelope = validation.check_collection(layer, document)
     if envelope:
-        return _Part(layer, []), [Problem(name, envelope)]
+        return layerfiles.Part(layer, []), [Problem(name, envelope)]
     features = document["features"]
-    parsed, problems = _check_features(name, layer, enumerate(features), len(features), odd)
-    return _Part(layer, parsed), problems
-
-
-def _check_features(
-    name: str,
-    layer: str,
-    features: Iterable[tuple[int, Any]],
-    total: int,
-    odd: bool = True,
-) -> tuple[list[RawFeature], list[Problem]]:
-    """Check features one by one; ``odd``: they may hold values no field accepts."""
-    problems: list[Problem] = []
-    parsed = []
-    for index, feature in features:
-        if len(problems) >= STOP_AFTER:
-            message = (
-                f"checking stopped at feature {index} of {total:,}: {len(problems):,} problems "
-                "or more; nothing of this file is loaded"
-            )
-            return [], [Problem(name, message), *problems]  # first: always shown
-        pairs = validation.check_feature(layer, feature)
-        if pairs[:1] == [(None, validation.NOT_A_FEATURE)]:
-            problems.append(Problem(name, validation.NOT_A_FEATURE, index=index))
-            continue
-        props = feature.get("properties")
-        props = {} if props is None else props
-        if not isinstance(props, dict):
-            problems.extend(Problem(name, m, index, None, f) for f, m in pairs)
-            continue
-        fid = props.get("id") if isinstance(props.get("id"), str) else None
-        geometry_problems, geom = geometry.check_geometry(layer, feature.get("geometry"))
-        pairs += properties.check_reserved(props)
-        if odd:
-            pairs += properties.check_values(props, {field for field, _ in pairs})
-        bad_fields = {field for field, _ in pairs}
-        pairs += properties.check_dates(layer, props, bad_fields)
-        if geom is not None and "times" not in bad_fields:
-            pairs += properties.check_times(layer, props, geometry.vertex_count(geom))
-        for field_name, message in geometry_problems + pairs:
-            problems.append(Problem(name, message, index, fid, field_name))
-        parsed.append((name, index, props, geom))
-    return parsed, problems
-
-
-def _check_references(
-    parts: list[_Part], sources: pd.DataFrame, has_sources: bool
-) -> list[Problem]:
-    """Ids, cited sources and references over every file; a table's rows only where they may
-    be wrong (:func:`geo.data.columns.reference_suspects`) become features to check."""
-    if not any(part.table is not None for part in parts):
-        raw: dict[str, list[RawFeature]] = {layer: [] for layer in LAYERS}
-        for part in parts:
-            raw[part.layer].extend(part.features)
-        return properties.check_references(raw, sources, has_sources)
-    ids: dict[str, list[Any]] = {layer: [] for layer in LAYERS}
-    for part in parts:
-        if part.table is None:
-            ids[part.layer].extend(p.get("id") for _, _, p, _ in part.features)
-        else:
-            ids[part.layer].extend(columns.column_ids(part.table))
-    texts = pd.Series([i for layer in LAYERS for i in ids[layer] if isinstance(i, str) and i])
-    duplicates = set(texts[texts.duplicated(keep=False)])
-    known = {layer: {i for i in found if isinstance(i, str)} for layer, found in ids.items()}
-    raw = {layer: [] for layer in LAYERS}
-    for part in parts:
-        raw[part.layer].extend(_with_suspects(part, sources.index, known, duplicates))
-    return properties.check_references(raw, sources, has_sources, ids=known)
-
-
-def _with_suspects(
-    part: _Part, sources: pd.Index, ids: dict[str, set[str]], duplicates: set[str]
-) -> list[RawFeature]:
-    """A part's features, and a table's rows whose references may be wrong, in file order."""
-    if part.table is None:
-        return part.features
-    table = part.table
-    suspect = columns.reference_suspects(table, sources, ids, duplicates)
-    suspect[[index for _, index, _, _ in part.features]] = False
-    rows = np.flatnonzero(suspect).tolist()
-    name = table.name
-    more = [(name, row, f["properties"], table.shapes[row]) for row, f in _rows(table, rows)]
-    return sorted([*part.features, *more], key=lambda feature: feature[1])
-
-
-def _layer_frame(
-    layer: str, parts: list[_Part], bad: set[tuple[str, int]], sources: pd.DataFrame
-) -> gpd.GeoDataFrame:
-    """A layer's frame: straight from its table when it is one columnar file."""
-    mine = [part for part in parts if part.layer == layer]
-    if len(mine) == 1 and mine[0].table is not None:
-        table = mine[0].table
-        keep = np.ones(len(table), dtype=bool)
-        keep[[index for file, index in bad if file == table.name]] = False
-        return table_frame(table, keep, sources)
-    features: list[RawFeature] = []
-    for part in mine:
-        if part.table is None:
-            features.extend(part.features)
-        else:  # a table beside other files of the layer: its rows as features
-            table = part.table
-            for row, feature in _rows(table, list(range(len(table)))):
-                features.append((table.name, row, feature["properties"], table.shapes[row]))
-    return features_frame(layer, [f for f in features if (f[0], f[1]) not in bad], sources)
+    parsed, problems = layerfiles.check_features(
+        name, layer, enumerate(features), len(features), odd
+    )
+    return layerfiles.Part(layer, parsed), problems
 
 
 def _build_sources(name: str | None, data: bytes | None) -> tuple[pd.DataFrame, list[Problem]]:
