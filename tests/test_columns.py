@@ -177,3 +177,32 @@ def test_frame_from_table_keeps_extras_as_given(tmp_path: Path) -> None:
     frame = frames.table_frame(table, np.ones(len(table), bool), reading.load(directory).sources)
     assert frame["mmsi"].tolist() == [123456789] * len(table)
     assert frame["mmsi"].dtype == object and "note" not in frame
+
+
+def test_text_that_is_not_utf8_is_a_problem_of_the_file() -> None:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+
+    text = pa.array([b"ok", b"\xed\xa0\x80"], pa.binary()).view(pa.string())  # a lone surrogate
+    wkb = pa.array(shapely.to_wkb([shapely.Point(0, 0)] * 2).tolist(), pa.binary())
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"id": text, "geometry": wkb}), buffer)
+    dataset = reading.load_bytes({"assets.parquet": buffer.getvalue()})
+    assert [str(p) for p in dataset.problems] == [
+        "assets.parquet: not a valid GeoParquet file (ArrowInvalid)"
+    ]
+
+
+def test_rows_never_share_a_list(tmp_path: Path) -> None:
+    layers = valid_layers()
+    directory = write_dataset(tmp_path / "d", layers)
+    frame = gpd.GeoDataFrame.from_features(layers["assets"]["features"], crs="EPSG:4326")
+    frame["sources"] = frame["sources"].map(lambda v: '["src-a"]')  # as FlatGeobuf holds them
+    frame.to_parquet(directory / "assets.parquet")
+    (directory / "assets.geojson").unlink()
+    cited = reading.load(directory)["assets"]["sources"]
+    assert cited.tolist() == [["src-a"]] * len(cited)
+    assert len({id(value) for value in cited}) == len(cited)

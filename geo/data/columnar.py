@@ -209,7 +209,10 @@ def column_values(array: pa.Array, kind: str | None) -> list[Any]:
         return [plain(value, kind) for value in array.to_pylist()]
     converted = np.empty(len(uniques) + 1, dtype=object)
     converted[:-1] = [plain(value, kind) for value in uniques]
-    return converted[codes].tolist()  # a null cell codes -1: the last entry, None
+    values = converted[codes].tolist()  # a null cell codes -1: the last entry, None
+    if kind == "list":  # a list each, as JSON gives: rows never share one
+        return [list(value) if isinstance(value, list) else value for value in values]
+    return values
 
 
 def distinct(array: pa.Array) -> tuple[list[Any], np.ndarray | None]:

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from geo.data import columnar, schema, validation
@@ -128,7 +129,7 @@ def reference_suspects(
     suspect = np.zeros(len(table), dtype=bool)
     names = table.columns.column_names
     if "id" in names and duplicates:
-        suspect |= pc_isin(table.array("id"), duplicates)
+        suspect |= _is_in(table.array("id"), duplicates)
     if "sources" in names:
         uniques, codes = table.distinct("sources")
         if codes is None:
@@ -167,10 +168,8 @@ def column_ids(table: Table) -> list[Any]:
     return columnar.column_values(table.array("id"), None)
 
 
-def pc_isin(array: pa.Array, values: Collection[str]) -> np.ndarray:
+def _is_in(array: pa.Array, values: Collection[str]) -> np.ndarray:
     """Whether each cell is one of ``values`` (texts); False for null and non-text cells."""
-    import pyarrow.compute as pc
-
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return np.zeros(len(array), dtype=bool)
     found = pc.is_in(array, value_set=pa.array(list(values), array.type))
