@@ -1,15 +1,26 @@
-"""How long the app takes in a real browser, from input to updated map and panel.
+"""How long the app takes in a real browser, from input to updated map and panel, and where.
 
-Run by hand (not with the tests): ``python bench/bench_app_browser.py [--runs N]``. Starts
-``streamlit run app.py`` headless on a free port (a fresh server), opens it in Chromium
-(``/usr/bin/chromium``, every request outside localhost aborted) with
-``?basemap=offline``, and times: the first page load (to the map drawn), a click on a
-symbol (to the details), a date change (the date slider, one step), a filter change (the
-uncertainty circles toggle) and starting the timeline. "Done" is: Streamlit's script
-ran and is idle again (``stApp``'s ``data-test-script-state``) and the map's page ready
-(``window.posturemap.ready`` in its frame).
-Prints a table of medians and maxima in milliseconds, with the median time until
-Streamlit's script had run ("script ran": the server's part; the rest is the browser's).
+Run by hand (not with the tests): ``python bench/bench_app_browser.py [--runs N] [--pause S]``.
+Starts ``streamlit run app.py`` headless on a free port (a fresh server), opens it in Chromium
+(``/usr/bin/chromium``, every request outside localhost aborted) with ``?basemap=offline``,
+and times: the first page load (to the map drawn), a click on a symbol (to its details), a
+date change (the date slider, one step, and back), a filter change (the uncertainty circles
+toggle) and starting and stopping the timeline.
+
+"Done" is: Streamlit's script ran and is idle again (``stApp``'s ``data-test-script-state``,
+watched in the page by a MutationObserver) and the map's page is ready
+(``window.posturemap.ready`` in its frame). Each step is then broken down:
+
+- ``server``: input to the end of the first script run (the browser sends the input, the
+  server reruns the script and sends what changed);
+- ``map``: the end of that run to the map drawn (a new map is a new component frame that
+  loads and draws the page; the same map is only updated);
+- ``KB``: what the server sent over the websocket during the step;
+- ``new map``: whether the map component was rebuilt (its frame loaded again);
+- ``reruns`` and ``idle``: script runs until the page had been quiet for 1 s, and the time
+  to the end of the last one (a new map reports its view, which reruns the script once).
+
+Prints medians (and the maximum of the total) in milliseconds.
 """
 
 from __future__ import annotations
@@ -29,8 +40,19 @@ from playwright.sync_api import sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-_APP = '[data-testid="stApp"]'
 READY = "() => !!(window.posturemap && window.posturemap.ready)"
+# Script state changes, stamped in the page (Date.now(), ms) as they happen.
+WATCH = """
+window.__states = [];
+new MutationObserver(function (changes) {
+  changes.forEach(function (c) {
+    var v = c.target.getAttribute('data-test-script-state');
+    if (c.attributeName === 'data-test-script-state') { window.__states.push([Date.now(), v]); }
+  });
+}).observe(document, {attributes: true, subtree: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+COLUMNS = ("total", "server", "map", "KB", "new map", "reruns", "idle")
 
 
 def _free_port() -> int:
@@ -44,39 +66,78 @@ def _map_frame(page: Any, timeout_s: float = 60) -> Any:
     end = time.monotonic() + timeout_s
     while time.monotonic() < end:
         for frame in page.frames:
-            try:
+            with contextlib.suppress(Exception):
                 if frame.evaluate(READY):
                     return frame
-            except Exception:
-                continue
         page.wait_for_timeout(20)
     raise TimeoutError("the map was not drawn")
 
 
-def _settled(page: Any, start: float) -> tuple[float, float]:
-    """Wait until Streamlit has finished its rerun and the map is drawn.
+class Recorder:
+    """What the page received and when its frames loaded, while a step runs."""
 
-    Returns the milliseconds from ``start`` to the end of the script run (the server's part)
-    and to the map drawn (the whole step).
-    """
-    # The rerun starts (a step that starts none shows as slow, not as fast).
-    with contextlib.suppress(Exception):
-        page.wait_for_selector(f"{_APP}[data-test-script-state=running]", timeout=1000)
-    page.wait_for_selector(f"{_APP}[data-test-script-state=notRunning]", timeout=60_000)
-    ran = (time.perf_counter() - start) * 1000
-    _map_frame(page)
-    return ran, (time.perf_counter() - start) * 1000
+    def __init__(self, page: Any) -> None:
+        self.bytes = 0
+        self.navigations = 0
+        page.on("websocket", self._socket)
+        page.on("framenavigated", self._navigated)
+        self._page = page
 
+    def _socket(self, ws: Any) -> None:
+        ws.on("framereceived", self._received)
 
-def _timed(action: Callable[[], None], page: Any) -> tuple[float, float]:
-    start = time.perf_counter()
-    action()
-    return _settled(page, start)
+    def _received(self, payload: Any) -> None:
+        self.bytes += len(payload) if isinstance(payload, (bytes, str)) else 0
+
+    def _navigated(self, frame: Any) -> None:
+        if frame != self._page.main_frame:
+            self.navigations += 1
+
+    def step(self, action: Callable[[], None]) -> dict[str, float]:
+        """Run ``action`` and measure it (see the module's docstring)."""
+        page = self._page
+        page.evaluate("() => { window.__states = []; }")
+        self.bytes, self.navigations = 0, 0
+        start = time.time() * 1000
+        action()
+        # The run starts (a step that starts none shows as slow, not as fast), then ends.
+        with contextlib.suppress(Exception):
+            page.wait_for_function(
+                "() => window.__states.some(s => s[1] === 'running')", timeout=3000
+            )
+        page.wait_for_function(
+            "() => { const s = window.__states; return s.length && s[s.length-1][1] !== "
+            "'running' && s.some(x => x[1] === 'running'); }",
+            timeout=60_000,
+        )
+        states = page.evaluate("() => window.__states")
+        ran = next(t for t, s in states if s != "running") - start
+        _map_frame(page)
+        drawn = time.time() * 1000 - start
+        received = self.bytes
+        new_map = self.navigations > 0
+        # Quiet for 1 s: the reruns a step causes (a new map reports its view) are over.
+        while True:
+            page.wait_for_timeout(1000)
+            states = page.evaluate("() => window.__states")
+            if states[-1][1] != "running" and time.time() * 1000 - states[-1][0] >= 1000:
+                break
+        runs = sum(1 for s in states if s[1] == "running")
+        return {
+            "total": drawn,
+            "server": ran,
+            "map": drawn - ran,
+            "KB": received / 1024,
+            "new map": float(new_map),
+            "reruns": float(runs),
+            "idle": states[-1][0] - start,
+        }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between steps")
     args = parser.parse_args()
     port = _free_port()
     server = subprocess.Popen(
@@ -98,7 +159,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://localhost:{port}/?basemap=offline"
-    rows: dict[str, list[tuple[float, float]]] = {}
+    rows: dict[str, list[dict[str, float]]] = {}
     try:
         for _ in range(100):
             try:
@@ -117,9 +178,10 @@ def main() -> None:
                     else r.abort()
                 ),
             )
-            start = time.perf_counter()
-            page.goto(url)
-            rows["first page load (fresh server)"] = [_settled(page, start)]
+            page.add_init_script(WATCH)
+            recorder = Recorder(page)
+            page.goto("about:blank")
+            rows["first page load (fresh server)"] = [recorder.step(lambda: page.goto(url))]
 
             def click_symbol() -> None:
                 frame = _map_frame(page)
@@ -147,23 +209,20 @@ def main() -> None:
             }
             for _ in range(args.runs):
                 for name, action in actions.items():
+                    time.sleep(args.pause)
                     try:
-                        rows.setdefault(name, []).append(_timed(action, page))
+                        rows.setdefault(name, []).append(recorder.step(action))
                     except Exception as error:
                         print(f"{name}: {type(error).__name__}: {error}", file=sys.stderr)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"{'step':<34} {'median ms':>10} {'max ms':>8} {'script ran':>11} {'runs':>5}")
-    for name, times in rows.items():
-        if times:
-            total = [t for _, t in times]
-            ran = statistics.median(r for r, _ in times)
-            print(
-                f"{name:<34} {statistics.median(total):>10.0f} {max(total):>8.0f} "
-                f"{ran:>11.0f} {len(times):>5}"
-            )
+    print(f"{'step (medians, ms)':<32}" + "".join(f"{c:>9}" for c in COLUMNS) + f"{'max':>8}")
+    for name, found in rows.items():
+        if found:
+            cells = "".join(f"{statistics.median(r[c] for r in found):>9.0f}" for c in COLUMNS)
+            print(f"{name:<32}{cells}{max(r['total'] for r in found):>8.0f}")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ import pytest
 import streamlit_folium as sf
 
 import geo
+from geo.app import served, webmap
 from geo.app import view as app_view
-from geo.app import webmap
 from geo.app.state import ViewState
 from geo.web import assets
 
@@ -24,7 +24,7 @@ def view(default_dataset: geo.Dataset) -> geo.Dataset:
 
 
 def test_publish_assets_copies_once(tmp_path: Path) -> None:
-    url = webmap.publish_assets(tmp_path / "static")
+    url = served.publish_assets(tmp_path / "static")
     assert url == "/app/static/vendor"
     copied = {
         p.relative_to(tmp_path / "static" / "vendor").as_posix()
@@ -35,19 +35,43 @@ def test_publish_assets_copies_once(tmp_path: Path) -> None:
     assert {"leaflet.js", *assets.PAGE_SCRIPTS, *assets.PAGE_STYLES} <= copied
     leaflet = tmp_path / "static" / "vendor" / "leaflet.js"
     stamp = leaflet.stat().st_mtime_ns
-    webmap.publish_assets(tmp_path / "static")  # unchanged files are left alone
+    served.publish_assets(tmp_path / "static")  # unchanged files are left alone
     assert leaflet.stat().st_mtime_ns == stamp
-    assert webmap.publish_assets(tmp_path / "static", "/tools/pm/") == "/tools/pm/app/static/vendor"
+    assert served.publish_assets(tmp_path / "static", "/tools/pm/") == "/tools/pm/app/static/vendor"
 
 
 def test_app_map_links_local_assets_only(view: geo.Dataset) -> None:
     fmap = webmap.view_map(view, ViewState(), None, assets_url="/app/static/vendor")
     links = [url for _, url in fmap.default_js + fmap.default_css]
     assert links and all(url.startswith("/app/static/vendor/") for url in links)
-    names = [url.rsplit("/", 1)[1] for url in links]
+    names = [url.rsplit("/", 1)[1].split("?v=")[0] for url in links]
+    # each link carries its file's version: a changed file is a new URL, kept by the browser
+    versions = [f"?v={assets.version(name)}" for name in names]
+    assert all(url.endswith(v) for url, v in zip(links, versions, strict=True))
     # Leaflet first, then the page's scripts in order, and the app's own style last.
     assert names[: 1 + len(assets.PAGE_SCRIPTS)] == ["leaflet.js", *assets.PAGE_SCRIPTS]
     assert names[-1] == webmap.APP_STYLE
+
+
+def test_app_map_links_its_land_instead_of_carrying_it(
+    default_dataset: geo.Dataset, tmp_path: Path
+) -> None:
+    state = ViewState(basemap="offline")
+    link = served.land_publisher(tmp_path / "static")
+    fmap = webmap.app_map(default_dataset, state, "/app/static/vendor", link)
+    carried = webmap.app_map(default_dataset, state, "/app/static/vendor", None)
+    (land,) = [url for name, url in fmap.default_js if name == "posturemap_land"]
+    path = tmp_path / "static" / land.removeprefix("/app/static/")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("(window.posturemap = window.posturemap || {}).lands = ")
+    page, whole = fmap.get_root().render(), carried.get_root().render()
+    assert '"land_key":' in page and '"land":{"type"' not in page
+    assert '"land":{"type"' in whole and len(page) < len(whole) - 500_000 < len(text)
+    # written once: a second map with the same land links the same file
+    stamp = path.stat().st_mtime_ns
+    again = webmap.app_map(default_dataset, state, "/app/static/vendor", link)
+    assert ("posturemap_land", land) in again.default_js
+    assert path.stat().st_mtime_ns == stamp
 
 
 def test_html_parts_agree_on_element_ids(view: geo.Dataset) -> None:

@@ -1,7 +1,7 @@
 """Starting the app from an installed package: ``posturemap app``.
 
 Streamlit runs a script and serves the ``static/`` folder beside it, where the map's Leaflet
-files must be (:func:`geo.app.webmap.publish_assets`). An installed package may not be
+files must be (:func:`geo.app.served.publish_assets`). An installed package may not be
 writable, so ``posturemap app`` writes a two-line script (:data:`LAUNCHER`) and that folder
 into a folder of its own in the user's cache (:func:`app_dir`), and runs Streamlit on it with
 the settings of the repository's ``.streamlit/config.toml`` (:data:`STREAMLIT_OPTIONS`),
@@ -62,7 +62,7 @@ def prepare(directory: Path) -> Path:
     Path
         The script to give ``streamlit run``.
     """
-    from geo.app.webmap import publish_assets
+    from geo.app.served import publish_assets
 
     directory.mkdir(parents=True, exist_ok=True)
     script = directory / LAUNCHER_NAME

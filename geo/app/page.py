@@ -21,12 +21,14 @@ from geo.analysis import joins
 from geo.app import (
     clicks,
     editing,
+    mapcache,
+    network,
     overlays,
+    page_compare,
     page_edit,
     page_panels,
     page_sidebar,
     page_steps,
-    webmap,
 )
 from geo.app import state as app_state
 from geo.app import uploads as app_uploads
@@ -35,6 +37,7 @@ from geo.app.page_panels import MAP_KEY, Shown
 from geo.data import files as data_files
 from geo.data import selection
 from geo.data.paths import default_data_dir
+from geo.web.basemaps import OFFLINE
 
 
 def main(static_dir: Path) -> None:
@@ -67,7 +70,7 @@ def main(static_dir: Path) -> None:
     data_key = app_uploads.content_key(files)
     dataset = page_steps.load_dataset(data_key, files, label)
     days = selection.dates_in(dataset)
-    everything = app_view.all_features(dataset)
+    everything = page_steps.everything(data_key, dataset)
     all_ids = everything["id"].astype(str).tolist()
     all_names = dict(zip(all_ids, everything["name"].astype(str), strict=True))
 
@@ -87,9 +90,10 @@ def main(static_dir: Path) -> None:
     # First run, or new data: take the choices from the URL (a shared link), checked
     # against the data; afterwards the widgets hold them.
     if ss.get("_data_key") != data_key:
-        from_url = app_state.decode_query(
-            st.query_params.to_dict(), days, all_ids, overlays.ring_origins(dataset)
-        )
+        params = st.query_params.to_dict()
+        from_url = app_state.decode_query(params, days, all_ids, overlays.ring_origins(dataset))
+        if "basemap" not in params and not network.tiles_reachable():
+            from_url = replace(from_url, basemap=OFFLINE)  # no network: tiles would not come
         ss.update(app_state.widget_values(from_url, days))
         ss["selected"] = from_url.selected or app_state.NONE
         # A link's view is for the data it was made with: new data (an upload) is framed
@@ -103,34 +107,41 @@ def main(static_dir: Path) -> None:
 
     # --- sidebar: choices; what is in view ----------------------------------------------
     rings_box, places = page_sidebar.choices(controls, ss, dataset, days)
+    page_compare.control(controls, ss, days)
     # The map's last report (st_folium's on_change put it in the session before this run):
     # a new click selects a feature, a move records the view. Taken here, before the map is
     # drawn, so that this run already shows the selection.
     state = app_state.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
-    view = app_view.in_view(dataset, state)
-    mapped = app_view.on_map(dataset, state, view)  # with the timeline: every report
+    identity = clicks.map_identity(state, data_key)
+    shows = page_steps.in_view(identity, dataset, state)
+    view, mapped, features = shows.view, shows.mapped, shows.features
     page_sidebar.rings_and_zones(rings_box, ss, view, data_key, dataset)
-    features = app_view.all_features(view)
-    page_edit.pick_from_map(ss, ss.get(MAP_KEY))  # before the form's position box is drawn
-    clicks.take_map_report(ss, ss.get(MAP_KEY), app_view.all_features(mapped))
+    # A new as-of date: the selection follows the asset to its report at that date.
     day = app_view.effective_date(state, dataset)
+    if ss.get("_selection_day", day) != day:
+        ss["selected"] = app_view.follow_entity(ss.get("selected"), everything, features) or ""
+    ss["_selection_day"] = day
+    page_edit.pick_from_map(ss, ss.get(MAP_KEY))  # before the form's position box is drawn
+    clicks.take_map_report(ss, ss.get(MAP_KEY), shows.mapped_features)
     to = state.to
     # Distances and zones are worked out in the background (started at the end of the
     # run): the page does not wait for them unless a feature's details need them.
     analysis = page_steps.analysis(data_key, day, to, dataset, wait=bool(ss.get("selected")))
-    table = app_view.features_table(view, analysis)  # rows do not depend on the analysis
+    table_key = f"{identity}&to={to}"
+    # Rows do not depend on the analysis: its columns join when it is done.
+    table = page_steps.table(table_key, analysis is not None, view, analysis)
     table_selection = getattr(ss.get("table"), "selection", None)
     clicks.take_table_selection(ss, getattr(table_selection, "rows", None) or [], table)
     if analysis is None and ss.get("selected"):  # a row was just chosen
         analysis = page_steps.analysis(data_key, day, to, dataset, wait=True)
-        table = app_view.features_table(view, analysis)
+        table = page_steps.table(table_key, True, view, analysis)
     state = app_state.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
     # The data's own capital is the default place: the link names only another one.
     linked = replace(state, to=None) if state.to == joins.default_target(dataset) else state
     st.query_params.from_dict(app_state.encode_query(linked))
     view_at = clicks.view_to_restore(ss, clicks.map_identity(state, data_key))
     if view_at[0] is None:
-        view_at = webmap.initial_view(mapped)
+        view_at = shows.framed
     ss["_handed"] = view_at
     shown = Shown(
         dataset=dataset,
@@ -149,16 +160,18 @@ def main(static_dir: Path) -> None:
             else None
         ),
         zones=page_steps.zones_for(state.zone_state) if state.zone_state else None,
+        editable=editing.editable(directory),
     )
     page_sidebar.ring_notes(rings_box, shown.rings)
 
     # --- main area ----------------------------------------------------------------------
     page_panels.header_and_figures(shown, features)
+    served = (page_steps.published_assets(str(static_dir)), str(static_dir))
     page_panels.map_and_details(
         shown,
         ss,
         features,
-        page_steps.published_assets(str(static_dir)),
+        served,
         view_at,
         lambda: page_steps.analysis(data_key, day, to, dataset, wait=True),
         (places, all_names),
@@ -173,3 +186,6 @@ def main(static_dir: Path) -> None:
         page_panels.tabs(shown, ss, table, pending)
     if analysis is None:  # now that the page is drawn, with the CPU to itself
         page_steps.start_analysis(data_key, to, dataset)
+    # Then the maps of the dates either side, so that a step of the date slider is quick.
+    steps = {page_panels.map_key(shown, other): other for other in mapcache.neighbours(state, days)}
+    page_steps.prepare_maps(steps, dataset, *served, shown.editable)

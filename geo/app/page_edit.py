@@ -75,16 +75,6 @@ def pick_from_map(ss: MutableMapping[str, Any], returned: Mapping[str, Any] | No
         ss[PICK] = None
 
 
-def returned_objects(base: list[str]) -> list[str]:
-    """What the map reports back: also the position of a click on an empty spot.
-
-    For "pick on the map". The map component takes this list when it is first built and
-    keeps it (a later directory or mode does not reach it), so it is asked for always: a
-    click on an empty spot reruns the page once, with nothing else changed.
-    """
-    return [*base, "last_clicked"]
-
-
 def edit_area(ss: MutableMapping[str, Any], directory: Path, sources: list[str]) -> None:
     """Below the map of an editable directory: add, the selected report, history, import."""
     st.markdown("#### Edit")

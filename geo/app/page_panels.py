@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.app import clicks, page_edit, webmap
+from geo.app import clicks, mapcache, page_compare, page_steps, webmap
 from geo.app import details as app_details
 from geo.app import state as app_state
 from geo.app import uploads as app_uploads
@@ -54,18 +54,21 @@ class Shown:
     problems: list[Problem]
     rings: gpd.GeoDataFrame | None = None
     zones: gpd.GeoDataFrame | None = None
+    editable: bool = False
 
 
 def header_and_figures(shown: Shown, features: pd.DataFrame) -> None:
     """The title line, the caveat, a problem warning and the five figures with their change."""
     dataset, state, day = shown.dataset, shown.state, shown.day
-    numbers = app_view.figures(shown.view)
+    numbers = page_steps.figures(map_key(shown), shown.view)
     previous = app_view.previous_date(shown.days, day)
-    before = (
-        app_view.figures(app_view.in_view(dataset, app_view.replace_date(state, previous)))
-        if previous
-        else None
-    )
+    before = None
+    if previous:
+        then = app_view.replace_date(state, previous)
+        before = page_steps.figures(
+            map_key(shown, then),
+            page_steps.in_view(clicks.map_identity(then, shown.data_key), dataset, then).view,
+        )
     st.markdown(
         f"#### {escape.markdown_text(dataset.label or 'Data')} · as of "
         f"{day.isoformat() if day else 'no date'} · {len(features)} features in view"
@@ -94,42 +97,56 @@ def map_and_details(
     shown: Shown,
     ss: MutableMapping[str, Any],
     features: pd.DataFrame,
-    assets_url: str,
+    served: tuple[str, str],
     view_at: tuple[Any, Any],
     analysis: Callable[[], pd.DataFrame | None],
     names: tuple[Mapping[str, str], Mapping[str, str]],
 ) -> None:
     """The map (restored to ``view_at``) and, beside it, the selected feature's details.
 
-    ``analysis`` gives the per-feature analysis, waiting for it: it is called only when a
-    feature is selected. ``names`` are place names (for "distance to") and every feature's.
+    ``served`` is where the page's files are served (URL) and the static folder they are
+    in. The map is built once per view and kept (:mod:`geo.app.mapcache`). ``analysis``
+    gives the per-feature analysis, waiting for it: it is called only when a feature is
+    selected. ``names`` are place names (for "distance to") and every feature's.
     """
     state = shown.state
     left, right = st.columns([2.7, 1], gap="medium")
     with left:
-        fmap = webmap.view_map(
-            shown.mapped,
-            state,
-            shown.day,
-            rings=shown.rings,
-            zones=shown.zones,
-            assets_url=assets_url,
+        fmap = page_steps.maps().get(
+            map_key(shown),
+            lambda: webmap.app_map(
+                shown.dataset,
+                state,
+                served[0],
+                page_steps.land_link(served[1]),
+                shown.editable,
+            ),
         )
-        st_folium(
+        mapcache.draw(
             fmap,
+            st_folium,
             key=MAP_KEY,
             height=MAP_HEIGHT,
             use_container_width=True,
-            returned_objects=page_edit.returned_objects(webmap.RETURNED_OBJECTS),
+            returned_objects=webmap.returned_objects(shown.editable),
             center=view_at[0],
             zoom=view_at[1],
-            feature_group_to_add=webmap.highlight(shown.dataset, state.selected),
+            feature_group_to_add=webmap.highlight(
+                shown.dataset, state.selected, page_steps.everything(shown.data_key, shown.dataset)
+            ),
             # st_folium only needs the map's own render (header, html, script); the full
             # page render it does by default re-parses the 1 MB script as a template (~60 ms).
             render=False,
         )
     with right, st.container(height=MAP_HEIGHT, border=False):
+        page_compare.what_moved(shown.dataset, state, shown.day, map_key(shown))
         _details(shown, ss, features, analysis, names)
+
+
+def map_key(shown: Shown, state: app_state.ViewState | None = None) -> str:
+    """What the map of ``state`` (default the one shown) is kept by: the data and choices."""
+    identity = clicks.map_identity(state or shown.state, shown.data_key)
+    return identity + ("&editable" if shown.editable else "")
 
 
 def _details(

@@ -9,21 +9,115 @@ the figures and the table at once, and the analysis columns join when it is done
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.app import background, overlays, webmap
+from geo.app import background, mapcache, overlays, served, webmap
+from geo.app import state as app_state
+from geo.app import view as app_view
 from geo.data import reading
 
 
 @st.cache_resource(show_spinner=False)
 def published_assets(static_dir: str) -> str:
     """Copy the installed Leaflet files under ``static_dir`` once per process; return their URL."""
-    return webmap.publish_assets(Path(static_dir), st.get_option("server.baseUrlPath"))
+    return served.publish_assets(Path(static_dir), st.get_option("server.baseUrlPath"))
+
+
+@st.cache_resource(show_spinner=False)
+def land_link(static_dir: str) -> Callable[[dict[str, Any]], tuple[str, str]]:
+    """Serve the maps' offline land from ``static_dir`` (:func:`served.land_publisher`)."""
+    return served.land_publisher(Path(static_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def maps() -> mapcache.Maps:
+    """The maps built in this process, by what they show (:mod:`geo.app.mapcache`)."""
+    return mapcache.Maps()
+
+
+def prepare_maps(
+    keys: dict[str, app_state.ViewState],
+    dataset: reading.Dataset,
+    assets_url: str,
+    static_dir: str,
+    editable: bool,
+) -> None:
+    """Build the maps of ``keys`` (key -> state) in the background, those not built yet.
+
+    The page asks for the dates either side of the one shown, so that a step of the date
+    slider finds its map built.
+    """
+    kept, link = maps(), land_link(static_dir)
+    for key, state in keys.items():
+        if key not in kept:
+            _jobs().submit(
+                ("map", key),
+                kept.get,
+                key,
+                partial(webmap.app_map, dataset, state, assets_url, link, editable),
+            )
+
+
+@dataclass(frozen=True)
+class InView:
+    """What a view shows, worked out once per data and choices (read only).
+
+    Attributes
+    ----------
+    view : Dataset
+        The filtered, as-of selection (:func:`geo.app.view.in_view`).
+    mapped : Dataset
+        What the map holds (:func:`geo.app.view.on_map`).
+    features, mapped_features : GeoDataFrame
+        :func:`geo.app.view.all_features` of each.
+    framed : (centre, zoom)
+        The view that frames the map's area of interest (:func:`webmap.initial_view`).
+    """
+
+    view: reading.Dataset
+    mapped: reading.Dataset
+    features: gpd.GeoDataFrame
+    mapped_features: gpd.GeoDataFrame
+    framed: tuple[Any, Any]
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def in_view(identity: str, _dataset: reading.Dataset, _state: app_state.ViewState) -> InView:
+    """:class:`InView` of ``_state`` (``identity``: :func:`geo.app.clicks.map_identity`)."""
+    view = app_view.in_view(_dataset, _state)
+    mapped = app_view.on_map(_dataset, _state, view)
+    mapped_features = app_view.all_features(mapped)
+    features = mapped_features if mapped is view else app_view.all_features(view)
+    return InView(view, mapped, features, mapped_features, webmap.initial_view(mapped))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def everything(key: str, _dataset: reading.Dataset) -> gpd.GeoDataFrame:
+    """Every feature of the data set ``key`` (read only)."""
+    return app_view.all_features(_dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def figures(identity: str, _view: reading.Dataset) -> dict[str, Any]:
+    """The key figures of a view (:func:`geo.app.view.figures`; ``identity`` names it)."""
+    return app_view.figures(_view)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def table(
+    identity: str, analysed: bool, _view: reading.Dataset, _analysis: pd.DataFrame | None
+) -> pd.DataFrame:
+    """The features table of a view, with the analysis columns once ``analysed``."""
+    return app_view.features_table(_view, _analysis)
 
 
 @st.cache_data(show_spinner="Reading and checking the data…", max_entries=8)

@@ -77,6 +77,9 @@ class ViewState:
         chosen) shows every asset. Other layers are not filtered by group.
     stale_days : int
         Unit reports this many days older than the as-of date are drawn faded.
+    compare : date or None
+        Compare mode: what moved from this (earlier) data date to the as-of date, on the
+        map and in the panel; None is off.
     """
 
     as_of: date | None = None
@@ -97,6 +100,7 @@ class ViewState:
     timeline: bool = False
     groups: tuple[str, ...] | None = None
     stale_days: int = STALE_DAYS
+    compare: date | None = None
 
     @property
     def since(self) -> date | None:
@@ -131,6 +135,7 @@ _PARAM = {
     "timeline": "play",
     "groups": "group",
     "stale_days": "stale",
+    "compare": "compare",
 }
 
 
@@ -261,6 +266,11 @@ def decode_query(
     stale = get["stale_days"]
     if stale and stale.isdigit() and 1 <= int(stale) <= MAX_STALE_DAYS:
         state = replace(state, stale_days=int(stale))
+    if get["compare"]:
+        before = _nearest_day(get["compare"], days)
+        latest = days[-1] if days else None
+        if before is not None and before < (state.as_of or latest or before):
+            state = replace(state, compare=before)
     state = replace(state, to=feature_id(get["to"]))
     state = replace(state, selected=feature_id(get["selected"]))
     view = (get["view"] or "").split(",")
@@ -296,6 +306,8 @@ def encode_query(state: ViewState) -> dict[str, str]:
         out["group"] = ",".join(state.groups)
     if state.stale_days != default.stale_days:
         out["stale"] = str(state.stale_days)
+    if state.compare is not None:
+        out["compare"] = state.compare.isoformat()
     if state.ring_origin:
         out["ring"] = state.ring_origin
     if state.ring_nm is not None:
@@ -337,6 +349,7 @@ def widget_values(state: ViewState, days: Sequence[date]) -> dict[str, Any]:
         "to": state.to,
         "groups": list(state.groups or ()),
         "stale_days": state.stale_days,
+        "compare": state.compare if state.compare in days else NONE,
     }
     for name, options in CHOICES.items():
         chosen = getattr(state, name)
@@ -354,11 +367,16 @@ def state_from_widgets(
     """Build the :class:`ViewState` from widget values (the inverse of :func:`widget_values`).
 
     The latest data date becomes ``as_of=None`` so that a shared link follows new data;
-    :data:`NONE` and a window of 0 become None.
+    :data:`NONE` and a window of 0 become None, and so does a compare date that is not
+    before the as-of date.
     """
     as_of = values.get("as_of")
     if days and as_of == days[-1]:
         as_of = None
+    compare = values.get("compare") or None
+    end = as_of or (days[-1] if days else None)
+    if not isinstance(compare, date) or end is None or compare >= end:
+        compare = None
     window = values.get("window")
     basemap = values.get("basemap")
     ring_nm = values.get("ring_nm") if values.get("ring_mode") == "custom" else None
@@ -380,5 +398,6 @@ def state_from_widgets(
         stale_days=int(stale)
         if isinstance(stale, int) and 1 <= stale <= MAX_STALE_DAYS
         else STALE_DAYS,
+        compare=compare,
         **{name: normalise_choice(values.get(name), options) for name, options in CHOICES.items()},
     )

@@ -79,6 +79,38 @@ def all_features(dataset: Dataset) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=reading.CRS)
 
 
+def follow_entity(
+    selected: str | None, everything: gpd.GeoDataFrame, shown: gpd.GeoDataFrame
+) -> str | None:
+    """The selection at another date: the same asset's report shown there.
+
+    A selection is one report; what the user follows is the asset (``entity``). When the
+    selected report is not among ``shown`` (the features in view at the new date), the
+    asset's latest report that is, if any, is selected instead; otherwise the selection
+    stays as it was (its details then say it is not in view).
+
+    Parameters
+    ----------
+    selected : str or None
+        The selected feature id.
+    everything : GeoDataFrame
+        Every feature (:func:`all_features` of the whole data set).
+    shown : GeoDataFrame
+        The features in view (:func:`all_features` of :func:`in_view`).
+    """
+    if not selected or "entity" not in everything or "entity" not in shown:
+        return selected
+    if (shown["id"] == selected).any():
+        return selected
+    entity = everything.loc[everything["id"] == selected, "entity"]
+    if entity.empty or pd.isna(entity.iloc[0]):
+        return selected
+    same = shown[shown["entity"] == entity.iloc[0]]
+    if same.empty:
+        return selected
+    return str(same.sort_values("observed")["id"].iloc[-1]) if "observed" in same else selected
+
+
 def replace_date(state: ViewState, day: date | None) -> ViewState:
     """``state`` at another as-of date (for the change since the previous data date)."""
     return replace(state, as_of=day)
@@ -144,6 +176,17 @@ def figures(dataset: Dataset) -> dict[str, Any]:
             for actor, n in numbers["strikes_by_actor"].items()
         ),
     }
+
+
+def figures_line(dataset: Dataset) -> str:
+    """The key figures of an as-of selection on one line, as the page's figures show them.
+
+    Examples: ``Ships 9 · Aircraft ≥ 18 · Personnel ~10,000 · Strikes 7 · Killed 32``; shown
+    by the map's time slider as it plays (:func:`geo.web.maps.build_map`'s
+    ``timeline_figures``).
+    """
+    texts = figures(dataset)["texts"]
+    return " · ".join(f"{label} {texts[name]}" for name, label in FIGURE_LABELS.items())
 
 
 def figure_help(name: str, numbers: Mapping[str, Any], previous: date | None) -> str:

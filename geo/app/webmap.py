@@ -4,10 +4,10 @@ The Streamlit app (``app.py``) draws the map of ``geo.web.maps.build_map`` with
 ``streamlit-folium``. Three things here make that work offline and keep the view
 steady while the user explores:
 
-- :func:`publish_assets` copies Leaflet and the page's own scripts and styles
-  (:func:`geo.web.assets.vendor_files`) under ``static/`` (served by Streamlit at
-  ``/app/static/``) and :func:`view_map` points the map's script and style links there, so
-  the component iframe needs no network;
+- :func:`geo.app.served.publish_assets` copies Leaflet and the page's own scripts and
+  styles under ``static/`` (served by Streamlit at ``/app/static/``), with the offline land
+  (:func:`geo.app.served.land_publisher`), and :func:`view_map` points the map's script and
+  style links there, so the component iframe needs no network;
 - :func:`highlight` draws the selected feature as a separate feature group, which
   ``st_folium`` adds to the map in place (``feature_group_to_add``): a click does not
   reload the map;
@@ -16,18 +16,18 @@ steady while the user explores:
 
 from __future__ import annotations
 
-import filecmp
-import shutil
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import folium
+import geopandas as gpd
 from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.analysis.geodesy import KM_PER_NM
-from geo.app import clicks
+from geo.app import clicks, overlays
 from geo.app import state as app_state
 from geo.app import view as app_view
 from geo.app.state import ViewState
@@ -53,38 +53,8 @@ RETURNED_OBJECTS = [
 CAVEAT_LINE = CAVEAT
 """The maps' caveat ("open sources; positions approximate"), shown above the app's map."""
 HIGHLIGHT_COLOUR = "#fab005"  # yellow: no symbol, zone or ring uses it
-VENDOR = "vendor"
 APP_STYLE = "app.css"
 """The app's smaller map: the legend folds to its title until hovered."""
-
-
-def publish_assets(static_dir: Path, base_url_path: str = "") -> str:
-    """Copy the map's JavaScript and CSS files into ``static_dir/vendor`` (idempotent).
-
-    Files that are already there and identical are left alone, so this is cheap
-    on every start-up. ``static/vendor/`` is generated (and git-ignored).
-
-    Parameters
-    ----------
-    static_dir : Path
-        The ``static/`` folder beside ``app.py``.
-    base_url_path : str
-        Streamlit's ``server.baseUrlPath`` (empty when the app is served at ``/``).
-
-    Returns
-    -------
-    str
-        The URL under which the files are served, e.g. ``/app/static/vendor``.
-    """
-    target = static_dir / VENDOR
-    for relative, source in assets.vendor_files().items():
-        destination = target / relative
-        if destination.exists() and filecmp.cmp(source, destination, shallow=False):
-            continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
-    prefix = "/" + base_url_path.strip("/") if base_url_path.strip("/") else ""
-    return f"{prefix}/app/static/{VENDOR}"
 
 
 def initial_view(view: Dataset) -> tuple[tuple[float, float] | None, int | None]:
@@ -109,6 +79,9 @@ def view_map(
     title: str | None = None,
     bounds: tuple[float, float, float, float] | None = None,
     in_app: bool = True,
+    land_link: Callable[[dict[str, Any]], tuple[str, str]] | None = None,
+    history: Dataset | None = None,
+    timeline_figures: Callable[[date], str] | None = None,
 ) -> folium.Map:
     """Build the map of a view with ``geo.web.maps.build_map``.
 
@@ -124,7 +97,7 @@ def view_map(
     rings, zones : GeoDataFrame, optional
         Range rings and maritime zones to draw.
     assets_url : str, optional
-        Where the app serves the Leaflet files (:func:`publish_assets`); None keeps
+        Where the app serves the Leaflet files (:func:`geo.app.served.publish_assets`); None keeps
         the map's own links (an export inlines them).
     title : str, optional
         Title drawn on the map.
@@ -133,6 +106,14 @@ def view_map(
     in_app : bool
         Leave the title to the page and fold the legend. (Wherever it is drawn, a click on
         a feature reports the feature's id to ``st_folium``: see :mod:`geo.web.script`.)
+    land_link : callable, optional
+        Serve the offline land apart (:func:`geo.app.served.land_publisher`); None
+        carries it in the map.
+    history : Dataset, optional
+        The whole data set, for compare mode (``state.compare``): both dates are selected
+        from it.
+    timeline_figures : callable, optional
+        With ``state.timeline``: the figures at a date, shown by the time slider as it plays.
 
     Returns
     -------
@@ -151,12 +132,88 @@ def view_map(
         title_block=not in_app,
         timeline=state.timeline,
         stale_days=state.stale_days,
+        compare_from=state.compare,
+        history=history,
+        land_link=land_link,
+        timeline_figures=timeline_figures,
     )
     if in_app:
         assets.require(fmap, APP_STYLE)
     if assets_url:
         assets.use_local_assets(fmap, assets_url)
     return fmap
+
+
+def app_map(
+    dataset: Dataset,
+    state: ViewState,
+    assets_url: str | None,
+    land_link: Callable[[dict[str, Any]], tuple[str, str]] | None,
+    editable: bool = False,
+) -> folium.Map:
+    """The app's map of ``state``, from the whole data set (what the page and its
+    background builds call; :mod:`geo.app.mapcache` keeps it).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The whole data set.
+    state : ViewState
+        The user's choices (view and selection aside: they do not change the map).
+    assets_url : str or None
+        Where the app serves the page's files (:func:`geo.app.served.publish_assets`).
+    land_link : callable or None
+        Serves the offline land apart (:func:`geo.app.served.land_publisher`).
+    editable : bool
+        The data can be edited: the map reports clicks on empty spots too ("pick on the
+        map"), which ``st_folium`` fixes when the map is built, so the script says so.
+    """
+    view = app_view.in_view(dataset, state)
+    rings = None
+    if state.ring_origin:
+        rings = overlays.rings_for(view, state.ring_origin, state.ring_nm)
+    fmap = view_map(
+        app_view.on_map(dataset, state, view),
+        state,
+        app_view.effective_date(state, dataset),
+        rings=rings,
+        zones=overlays.zones_for(state.zone_state) if state.zone_state else None,
+        assets_url=assets_url,
+        land_link=land_link,
+        history=app_view.filtered(dataset, state) if state.compare else None,
+        timeline_figures=_figures_at(dataset, state) if state.timeline else None,
+    )
+    if editable:
+        fmap.add_child(_Note("reports clicks on empty spots"))
+    return fmap
+
+
+def _figures_at(dataset: Dataset, state: ViewState) -> Callable[[date], str]:
+    """The page's figures at another date (filters and window as chosen), on one line."""
+
+    def at(day: date) -> str:
+        return app_view.figures_line(app_view.in_view(dataset, replace(state, as_of=day)))
+
+    return at
+
+
+def returned_objects(editable: bool) -> list[str]:
+    """What the map of :func:`app_map` reports back: with ``editable``, empty clicks too.
+
+    A click that hits nothing reruns the page only where it can pick a position.
+    """
+    return [*RETURNED_OBJECTS, "last_clicked"] if editable else list(RETURNED_OBJECTS)
+
+
+class _Note(MacroElement):
+    """A comment in the map's script: two maps that differ only in it are two components."""
+
+    _template = Template("{% macro script(this, kwargs) %}/* {{ this.text }} */{% endmacro %}")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Note"
+        self.text = text
 
 
 class _Halo(MacroElement):
@@ -194,15 +251,19 @@ var {{ this.get_name() }} = posturemap.halo({{ this.geometry }}, {{ this.options
         }
 
 
-def highlight(dataset: Dataset, fid: str | None) -> folium.FeatureGroup | None:
+def highlight(
+    dataset: Dataset, fid: str | None, features: gpd.GeoDataFrame | None = None
+) -> folium.FeatureGroup | None:
     """A feature group that outlines the selected feature, or None when nothing is selected.
 
     Given to ``st_folium`` as ``feature_group_to_add``, it is swapped in place on
-    the map when the selection changes, without reloading the map.
+    the map when the selection changes, without reloading the map. ``features``, when
+    given, is :func:`geo.app.view.all_features` of ``dataset`` (worked out once).
     """
     if not fid:
         return None
-    features = app_view.all_features(dataset)
+    if features is None:
+        features = app_view.all_features(dataset)
     match = features[features["id"] == fid]
     if match.empty:
         return None

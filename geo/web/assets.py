@@ -16,6 +16,7 @@ Nothing refers to a CDN.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from functools import cache, lru_cache
 from pathlib import Path
@@ -171,8 +172,27 @@ def _verbatim(text: str) -> Element:
     return Element("{% raw %}" + text + "{% endraw %}")
 
 
+@cache
+def version(name: str) -> str:
+    """A digest of a front-end file's content (12 hex digits), to version its URL.
+
+    Raises
+    ------
+    ValueError
+        For a name that is not one of :func:`vendor_files`.
+    """
+    files = vendor_files()
+    if name not in files:
+        raise ValueError(f"not a front-end file of posturemap: {name!r}")
+    return hashlib.sha256(files[name].read_bytes()).hexdigest()[:12]
+
+
 def use_local_assets(fmap: folium.Map, base_url: str) -> folium.Map:
     """Point ``fmap``'s script and style links at ``base_url`` (files served by the app itself).
+
+    A link to one of :func:`vendor_files` carries its :func:`version` (``leaflet.js?v=...``):
+    the browser may keep the file as long as it likes, and a new version is a new URL. Other
+    names (the app's land files) are named by their content already.
 
     Parameters
     ----------
@@ -186,6 +206,11 @@ def use_local_assets(fmap: folium.Map, base_url: str) -> folium.Map:
         The same map, changed in place.
     """
     base = base_url.rstrip("/")
-    fmap.default_js = [(name, f"{base}/{url}") for name, url in fmap.default_js]
-    fmap.default_css = [(name, f"{base}/{url}") for name, url in fmap.default_css]
+    known = vendor_files()
+
+    def located(url: str) -> str:
+        return f"{base}/{url}?v={version(url)}" if url in known else f"{base}/{url}"
+
+    fmap.default_js = [(name, located(url)) for name, url in fmap.default_js]
+    fmap.default_css = [(name, located(url)) for name, url in fmap.default_css]
     return fmap

@@ -9,14 +9,15 @@ from text nodes.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import folium
 import geopandas as gpd
 
 from geo.data.reading import Dataset
-from geo.data.selection import latest_date
+from geo.data.selection import dates_in, latest_date
 from geo.web import assets
 from geo.web.compare import compare_entry
 from geo.web.contract import DAY_S, STALE_DAYS
@@ -48,6 +49,8 @@ def build_map(
     stale_days: int = STALE_DAYS,
     compare_from: date | None = None,
     history: Dataset | None = None,
+    land_link: Callable[[dict[str, Any]], tuple[str, str]] | None = None,
+    timeline_figures: Callable[[date], str] | None = None,
 ) -> folium.Map:
     """Build the layered map of ``dataset``.
 
@@ -85,6 +88,16 @@ def build_map(
     history : Dataset, optional
         The whole data set both dates of compare mode are selected from; default
         ``dataset`` (pass the unselected data when ``dataset`` is one date's selection).
+    land_link : callable, optional
+        Where the page finds the offline land instead of carrying it: called with the land
+        (a GeoJSON dict), returns its key and the URL of a script that stores it as
+        ``posturemap.lands[key]`` (``geo/web/static/map.js``). The app serves the land once,
+        cached by the browser, instead of sending it with every map; None (an export)
+        carries it in the page.
+    timeline_figures : callable, optional
+        With ``timeline``: the key figures at a date, as one line of text (the app's
+        figures); the time slider's panel shows them as it plays. Called for each data date
+        (and, with a window, each date a strike or track leaves it).
 
     Returns
     -------
@@ -101,6 +114,8 @@ def build_map(
     timeline_spec = None
     if timeline:
         timeline_spec = _timeline_spec(dataset, as_of, since)
+    if timeline_spec is not None and timeline_figures is not None:
+        timeline_spec["figures"] = _figures_by_day(dataset, timeline_spec, timeline_figures)
     payload = build_payload(
         dataset,
         basemap=basemap,
@@ -117,6 +132,9 @@ def build_map(
         location=[15, -70], zoom_start=4, tiles=None, prefer_canvas=True, control_scale=False
     )
     assets.link_page(fmap)
+    if land_link is not None and payload.get("land") is not None:
+        payload["land_key"], url = land_link(payload.pop("land"))
+        fmap.default_js.append(("posturemap_land", url))  # loaded before the map's script runs
     fmap.add_child(MapData(payload))
     if timeline_spec is not None:
         fmap.add_child(Timeline())
@@ -144,11 +162,29 @@ def _compare(history: Dataset, start: date | None, end: date | None) -> dict[str
     return compare_entry(history, start, end)
 
 
-def _timeline_text(spec: dict[str, int | None] | None) -> str:
+def _figures_by_day(
+    dataset: Dataset, spec: dict[str, Any], figures: Callable[[date], str]
+) -> list[list[Any]]:
+    """``[[end of day (epoch s), text], ...]`` at each date the figures may change, in order."""
+    days = set(dates_in(dataset))
+    if spec.get("window_days"):  # a strike or track leaves the window the day after it ends
+        days |= {d + timedelta(days=spec["window_days"]) for d in list(days)}
+    first, last = _day_of(spec["start"]), _day_of(spec["end"])
+    return [[_end_of(d), figures(d)] for d in sorted(days) if first <= d <= last]
+
+
+def _end_of(day: date) -> int:
+    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) + DAY_S
+
+
+def _day_of(end: int) -> date:
+    return datetime.fromtimestamp(end - DAY_S, tz=timezone.utc).date()
+
+
+def _timeline_text(spec: dict[str, Any] | None) -> str:
     if spec is None:
         return "Timeline: no dated features"
-    first = datetime.fromtimestamp(spec["start"] - DAY_S, tz=timezone.utc).date()
-    last = datetime.fromtimestamp(spec["end"] - DAY_S, tz=timezone.utc).date()
+    first, last = _day_of(spec["start"]), _day_of(spec["end"])
     window = spec.get("window_days")
     shown = f"; strikes and tracks of the last {window} days" if window else ""
     return (
@@ -158,7 +194,7 @@ def _timeline_text(spec: dict[str, int | None] | None) -> str:
 
 def _timeline_spec(
     dataset: Dataset, as_of: date | None, since: date | None = None
-) -> dict[str, int | None] | None:
+) -> dict[str, Any] | None:
     """The time slider: first and last day, the starting day, and the strike/track window.
 
     Days are given as the end of the day (epoch seconds of the next midnight, UTC), the
@@ -174,16 +210,12 @@ def _timeline_spec(
     if not stamps:
         return None
     first, last = min(stamps).date(), max(stamps).date()
-
-    def end_of(day: date) -> int:
-        return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()) + DAY_S
-
     now = as_of or last
     window = (as_of - since).days + 1 if as_of and since and since <= as_of else None
     return {
-        "start": end_of(first),
-        "end": end_of(last),
-        "now": end_of(min(max(now, first), last)),
+        "start": _end_of(first),
+        "end": _end_of(last),
+        "now": _end_of(min(max(now, first), last)),
         "step_ms": 400,
         "window_days": window,
     }

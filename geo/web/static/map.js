@@ -171,9 +171,12 @@
 
     // --- basemaps: online tiles (the one network exception) and the offline land ---------------
     var bases = {};
-    if (D.land) {
+    // The land is in the payload (an export) or, in the app, in a script loaded before
+    // (posturemap.lands[key], served once and cached by the browser).
+    var landData = D.land || (D.land_key && PM.lands ? PM.lands[D.land_key] : null);
+    if (landData) {
       map.createPane('pmLand').style.zIndex = 150;
-      var land = L.geoJSON(D.land, {pane: 'pmLand', interactive: false, style: ST.land});
+      var land = L.geoJSON(landData, {pane: 'pmLand', interactive: false, style: ST.land});
       land.on('add', function () { map.getContainer().style.background = D.offline_sea; });
       bases[D.land_label] = land;
     }
@@ -184,12 +187,12 @@
       tiles.on('add', function () { map.getContainer().style.background = D.sea; });
       bases[D.tiles_label] = tiles;
       tiles.addTo(map);
-    } else if (D.land) {
+    } else if (landData) {
       bases[D.land_label].addTo(map);
     }
     // Labels: dark on light basemaps, light on dark ones; basemap names on the offline map.
     function basemapChanged() {
-      var onLand = !!(D.land && map.hasLayer(bases[D.land_label]));
+      var onLand = !!(landData && map.hasLayer(bases[D.land_label]));
       state.namesOn = onLand;
       state.dark = !onLand && !!(D.tiles && D.tiles.dark);
       points.relayout();

@@ -119,10 +119,17 @@
   PM.timeline = function (map) {
     var D = PM.data, T = D.timeline, day = D.contract.day_s;
     if (!T) { return; }
-    var ctl = L.control({position: 'bottomleft'}), slider, label, button, timer = null;
+    var ctl = L.control({position: 'bottomleft'}), slider, label, button, figures, timer = null;
+    // The key figures at each date they may change ([end of day, text], in order; the app's).
+    function figuresAt(t) {
+      var text = '';
+      (T.figures || []).forEach(function (entry) { if (entry[0] <= t) { text = entry[1]; } });
+      return text;
+    }
     function apply(t) {
       PM.show(PM.visibleAt(D, t, T.window_days), t);
       label.textContent = PM.dayLabel(t);
+      if (figures) { figures.textContent = figuresAt(t); }
       PM.now = t;
     }
     function stop() {
@@ -142,6 +149,7 @@
       slider.step = day;
       slider.value = T.now;
       label = L.DomUtil.create('span', 'pm-now', box);
+      if (T.figures) { figures = L.DomUtil.create('span', 'pm-figures', box); }
       L.DomEvent.disableClickPropagation(box);
       slider.addEventListener('input', function () { apply(+slider.value); });
       button.addEventListener('click', function () {
