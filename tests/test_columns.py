@@ -206,3 +206,51 @@ def test_rows_never_share_a_list(tmp_path: Path) -> None:
     cited = reading.load(directory)["assets"]["sources"]
     assert cited.tolist() == [["src-a"]] * len(cited)
     assert len({id(value) for value in cited}) == len(cited)
+
+
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        pd.to_datetime(
+            ["2025-10-01 00:00:00", "2025-10-02 13:45:10.123"], format="ISO8601"
+        ).as_unit("ms"),  # naive: UTC
+        pd.to_datetime(["2025-10-01T23:30:00+02:00", "2025-10-02T01:00:00-05:00"], utc=True)
+        .tz_convert("Asia/Aden")
+        .as_unit("us"),
+        pd.to_datetime(["2025-10-01", None]).as_unit("s"),
+    ],
+    ids=["naive-ms", "offset-us", "with-null-s"],
+)
+def test_timestamp_columns_read_as_their_iso_text(tmp_path: Path, stamps: Any) -> None:
+    layers = copy.deepcopy(red_sea_layers())
+    features = layers["assets"]["features"][:2]
+    layers["assets"]["features"] = features
+    frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+    frame["observed"] = pd.to_datetime(["2025-09-01", "2025-09-02"]).as_unit("ms")
+    frame["until"] = stamps
+    frame.to_parquet(tmp_path / "assets.parquet")
+    data = (tmp_path / "assets.parquet").read_bytes()
+    table = columnar.read_table("assets.parquet", "assets", data, 10**9)
+    sources = pd.DataFrame({"title": ["t"]}, index=pd.Index(["src-a"], name="id"))
+    rows = columnar.row_features(table, range(len(table)))
+    raw = [("assets.parquet", i, f["properties"], table.shapes[i]) for i, f in enumerate(rows)]
+    expected = frames.features_frame("assets", raw, sources)
+    got = frames.table_frame(table, np.ones(len(table), bool), sources)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_timestamp_columns_are_checked_as_their_iso_text(tmp_path: Path, monkeypatch) -> None:
+    layers = copy.deepcopy(red_sea_layers())
+    directory = write_dataset(tmp_path / "d", layers)
+    frame = gpd.GeoDataFrame.from_features(layers["assets"]["features"], crs="EPSG:4326")
+    frame["observed"] = pd.Timestamp("2025-09-02T12:00:00")
+    frame["until"] = pd.NaT
+    frame.loc[0, "until"] = pd.Timestamp("2025-09-02T11:59:59")  # a second before observed
+    frame.loc[1, "observed"] = pd.Timestamp("0999-12-31")  # before the years dates may have
+    frame.to_parquet(directory / "assets.parquet")
+    (directory / "assets.geojson").unlink()
+    fast = reading.load(directory)
+    _per_feature(monkeypatch)
+    slow = reading.load(directory)
+    assert _lines(fast) == _lines(slow)
+    assert {p.field for p in fast.problems if p.index in (0, 1)} >= {"until", "observed"}

@@ -93,12 +93,32 @@ def table_frame(table: columnar.Table, keep: np.ndarray, sources: pd.DataFrame) 
         if name not in known and kept.column(name).null_count < len(rows)
     ]
 
-    def values(name: str) -> list[Any]:
+    dates = {spec.name for spec in schema.fields(table.layer) if spec.is_date}
+
+    def values(name: str) -> list[Any] | pd.Series:
         if name not in kept.column_names:
             return [None] * len(rows)
-        return columnar.column_values(_array(kept, name), kinds.get(name))
+        array = _array(kept, name)
+        if name in dates and _is_instant(array):
+            return _instants(array)
+        return columnar.column_values(array, kinds.get(name))
 
     return _frame(table.layer, [*known, *extras], values, table.shapes[rows], sources)
+
+
+def _is_instant(array: pa.Array) -> bool:
+    """A timestamp column of whole microseconds at most, not all null."""
+    timestamp = pa.types.is_timestamp(array.type) and array.type.unit in ("s", "ms", "us")
+    return timestamp and array.null_count < len(array)
+
+
+def _instants(array: pa.Array) -> pd.Series:
+    """A date field's timestamps in UTC: what parsing each one's ISO text gives (a naive
+    time is UTC, an offset converted), without writing and parsing a million texts."""
+    stamps = pd.Series(array.to_pandas())
+    if stamps.dt.tz is None:
+        stamps = stamps.dt.tz_localize("UTC")
+    return stamps.dt.tz_convert("UTC").dt.as_unit("us")
 
 
 def _array(table: pa.Table, name: str) -> pa.Array:
@@ -109,7 +129,7 @@ def _array(table: pa.Table, name: str) -> pa.Array:
 def _frame(
     layer: str,
     names: Sequence[str],
-    values_of: Callable[[str], list[Any]],
+    values_of: Callable[[str], list[Any] | pd.Series],
     geometry: Any,
     sources: pd.DataFrame,
 ) -> gpd.GeoDataFrame:
@@ -132,12 +152,14 @@ def _frame(
     return gpd.GeoDataFrame(data, geometry=geometry, crs=CRS)
 
 
-def _column(spec: schema.Field, values: list[Any]) -> Any:
+def _column(spec: schema.Field, values: list[Any] | pd.Series) -> Any:
     """A field's column. Only where every value was checked is it converted: a Point field of
     an area is not, and stays as given. From the parsed values: pandas would have made
-    [3, None] floats."""
-    kinds = _types(values)
-    if spec.is_integer and kinds <= {int, type(None)}:
+    [3, None] floats. A Series is the column already."""
+    kinds = set() if isinstance(values, pd.Series) else _types(values)
+    if isinstance(values, pd.Series):
+        column = values
+    elif spec.is_integer and kinds <= {int, type(None)}:
         # Nullable integers: a missing count or toll stays missing, never a float.
         column = pd.Series(pd.array(values, dtype="Int64"))
     elif spec.is_date and kinds <= {str, type(None)}:
