@@ -254,3 +254,19 @@ def test_timestamp_columns_are_checked_as_their_iso_text(tmp_path: Path, monkeyp
     slow = reading.load(directory)
     assert _lines(fast) == _lines(slow)
     assert {p.field for p in fast.problems if p.index in (0, 1)} >= {"until", "observed"}
+
+
+def test_two_columns_of_one_name_are_a_problem_of_the_file() -> None:
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+
+    wkb = pa.array(shapely.to_wkb([shapely.Point(0, 0)] * 2).tolist(), pa.binary())
+    ids = pa.array(["a", "b"])
+    table = pa.Table.from_arrays([ids, ids, wkb], names=["id", "id", "geometry"])
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    dataset = reading.load_bytes({"assets.parquet": buffer.getvalue()})
+    assert [str(p) for p in dataset.problems] == ["assets.parquet: more than one column named 'id'"]

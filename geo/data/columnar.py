@@ -116,6 +116,9 @@ def read_table(name: str, layer: str, data: bytes, max_file_bytes: int) -> Table
         table, column = _parquet(data, max_file_bytes) if parquet else _fgb(data, max_file_bytes)
         if column not in table.column_names:
             raise ColumnarError("no geometry column")
+        twice = sorted({name for name in table.column_names if table.column_names.count(name) > 1})
+        if twice:  # a feature's properties have one value per name
+            raise ColumnarError(f"more than one column named {', '.join(map(repr, twice))}")
         shapes = shapely.from_wkb(
             table.column(column).to_numpy(zero_copy_only=False), on_invalid="ignore"
         )
