@@ -342,7 +342,7 @@ def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: in
     from datetime import date, datetime, timezone
 
     import geo
-    from geo.app import state
+    from geo.app import state, view
     from geo.data import selection
 
     page, log = offline_page
@@ -363,6 +363,9 @@ def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: in
         "strikes": len(expected["strikes"]),
         "assets": len(expected["assets"]),
     }
+    # The slider's panel shows that day's figures, as the page's figures would be then.
+    at_day = view.in_view(geo.load(REPO / "data"), state.ViewState(as_of=when, window=window))
+    assert frame.locator(".pm-figures").inner_text() == view.figures_line(at_day)
     # Play moves on day by day from the first day; pressed again, it pauses.
     first = frame.locator("body").evaluate(
         "() => { const t = +document.querySelector('input.pm-slider').min;"
