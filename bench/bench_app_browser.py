@@ -52,6 +52,19 @@ new MutationObserver(function (changes) {
 }).observe(document, {attributes: true, subtree: true,
                       attributeFilter: ['data-test-script-state']});
 """
+# The symbol farthest from the others, away from the map's edges: a click opens its details
+# (the first symbol may be a group's or lie under a panel).
+ISOLATED = """() => {
+  const PM = window.posturemap, size = PM.map.getSize(), drawn = PM.drawn();
+  let best = null, bestGap = -1;
+  for (const [i, x, y] of drawn) {
+    if (x < 60 || y < 60 || x > size.x - 60 || y > size.y - 60) continue;
+    let gap = Infinity;
+    for (const [j, u, v] of drawn) { if (j !== i) gap = Math.min(gap, Math.hypot(x - u, y - v)); }
+    if (gap > bestGap) { bestGap = gap; best = [x, y]; }
+  }
+  return best;
+}"""
 COLUMNS = ("total", "server", "map", "KB", "new map", "reruns", "idle")
 
 
@@ -101,10 +114,12 @@ class Recorder:
         start = time.time() * 1000
         action()
         # The run starts (a step that starts none shows as slow, not as fast), then ends.
-        with contextlib.suppress(Exception):
+        try:
             page.wait_for_function(
-                "() => window.__states.some(s => s[1] === 'running')", timeout=3000
+                "() => window.__states.some(s => s[1] === 'running')", timeout=5000
             )
+        except Exception as error:
+            raise RuntimeError("the input started no run of the script") from error
         page.wait_for_function(
             "() => { const s = window.__states; return s.length && s[s.length-1][1] !== "
             "'running' && s.some(x => x[1] === 'running'); }",
@@ -185,7 +200,7 @@ def main() -> None:
 
             def click_symbol() -> None:
                 frame = _map_frame(page)
-                x, y = frame.evaluate("window.posturemap.drawn()[0]")[1:]
+                x, y = frame.evaluate(ISOLATED)
                 box = frame.frame_element().bounding_box()
                 page.mouse.click(box["x"] + x, box["y"] + y)
 
