@@ -21,9 +21,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from geo.data.writing import atomic_write_text
 from geo.web import assets
 
 VENDOR = "vendor"
+LAND_FILES_KEPT = 64
+"""How many offline land files the app keeps served, the most recently written (well above
+the maps kept, :data:`geo.app.mapcache.KEEP`, which link to theirs)."""
 _LONG_AGO = 946_684_800  # 2000-01-01: see the module's docstring
 
 
@@ -93,9 +97,13 @@ def land_publisher(static_dir: Path) -> Callable[[dict[str, Any]], tuple[str, st
 
 
 def write_static(path: Path, text: str) -> None:
-    """Write a file served by the app: whole or not at all, dated long ago (see publish_assets)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    os.utime(partial, (_LONG_AGO, _LONG_AGO))
-    os.replace(partial, path)
+    """Write a file served by the app: whole or not at all, dated long ago (see the module).
+
+    Land files beyond the newest :data:`LAND_FILES_KEPT` are removed (each upload with
+    another extent has its own land), so the folder does not grow without end.
+    """
+    atomic_write_text(path, text)
+    os.utime(path, (_LONG_AGO, _LONG_AGO))
+    lands = sorted(path.parent.glob("land-*.js"), key=lambda p: p.stat().st_ctime, reverse=True)
+    for old in lands[LAND_FILES_KEPT:]:
+        old.unlink(missing_ok=True)
