@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from datetime import date
 from typing import Any
 
@@ -52,6 +54,24 @@ def test_maps_are_kept_by_key_the_least_recent_dropped() -> None:
     maps.get("a", build("a"))  # "a" is the most recent again
     maps.get("c", build("c"))
     assert "a" in maps and "b" not in maps and len(maps) == 2
+
+
+def test_a_map_being_built_is_waited_for_not_built_twice() -> None:
+    maps, started, built = mapcache.Maps(), threading.Event(), []
+
+    def slow() -> folium.Map:
+        started.set()
+        time.sleep(0.2)
+        built.append(1)
+        return folium.Map(tiles=None)
+
+    worker = threading.Thread(target=maps.get, args=("k", slow))
+    worker.start()
+    started.wait()
+    assert "k" in maps  # underway
+    fmap = maps.get("k", slow)
+    worker.join()
+    assert built == [1] and maps.get("k", slow) is fmap
 
 
 def test_draw_takes_off_what_the_map_component_adds() -> None:

@@ -43,11 +43,12 @@ class Maps:
     def __init__(self, keep: int = KEEP) -> None:
         self._keep = keep
         self._maps: OrderedDict[str, folium.Map] = OrderedDict()
+        self._building: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     def __contains__(self, key: str) -> bool:
         with self._lock:
-            return key in self._maps
+            return key in self._maps or key in self._building
 
     def __len__(self) -> int:
         with self._lock:
@@ -56,18 +57,29 @@ class Maps:
     def get(self, key: str, build: Callable[[], folium.Map]) -> folium.Map:
         """The map kept under ``key``, else ``build()``'s (kept from now on).
 
-        Two threads asking for the same missing map may both build it; the first kept wins.
+        A map being built by another thread (the background's) is waited for, not built
+        twice.
         """
-        with self._lock:
-            if key in self._maps:
-                self._maps.move_to_end(key)
-                return self._maps[key]
-        fmap = build()  # outside the lock: the page must not wait for a background build
-        with self._lock:
-            fmap = self._maps.setdefault(key, fmap)
-            self._maps.move_to_end(key)
-            while len(self._maps) > self._keep:
-                self._maps.popitem(last=False)
+        while True:
+            with self._lock:
+                if key in self._maps:
+                    self._maps.move_to_end(key)
+                    return self._maps[key]
+                underway = self._building.get(key)
+                if underway is None:
+                    underway = self._building[key] = threading.Event()
+                    break
+            underway.wait()  # then kept, or failed: look again
+        try:
+            fmap = build()  # outside the lock: others may use the maps kept meanwhile
+            with self._lock:
+                self._maps[key] = fmap
+                while len(self._maps) > self._keep:
+                    self._maps.popitem(last=False)
+        finally:
+            with self._lock:
+                del self._building[key]
+            underway.set()
         return fmap
 
 
