@@ -31,7 +31,9 @@ def test_publish_assets_copies_once(tmp_path: Path) -> None:
         for p in (tmp_path / "static" / "vendor").rglob("*")
         if p.is_file()
     }
-    assert copied == set(assets.vendor_files())
+    assert copied == {*assets.vendor_files(), assets.BUNDLE}
+    bundle = (tmp_path / "static" / "vendor" / assets.BUNDLE).read_text(encoding="utf-8")
+    assert bundle == assets.bundle_text() and "PM.start = function" in bundle
     assert {"leaflet.js", *assets.PAGE_SCRIPTS, *assets.PAGE_STYLES} <= copied
     leaflet = tmp_path / "static" / "vendor" / "leaflet.js"
     stamp = leaflet.stat().st_mtime_ns
@@ -48,8 +50,9 @@ def test_app_map_links_local_assets_only(view: geo.Dataset) -> None:
     # each link carries its file's version: a changed file is a new URL, kept by the browser
     versions = [f"?v={assets.version(name)}" for name in names]
     assert all(url.endswith(v) for url, v in zip(links, versions, strict=True))
-    # Leaflet first, then the page's scripts in order, and the app's own style last.
-    assert names[: 1 + len(assets.PAGE_SCRIPTS)] == ["leaflet.js", *assets.PAGE_SCRIPTS]
+    # Leaflet first, then the page's scripts as one file, and the app's own style last.
+    assert names[:2] == ["leaflet.js", assets.BUNDLE]
+    assert not set(names) & set(assets.PAGE_SCRIPTS)
     assert names[-1] == webmap.APP_STYLE
 
 

@@ -140,7 +140,7 @@ def view_map(
     if in_app:
         assets.require(fmap, APP_STYLE)
     if assets_url:
-        assets.use_local_assets(fmap, assets_url)
+        assets.use_local_assets(fmap, assets_url, bundled=True)
     return fmap
 
 

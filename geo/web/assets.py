@@ -43,6 +43,8 @@ PAGE_SCRIPTS = (
 """The map page's scripts, in the order they must run: ``posturemap.js`` defines the
 namespace (and its pure functions) that the others add to."""
 PAGE_STYLES = ("posturemap.css",)
+BUNDLE = "posturemap-bundle.js"
+"""The app's one file of :data:`PAGE_SCRIPTS` (:func:`bundle_text`): one request, not eleven."""
 
 
 def leaflet_dir() -> Path:
@@ -173,26 +175,36 @@ def _verbatim(text: str) -> Element:
 
 
 @cache
+def bundle_text() -> str:
+    """:data:`PAGE_SCRIPTS` as one script, in their order (each is a closed function call)."""
+    files = vendor_files()
+    return "\n;\n".join(files[name].read_text(encoding="utf-8") for name in PAGE_SCRIPTS)
+
+
+@cache
 def version(name: str) -> str:
     """A digest of a front-end file's content (12 hex digits), to version its URL.
 
     Raises
     ------
     ValueError
-        For a name that is not one of :func:`vendor_files`.
+        For a name that is not one of :func:`vendor_files` or :data:`BUNDLE`.
     """
+    if name == BUNDLE:
+        return hashlib.sha256(bundle_text().encode()).hexdigest()[:12]
     files = vendor_files()
     if name not in files:
         raise ValueError(f"not a front-end file of posturemap: {name!r}")
     return hashlib.sha256(files[name].read_bytes()).hexdigest()[:12]
 
 
-def use_local_assets(fmap: folium.Map, base_url: str) -> folium.Map:
+def use_local_assets(fmap: folium.Map, base_url: str, bundled: bool = False) -> folium.Map:
     """Point ``fmap``'s script and style links at ``base_url`` (files served by the app itself).
 
     A link to one of :func:`vendor_files` carries its :func:`version` (``leaflet.js?v=...``):
     the browser may keep the file as long as it likes, and a new version is a new URL. Other
-    names (the app's land files) are named by their content already.
+    names (the app's land files) are named by their content already. With ``bundled`` the
+    page's scripts are one link, to :data:`BUNDLE` (served beside the others).
 
     Parameters
     ----------
@@ -206,7 +218,13 @@ def use_local_assets(fmap: folium.Map, base_url: str) -> folium.Map:
         The same map, changed in place.
     """
     base = base_url.rstrip("/")
-    known = vendor_files()
+    known = {*vendor_files(), BUNDLE}
+    if bundled:
+        page = [entry for entry in fmap.default_js if entry[1] in PAGE_SCRIPTS]
+        if page:
+            at = fmap.default_js.index(page[0])
+            rest = [entry for entry in fmap.default_js if entry not in page]
+            fmap.default_js = [*rest[:at], ("posturemap_bundle", BUNDLE), *rest[at:]]
 
     def located(url: str) -> str:
         return f"{base}/{url}?v={version(url)}" if url in known else f"{base}/{url}"
