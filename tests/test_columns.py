@@ -272,3 +272,40 @@ def test_two_columns_of_one_name_are_a_problem_of_the_file() -> None:
     pq.write_table(table, buffer)
     dataset = reading.load_bytes({"assets.parquet": buffer.getvalue()})
     assert [str(p) for p in dataset.problems] == ["assets.parquet: more than one column named 'id'"]
+
+
+def _odd_tables() -> dict[str, Any]:
+    import pyarrow as pa
+    import shapely
+
+    def wkb(n: int) -> Any:
+        return pa.array(shapely.to_wkb([shapely.Point(1, 2)] * n).tolist(), pa.binary())
+
+    return {
+        "zero-rows": pa.table({"id": pa.array([], pa.string()), "geometry": wkb(0)}),
+        "geometry-only": pa.table({"geometry": wkb(3)}),
+        "struct": pa.table({"id": ["a"], "x": pa.array([{"a": 1}]), "geometry": wkb(1)}),
+        "int-sources": pa.table({"id": ["a"], "sources": pa.array([[1, 2]]), "geometry": wkb(1)}),
+        "dictionary": pa.table(
+            {
+                "id": ["a", "b"],
+                "category": pa.array(["ship", "boat"]).dictionary_encode(),
+                "geometry": wkb(2),
+            }
+        ),
+        "int-ids": pa.table({"id": [1, 2], "geometry": wkb(2)}),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_odd_tables()))
+def test_odd_tables_give_the_per_feature_lines(name: str, monkeypatch) -> None:
+    import io
+
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(_odd_tables()[name], buffer)
+    files = {"assets.parquet": buffer.getvalue()}
+    fast = reading.load_bytes(files)
+    _per_feature(monkeypatch)
+    assert _lines(fast) == _lines(reading.load_bytes(files))

@@ -176,6 +176,8 @@ def row_features(table: Table, rows: Sequence[int]) -> list[dict[str, Any]]:
     texts = shapely.to_geojson(table.shapes[picked]) if len(picked) else []
     kinds, takes_null = field_kinds(table.layer), nullable(table.layer)
     cells = table.columns.take(pa.array(picked, pa.int64())).to_pylist()
+    if not table.columns.num_columns:  # arrow lists no rows of a table without columns
+        cells = [{} for _ in picked]
     return [
         {
             "type": "Feature",
