@@ -151,23 +151,6 @@ def reference_suspects(
     return suspect
 
 
-def column_ids(table: Table) -> list[Any]:
-    """The ``id`` cell of every row (None where missing).
-
-    Parameters
-    ----------
-    table : Table
-        The layer.
-
-    Returns
-    -------
-    list
-    """
-    if "id" not in table.columns.column_names:
-        return [None] * len(table)
-    return columnar.column_values(table.array("id"), None)
-
-
 def _is_in(array: pa.Array, values: Collection[str]) -> np.ndarray:
     """Whether each cell is one of ``values`` (texts); False for null and non-text cells."""
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
@@ -249,23 +232,24 @@ def _plan(layer: str) -> _Plan:
 
 
 def _bad_values(
-    plan: _Plan, name: str, kind: str | None, values: list[Any], kind_type: Any = None
+    plan: _Plan, name: str, kind: str | None, cells: list[Any], kind_type: Any = None
 ) -> list[int]:
     """The positions of the distinct cells of a column that are not fine as its values."""
     validator, quick = plan.fields.get(name), plan.quick.get(name)
-    text = kind != "list" and kind_type is not None
-    text = text and (pa.types.is_string(kind_type) or pa.types.is_large_string(kind_type))
-    if text and not SURROGATE.search(_JOIN.join(values)):
-        # Texts of arrow (valid UTF-8) never hold NaN or a lone surrogate: only the field's
-        # schema is left, as a test of texts where it has one (a million ids in a second).
+    as_is = kind != "list" and kind_type is not None
+    as_is = as_is and (pa.types.is_string(kind_type) or pa.types.is_large_string(kind_type))
+    values = cells if as_is else [plain(cell, kind) for cell in cells]
+    if set(map(type, values)) == {str} and not SURROGATE.search(_JOIN.join(values)):
+        # Texts without a lone surrogate (arrow's are UTF-8: none) hold no odd value: only
+        # the field's schema is left, as a test of texts where it has one (a million ids or
+        # times in a second or two, not a minute through jsonschema).
         if validator is None:
             return []
         test = plan.text_tests.get(name)
         if test is not None:
             return [i for i, value in enumerate(values) if not test(value)]
     out = []
-    for i, cell in enumerate(values):
-        value = plain(cell, kind)
+    for i, value in enumerate(values):
         if check_values({"": value}, ()) or not _valid(validator, quick, value):
             out.append(i)
     return out
@@ -281,20 +265,27 @@ _JOIN = "\n"
 
 
 def _text_test(subs: list[Any]) -> Callable[[str], bool] | None:
-    """A test of texts against sub-schemas whose only keywords are type and pattern, with
-    jsonschema's meaning of each (``pattern`` is :func:`re.search`)."""
-    patterns = []
+    """A test of texts against sub-schemas whose only keywords are type, pattern and format,
+    with jsonschema's meaning of each (``pattern`` is :func:`re.search`, ``format`` the
+    validator's format checker)."""
+    tests: list[Callable[[str], Any]] = []
     for sub in subs:
-        if not isinstance(sub, dict) or set(sub) - schema.ANNOTATIONS - {"type", "pattern"}:
+        if not isinstance(sub, dict) or set(sub) - schema.ANNOTATIONS - _TEXT_KEYWORDS:
             return None
         declared = sub.get("type", "string")
         if "string" not in ([declared] if isinstance(declared, str) else declared):
             return None
         if "pattern" in sub:
-            patterns.append(re.compile(sub["pattern"]).search)
-    if len(patterns) == 1:
-        return patterns[0]  # type: ignore[return-value]
-    return lambda value: all(search(value) for search in patterns)
+            tests.append(re.compile(sub["pattern"]).search)
+        if "format" in sub:
+            form = sub["format"]
+            tests.append(lambda value, form=form: validation.FORMAT_CHECKER.conforms(value, form))
+    if len(tests) == 1:
+        return tests[0]  # type: ignore[return-value]
+    return lambda value: all(test(value) for test in tests)
+
+
+_TEXT_KEYWORDS = frozenset({"type", "pattern", "format"})
 
 
 def _quick(subs: list[Any]) -> Callable[[Any], bool] | None:

@@ -177,7 +177,7 @@ def check_references(parts: list[Part], sources: pd.DataFrame, has_sources: bool
         if part.table is None:
             ids[part.layer].extend(p.get("id") for _, _, p, _ in part.features)
         else:
-            ids[part.layer].extend(columns.column_ids(part.table))
+            ids[part.layer].extend(_ids(part.table))
     texts = pd.Series([i for layer in LAYERS for i in ids[layer] if isinstance(i, str) and i])
     duplicates = set(texts[texts.duplicated(keep=False)])
     known = {layer: {i for i in found if isinstance(i, str)} for layer, found in ids.items()}
@@ -185,6 +185,13 @@ def check_references(parts: list[Part], sources: pd.DataFrame, has_sources: bool
     for part in parts:
         raw[part.layer].extend(_with_suspects(part, sources.index, known, duplicates))
     return properties.check_references(raw, sources, has_sources, ids=known)
+
+
+def _ids(table: columnar.Table) -> list[Any]:
+    """The ``id`` cell of every row (None where missing)."""
+    if "id" not in table.columns.column_names:
+        return [None] * len(table)
+    return columnar.column_values(table.array("id"), None)
 
 
 def _with_suspects(
