@@ -309,3 +309,19 @@ def test_odd_tables_give_the_per_feature_lines(name: str, monkeypatch) -> None:
     fast = reading.load_bytes(files)
     _per_feature(monkeypatch)
     assert _lines(fast) == _lines(reading.load_bytes(files))
+
+
+VALUES = [None, "", " ", "x", "\u00a0", "2025-10-01", "2025-10-01T25:00", "2025-13-40"]
+VALUES += ["0999-12-31", "https://example.org", 0, 1, -1, 2.5, 20001, 2**63, True, [], ["a"], {}]
+
+
+@pytest.mark.parametrize("layer", ["assets", "places", "strikes"])
+def test_the_quick_value_tests_never_pass_what_the_schema_refuses(layer: str) -> None:
+    plan = columns._plan(layer)
+    for name, validator in plan.fields.items():
+        quick, text = plan.quick[name], plan.text_tests[name]
+        for value in VALUES:
+            passed = (quick is not None and quick(value)) or (
+                isinstance(value, str) and text is not None and bool(text(value))
+            )
+            assert not passed or validator.is_valid(value), (name, value)
