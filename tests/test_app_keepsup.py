@@ -10,6 +10,7 @@ import json
 import re
 import threading
 import time
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,7 @@ import pytest
 from branca.element import Element
 from streamlit.testing.v1 import AppTest
 
-from geo.app import mapcache, network, webmap
+from geo.app import clicks, mapcache, network, webmap
 from geo.app import view as app_view
 from geo.app.state import ViewState, decode_query, encode_query, state_from_widgets
 from geo.data import selection
@@ -104,6 +105,28 @@ def test_a_click_hands_the_same_map_page_again(monkeypatch, default_dataset) -> 
     # The land is served apart, not sent with every map.
     assert '"land_key":' in after["html"] and len(after["html"]) < 300_000
     assert any(re.search(r"/vendor/land-[0-9a-f]+\.js$", u) for u in after["js_links"])
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        ({"basemap": "offline"}, True),
+        ({"uncertainty": False}, True),
+        ({"compare": date(2025, 9, 1)}, True),
+        ({"selected": "x", "center": (1.0, 2.0), "zoom": 5}, True),
+        ({"as_of": date(2025, 9, 1)}, False),
+        ({"layers": ("assets",)}, False),
+        ({"window": 7}, False),
+        ({"timeline": True}, False),
+    ],
+)
+def test_what_is_in_view_is_worked_out_once_per_date_and_filters(
+    change: dict[str, Any], same: bool
+) -> None:
+    state = ViewState()
+    changed = clicks.view_identity(replace(state, **change), "k")
+    assert (changed == clicks.view_identity(state, "k")) is same
+    assert changed != clicks.view_identity(replace(state, **change), "other data")
 
 
 @pytest.mark.parametrize("timeline", [False, True])

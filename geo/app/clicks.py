@@ -217,6 +217,25 @@ def map_identity(state: ViewState, data_key: str) -> str:
     return data_key + "?" + "&".join(f"{k}={v}" for k, v in sorted(encode_query(drawn).items()))
 
 
+def view_identity(state: ViewState, data_key: str) -> str:
+    """What is in view depends on: the data, the date, the window, the filters, the timeline.
+
+    The key of what :func:`geo.app.view.in_view` selects (and of its figures and table):
+    the basemap, circles, rings, zones or compare date change the map, not what is in view.
+    """
+    chosen = ViewState(
+        as_of=state.as_of,
+        window=state.window,
+        layers=state.layers,
+        categories=state.categories,
+        affiliations=state.affiliations,
+        confidences=state.confidences,
+        groups=state.groups,
+        timeline=state.timeline,
+    )
+    return map_identity(chosen, data_key)
+
+
 def view_to_restore(
     session: MutableMapping[str, Any], identity: str
 ) -> tuple[tuple[float, float] | None, int | None]:

@@ -112,7 +112,7 @@ def main(static_dir: Path) -> None:
     # a new click selects a feature, a move records the view. Taken here, before the map is
     # drawn, so that this run already shows the selection.
     state = app_state.state_from_widgets(ss, days, ss.get("selected"), *ss["_view"])
-    identity = clicks.map_identity(state, data_key)
+    identity = clicks.view_identity(state, data_key)
     shows = page_steps.in_view(identity, dataset, state)
     view, mapped, features = shows.view, shows.mapped, shows.features
     page_sidebar.rings_and_zones(rings_box, ss, view, data_key, dataset)

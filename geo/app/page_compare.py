@@ -56,7 +56,7 @@ def what_moved(
 ) -> None:
     """The changes since ``state.compare``, listed (nothing when compare mode is off).
 
-    ``identity`` names the data and the filters (:func:`geo.app.clicks.map_identity`).
+    ``identity`` names the data and the filters (:func:`geo.app.clicks.view_identity`).
     """
     if state.compare is None or day is None or state.compare >= day:
         return

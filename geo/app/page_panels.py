@@ -60,15 +60,13 @@ class Shown:
 def header_and_figures(shown: Shown, features: pd.DataFrame) -> None:
     """The title line, the caveat, a problem warning and the five figures with their change."""
     dataset, state, day = shown.dataset, shown.state, shown.day
-    numbers = page_steps.figures(map_key(shown), shown.view)
+    numbers = page_steps.figures(clicks.view_identity(state, shown.data_key), shown.view)
     previous = app_view.previous_date(shown.days, day)
     before = None
     if previous:
-        then = app_view.replace_date(state, previous)
-        before = page_steps.figures(
-            map_key(shown, then),
-            page_steps.in_view(clicks.map_identity(then, shown.data_key), dataset, then).view,
-        )
+        then = clicks.view_identity(app_view.replace_date(state, previous), shown.data_key)
+        view_then = page_steps.in_view(then, dataset, app_view.replace_date(state, previous))
+        before = page_steps.figures(then, view_then.view)
     st.markdown(
         f"#### {escape.markdown_text(dataset.label or 'Data')} · as of "
         f"{day.isoformat() if day else 'no date'} · {len(features)} features in view"
@@ -139,7 +137,9 @@ def map_and_details(
             render=False,
         )
     with right, st.container(height=MAP_HEIGHT, border=False):
-        page_compare.what_moved(shown.dataset, state, shown.day, map_key(shown))
+        page_compare.what_moved(
+            shown.dataset, state, shown.day, clicks.view_identity(state, shown.data_key)
+        )
         _details(shown, ss, features, analysis, names)
 
 
