@@ -186,6 +186,11 @@ def main(static_dir: Path) -> None:
         page_panels.tabs(shown, ss, table, pending)
     if analysis is None:  # now that the page is drawn, with the CPU to itself
         page_steps.start_analysis(data_key, to, dataset)
-    # Then the maps of the dates either side, so that a step of the date slider is quick.
-    steps = {page_panels.map_key(shown, other): other for other in mapcache.neighbours(state, days)}
-    page_steps.prepare_maps(steps, dataset, *served, shown.editable)
+    # Then the maps one step away, so that a step of the date slider is quick: once the
+    # browser has loaded the map drawn (the run after a new map, when it reports its view),
+    # so as not to slow the server's answers to it.
+    drawn = page_panels.map_key(shown)
+    if ss.get("_drawn_map") == drawn:
+        steps = {page_panels.map_key(shown, s): s for s in mapcache.neighbours(state, days)}
+        page_steps.prepare_maps(steps, dataset, *served, shown.editable)
+    ss["_drawn_map"] = drawn
