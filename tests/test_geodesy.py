@@ -131,3 +131,20 @@ def test_aeqd_scale_bound_brackets_projected_distances() -> None:
 def test_spherical_centre_handles_the_antimeridian() -> None:
     lon, lat = geodesy.spherical_centre([179.0, -179.0], [0.0, 0.0])
     assert abs(abs(lon) - 180.0) < 1e-6 and abs(lat) < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"), [(-66.9, 10.5), (42.5, 14.8), (20.0, 57.5), (179.9, -16.0), (0.0, 88.0)]
+)
+def test_aeqd_transformer_is_the_crs_transform(lon: float, lat: float) -> None:
+    """The fast pipeline gives the metres (and degrees back) of the CRS-built transformer."""
+    rng = np.random.default_rng(7)
+    xs = lon + rng.uniform(-8.0, 8.0, 200)
+    ys = np.clip(lat + rng.uniform(-6.0, 6.0, 200), -89.0, 89.0)
+    reference = Transformer.from_crs(4326, geodesy.aeqd_crs(lon, lat), always_xy=True)
+    fast = geodesy.aeqd_transformer(lon, lat)
+    expected = np.column_stack(reference.transform(xs, ys))
+    got = np.column_stack(fast.transform(xs, ys))
+    np.testing.assert_allclose(got, expected, atol=1e-6)
+    back = np.column_stack(fast.transform(got[:, 0], got[:, 1], direction="INVERSE"))
+    np.testing.assert_allclose(back, np.column_stack([(xs + 180) % 360 - 180, ys]), atol=1e-9)

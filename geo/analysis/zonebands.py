@@ -62,7 +62,7 @@ def _cluster_bands(
     """The three bands (lon/lat) around the coast chunks ``cluster`` of the state ``rows``."""
     xy = shapely.get_coordinates(index.chunks[cluster])
     lon0, lat0 = geodesy.spherical_centre(xy[:, 0], xy[:, 1])
-    transformer = Transformer.from_crs(4326, geodesy.aeqd_crs(lon0, lat0), always_xy=True)
+    transformer = geodesy.aeqd_transformer(lon0, lat0)
     coast = shapely.simplify(
         shapely.multilinestrings(_project_geoms(index.chunks[cluster], transformer)),
         BAND_SIMPLIFY_M,

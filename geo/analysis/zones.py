@@ -34,7 +34,6 @@ import math
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import box
 
 from geo.analysis import geodesy
@@ -110,7 +109,7 @@ def _nearest_coast(
         if len(candidates) == 0:
             continue
         clon, clat = geodesy.spherical_centre(plon, plat)
-        to_plane = Transformer.from_crs(4326, geodesy.aeqd_crs(clon, clat), always_xy=True)
+        to_plane = geodesy.aeqd_transformer(clon, clat)
         px, py = to_plane.transform(plon, plat)
         xy, part = shapely.get_coordinates(index.chunks[candidates], return_index=True)
         cx, cy = to_plane.transform(xy[:, 0], xy[:, 1])
