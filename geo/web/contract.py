@@ -194,6 +194,7 @@ PAGE_KEYS = (
     "tiles",
     "tiles_label",
     "land",
+    "land_key",
     "land_label",
     "sea",
     "offline_sea",

@@ -133,7 +133,8 @@ def build_map(
     )
     assets.link_page(fmap)
     if land_link is not None and payload.get("land") is not None:
-        payload["land_key"], url = land_link(payload.pop("land"))
+        payload["land_key"], url = land_link(payload["land"])
+        payload["land"] = None
         fmap.default_js.append(("posturemap_land", url))  # loaded before the map's script runs
     fmap.add_child(MapData(payload))
     if timeline_spec is not None:

@@ -229,6 +229,7 @@ def build_payload(
         "tiles": tiles,
         "tiles_label": html_text(f"{basemap.capitalize()} tiles (online)") if tiles else None,
         "land": basemaps.offline_land(land_bounds),
+        "land_key": None,  # set by an app that serves the land apart (maps.build_map)
         "land_label": html_text("Offline map (Natural Earth 1:10m)"),
         "sea": basemaps.SEA_COLOUR[basemap],
         "offline_sea": basemaps.SEA_COLOUR[basemaps.OFFLINE],
