@@ -104,8 +104,10 @@ def view_map(
     bounds : (west, south, east, north), optional
         Area to show.
     in_app : bool
-        Leave the title to the page and fold the legend. (Wherever it is drawn, a click on
-        a feature reports the feature's id to ``st_folium``: see :mod:`geo.web.script`.)
+        Leave the title to the page, fold the legend and leave out the popups' "where"
+        rows: the details beside the map say where a feature may be, and working them out
+        for every point took 1.5–2 s of each new map. (Wherever it is drawn, a click on a
+        feature reports the feature's id to ``st_folium``: see :mod:`geo.web.script`.)
     land_link : callable, optional
         Serve the offline land apart (:func:`geo.app.served.land_publisher`); None
         carries it in the map.
@@ -136,6 +138,7 @@ def view_map(
         history=history,
         land_link=land_link,
         timeline_figures=timeline_figures,
+        where_rows=not in_app,
     )
     if in_app:
         assets.require(fmap, APP_STYLE)

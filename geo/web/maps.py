@@ -51,6 +51,7 @@ def build_map(
     history: Dataset | None = None,
     land_link: Callable[[dict[str, Any]], tuple[str, str]] | None = None,
     timeline_figures: Callable[[date], str] | None = None,
+    where_rows: bool = True,
 ) -> folium.Map:
     """Build the layered map of ``dataset``.
 
@@ -98,6 +99,8 @@ def build_map(
         With ``timeline``: the key figures at a date, as one line of text (the app's
         figures); the time slider's panel shows them as it plays. Called for each data date
         (and, with a window, each date a strike or track leaves it).
+    where_rows : bool
+        The popups' "where" and "crosses" rows (:func:`geo.web.payload.build_payload`).
 
     Returns
     -------
@@ -127,6 +130,7 @@ def build_map(
         as_of=as_of,
         stale_days=stale_days,
         compare=_compare(history or dataset, compare_from, as_of),
+        where_rows=where_rows,
     )
     fmap = folium.Map(
         location=[15, -70], zoom_start=4, tiles=None, prefer_canvas=True, control_scale=False

@@ -122,6 +122,7 @@ def build_payload(
     as_of: date | None = None,
     stale_days: int = STALE_DAYS,
     compare: dict[str, Any] | None = None,
+    where_rows: bool = True,
 ) -> dict[str, Any]:
     """Everything the page draws, as one JSON-ready dict (see :class:`geo.web.script.MapData`).
 
@@ -147,6 +148,10 @@ def build_payload(
         See ``as_of``.
     compare : dict, optional
         Compare mode's changes (:func:`geo.web.compare.compare_entry`), sent as they are.
+    where_rows : bool
+        Give point popups their zones over the uncertainty circle and track popups the
+        states they cross (:mod:`geo.web.whereabouts`; only up to its ``WHERE_LIMIT``
+        points). The app leaves them out: its details panel says the same.
 
     Returns
     -------
@@ -172,7 +177,7 @@ def build_payload(
     build = FeatureColumns(
         show_uncertainty,
         geodesic_circles=point_total <= GEODESIC_CIRCLE_LIMIT,
-        whereabouts=point_total <= whereabouts.WHERE_LIMIT,
+        whereabouts=where_rows and point_total <= whereabouts.WHERE_LIMIT,
     )
     for layer, frame in dataset.layers.items():
         if not frame.empty:
