@@ -192,7 +192,7 @@ def test_cli_export_kml_and_gpkg(tmp_path: Path, run_cli) -> None:
 
 def test_icon_colours_are_the_web_maps() -> None:
     """Written twice (the web stage comes after analysis); this keeps the two the same."""
-    from geo.analysis.kml import AFFILIATION_RGB
+    from geo.analysis.kmlstyles import AFFILIATION_RGB
     from geo.web.display import AFFILIATION_COLOUR
 
     as_hex = {name: "#{:02x}{:02x}{:02x}".format(*rgb) for name, rgb in AFFILIATION_RGB.items()}

@@ -14,18 +14,15 @@ so ``python -m geo import`` reads the file back as it was. A KMZ embeds its icon
 ``files/``: the caller may give the map's own symbols as PNG (``icons``, a style per symbol,
 and ``styles``, the style of each feature; :mod:`geo.slides.icons` draws them with a
 browser, which this stage does not use); every other feature gets an icon per affiliation or
-layer (simple coloured shapes drawn with Pillow).
+layer (simple coloured shapes; the styles and icons are in :mod:`geo.analysis.kmlstyles`).
 """
 
 from __future__ import annotations
 
-import copy
 import html
-import io
-import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +31,13 @@ import pandas as pd
 from shapely.geometry import shape
 
 from geo.analysis.geodesy import MAX_RADIUS_KM, geodesic_circle
+from geo.analysis.kmlstyles import (
+    NOT_XML,
+    fallback_icons,
+    layer_styles,
+    symbol_style,
+    text_element,
+)
 from geo.data import writing
 from geo.data.cells import json_text
 from geo.data.geometry import LINES
@@ -41,24 +45,8 @@ from geo.data.gpkg import publish_file
 from geo.data.reading import Dataset
 from geo.data.schema import LAYERS, is_http_url, parse_time
 
-AFFILIATION_RGB = {
-    "friend": (0x1C, 0x7E, 0xD6),
-    "hostile": (0xE0, 0x31, 0x31),
-    "neutral": (0x2F, 0x9E, 0x44),
-    "unknown": (0xF0, 0x8C, 0x00),
-}
-"""Icon colours; the same as the web map's (``geo.web.display.AFFILIATION_COLOUR``)."""
-_LAYER_RGB = {
-    "strikes": (0xE8, 0x59, 0x0C),
-    "places": (0x49, 0x50, 0x57),
-    "tracks": (0x3B, 0x5B, 0xDB),
-}
-_SHAPE = {"friend": "circle", "hostile": "diamond", "neutral": "square", "unknown": "circle"}
-_PUSHPIN = "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png"  # Earth's own
 KML_NS = "http://www.opengis.net/kml/2.2"
 GX_NS = "http://www.google.com/kml/ext/2.2"
-# Characters XML 1.0 cannot hold, even escaped: dropped from any text written.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SUBFOLDER = {"assets": "category", "bases": "kind", "places": "kind"}
 
 
@@ -110,7 +98,7 @@ def write_kml(
     icons = icons or {}
     chosen = {fid: style for fid, style in (styles or {}).items() if style in icons}
     text, used = _document(dataset, as_of, True, chosen)
-    pngs = {**_icons(), **{style: icons[style] for style in sorted(used)}}
+    pngs = {**fallback_icons(), **{style: icons[style] for style in sorted(used)}}
 
     def write(path: Path) -> None:
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -155,8 +143,8 @@ def _document(
     """The KML text, and the styles of ``styles`` its placemarks use."""
     root = ET.Element("kml", {"xmlns": KML_NS, "xmlns:gx": GX_NS})
     document = ET.SubElement(root, "Document")
-    _text(document, "name", f"posturemap: {dataset.label or 'data'}")
-    base_styles = _styles(icons)
+    text_element(document, "name", f"posturemap: {dataset.label or 'data'}")
+    base_styles = layer_styles(icons)
     document.extend(base_styles)
     used: dict[str, str] = {}  # symbol style -> the affiliation's style (its colours)
     end = pd.Timestamp(as_of + timedelta(days=1), tz="UTC") if as_of is not None else None
@@ -169,7 +157,7 @@ def _document(
             continue
         ends = _next_reports(frame) if layer == "assets" else {}
         folder = ET.SubElement(document, "Folder")
-        _text(folder, "name", layer)
+        text_element(folder, "name", layer)
         column = _SUBFOLDER.get(layer)
         inner: dict[str, ET.Element] = {}
         features = writing.to_feature_collection(frame)["features"]
@@ -183,7 +171,7 @@ def _document(
                 name = str(props[column])
                 if name not in inner:
                     inner[name] = ET.SubElement(folder, "Folder")
-                    _text(inner[name], "name", name)
+                    text_element(inner[name], "name", name)
                 parent = inner[name]
             style = _style_id(layer, props)
             symbol = styles.get(str(props.get("id")))
@@ -194,26 +182,9 @@ def _document(
     colours = {style.get("id"): style for style in base_styles}
     at = 1 + len(base_styles)  # styles come before the folders
     for offset, (symbol, style) in enumerate(sorted(used.items())):
-        document.insert(at + offset, _symbol_style(symbol, colours[style]))
+        document.insert(at + offset, symbol_style(symbol, colours[style]))
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n", set(used)
-
-
-def _symbol_style(name: str, base: ET.Element) -> ET.Element:
-    """A style whose icon is ``files/<name>.png``, its lines and areas coloured as ``base``."""
-    style = ET.Element("Style", {"id": name})
-    icon_style = ET.SubElement(style, "IconStyle")
-    _text(icon_style, "color", "ffffffff")  # the symbol's own colours
-    _text(ET.SubElement(icon_style, "Icon"), "href", f"files/{name}.png")
-    style.extend(copy.deepcopy(c) for c in base if c.tag != "IconStyle")
-    return style
-
-
-def _text(parent: ET.Element, tag: str, value: str) -> ET.Element:
-    """A child element holding text; characters XML 1.0 cannot hold are dropped."""
-    element = ET.SubElement(parent, tag)
-    element.text = _NOT_XML.sub("", value)
-    return element
 
 
 def _next_reports(frame: pd.DataFrame) -> dict[str, pd.Timestamp]:
@@ -230,14 +201,14 @@ def _placemark(
 ) -> ET.Element:
     props = {k: _plain(v) for k, v in feature["properties"].items()}
     placemark = ET.Element("Placemark")
-    _text(placemark, "name", str(props.get("name") or props.get("id")))
-    _text(placemark, "description", _description(props, sources))
+    text_element(placemark, "name", str(props.get("name") or props.get("id")))
+    text_element(placemark, "description", _description(props, sources))
     _times(placemark, layer, props, end)
-    _text(placemark, "styleUrl", f"#{style}")
+    text_element(placemark, "styleUrl", f"#{style}")
     extended = ET.SubElement(placemark, "ExtendedData")
     for key, value in props.items():
-        data = ET.SubElement(extended, "Data", {"name": _NOT_XML.sub("", key)})
-        _text(data, "value", json_text(value))
+        data = ET.SubElement(extended, "Data", {"name": NOT_XML.sub("", key)})
+        text_element(data, "value", json_text(value))
     placemark.append(_geometry(layer, feature))
     return placemark
 
@@ -266,14 +237,14 @@ def _times(placemark: ET.Element, layer: str, props: dict[str, Any], end: Any) -
     if layer in ("bases", "places") or not isinstance(observed, str):
         return
     if layer == "strikes":
-        _text(ET.SubElement(placemark, "TimeStamp"), "when", _kml_time(observed))
+        text_element(ET.SubElement(placemark, "TimeStamp"), "when", _kml_time(observed))
         return
     if layer == "tracks" and end is None:
         end = props.get("until") or (props.get("times") or [None])[-1]
     span = ET.SubElement(placemark, "TimeSpan")
-    _text(span, "begin", _kml_time(observed))
+    text_element(span, "begin", _kml_time(observed))
     if end is not None:
-        _text(span, "end", _kml_time(end))
+        text_element(span, "end", _kml_time(end))
 
 
 def _kml_time(value: Any) -> str:
@@ -296,9 +267,9 @@ def _geometry(layer: str, feature: dict[str, Any]) -> ET.Element:
             track = ET.Element("gx:Track")
             coords = list(part.coords)
             for stamp in stamps[start : start + len(coords)]:
-                _text(track, "when", _kml_time(stamp))
+                text_element(track, "when", _kml_time(stamp))
             for lon, lat, *_ in coords:
-                _text(track, "gx:coord", f"{lon!r} {lat!r} 0")
+                text_element(track, "gx:coord", f"{lon!r} {lat!r} 0")
             tracks.append(track)
             start += len(coords)
         if len(tracks) == 1:
@@ -331,10 +302,10 @@ def _shape(geom: Any, digits: int | None = None) -> ET.Element:
         ]
         for tag, ring in rings:
             boundary = ET.SubElement(ET.SubElement(polygon, tag), "LinearRing")
-            _text(boundary, "coordinates", _coordinates(ring.coords, digits))
+            text_element(boundary, "coordinates", _coordinates(ring.coords, digits))
         return polygon
     element = ET.Element(kind)  # Point, LineString
-    _text(element, "coordinates", _coordinates(geom.coords, digits))
+    text_element(element, "coordinates", _coordinates(geom.coords, digits))
     return element
 
 
@@ -369,53 +340,3 @@ def _description(props: dict[str, Any], sources: dict[str, Any]) -> str:
     if cited:
         rows.append("<b>Sources</b><ul>" + "".join(cited) + "</ul>")
     return "<br/>".join(rows)
-
-
-def _kml_colour(rgb: tuple[int, int, int], alpha: int = 0xFF) -> str:
-    red, green, blue = rgb
-    return f"{alpha:02x}{blue:02x}{green:02x}{red:02x}"  # KML's order: aabbggrr
-
-
-def _style_colours() -> Iterable[tuple[str, tuple[int, int, int], str]]:
-    for layer in ("assets", "bases"):
-        for affiliation, rgb in AFFILIATION_RGB.items():
-            shape_name = "square" if layer == "bases" else _SHAPE[affiliation]
-            yield f"{layer}-{affiliation}", rgb, shape_name
-    for layer, rgb in _LAYER_RGB.items():
-        yield layer, rgb, "diamond" if layer == "strikes" else "circle"
-
-
-def _styles(icons: bool) -> list[ET.Element]:
-    out = []
-    for name, rgb, _ in _style_colours():
-        style = ET.Element("Style", {"id": name})
-        icon_style = ET.SubElement(style, "IconStyle")
-        _text(icon_style, "color", "ffffffff" if icons else _kml_colour(rgb))
-        _text(ET.SubElement(icon_style, "Icon"), "href", f"files/{name}.png" if icons else _PUSHPIN)
-        line = ET.SubElement(style, "LineStyle")
-        _text(line, "color", _kml_colour(rgb))
-        _text(line, "width", "2")
-        _text(ET.SubElement(style, "PolyStyle"), "color", _kml_colour(rgb, 0x33))
-        out.append(style)
-    return out
-
-
-def _icons() -> dict[str, bytes]:
-    """One 32 px PNG per style: a filled shape in the affiliation's or layer's colour."""
-    from PIL import Image, ImageDraw
-
-    out = {}
-    for name, rgb, shape_name in _style_colours():
-        image = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
-        draw = ImageDraw.Draw(image)
-        fill, outline = (*rgb, 255), (255, 255, 255, 255)
-        if shape_name == "circle":
-            draw.ellipse((4, 4, 27, 27), fill=fill, outline=outline, width=2)
-        elif shape_name == "diamond":
-            draw.polygon([(16, 2), (30, 16), (16, 30), (2, 16)], fill=fill, outline=outline)
-        else:
-            draw.rectangle((5, 5, 26, 26), fill=fill, outline=outline, width=2)
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        out[name] = buffer.getvalue()
-    return out
