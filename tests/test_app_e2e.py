@@ -288,6 +288,7 @@ def hostile_files() -> list[dict[str, Any]]:
 def test_uploaded_script_stays_inert(offline_page, app_url) -> None:
     page, log = offline_page
     open_app(page, f"{app_url}/?basemap=offline")
+    _settle(page)  # the first page's own reruns done: the upload starts a run of its own
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
         hostile_files()
     )
