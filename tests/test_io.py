@@ -12,7 +12,7 @@ import pytest
 
 import geo
 from geo.data import files as data_files
-from tests.factories import valid_layers, write_dataset
+from tests.factories import SOURCES, valid_layers, write_dataset
 
 
 def test_layers_are_geodataframes_with_joined_sources(tiny_dir: Path) -> None:
@@ -26,6 +26,15 @@ def test_layers_are_geodataframes_with_joined_sources(tiny_dir: Path) -> None:
     assert assets["source_refs"].iloc[0][0]["url"] == "https://example.org/report"
     assert assets["observed"].dt.tz is not None
     assert assets["affiliation"].tolist() == ["friend", "friend"]  # the documented default
+
+
+@pytest.mark.parametrize("notes", [[], ["seen from shore", "AIS off"], None, "one note"])
+def test_sources_with_lists_join_as_they_are(tmp_path: Path, notes: object) -> None:
+    """A source's extra field may hold a list of any length (pd.isna of a list is an array)."""
+    sources = [{**SOURCES[0], "notes": notes}]
+    dataset = geo.load(write_dataset(tmp_path / "d", valid_layers(), sources))
+    assert dataset.problems == []
+    assert dataset["assets"]["source_refs"].iloc[0][0]["notes"] == notes
 
 
 def test_missing_layer_file_is_an_empty_layer(tiny_dir: Path) -> None:

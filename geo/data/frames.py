@@ -9,6 +9,7 @@ feature dicts on the way.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -136,7 +137,7 @@ def _frame(
     """The frame from each column's values (one per feature; None where absent), a column at
     a time: the Python values of one column are alive at once, not those of all."""
     source_records = {
-        sid: {"id": sid, **{k: (None if pd.isna(v) else v) for k, v in row.items()}}
+        sid: {"id": sid, **{k: _absent_as_none(v) for k, v in row.items()}}
         for sid, row in sources.to_dict("index").items()
     }
     specs = {spec.name: spec for spec in schema.fields(layer)}
@@ -188,3 +189,12 @@ def _types(values: list[Any]) -> set[type]:
     """The Python types of the values (JSON's and arrow's: no subclass of int or str but
     bool, which is its own type here)."""
     return set(map(type, values))
+
+
+def _absent_as_none(value: Any) -> Any:
+    """A source's value, None where the source has none (pandas fills the gaps with NaN).
+
+    Not ``pd.isna``: a source may hold a list (``"notes": []``), and ``pd.isna`` of a list
+    is an array, whose truth has no meaning.
+    """
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
