@@ -15,15 +15,12 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-
-from tests.conftest import is_local
-from tests.factories import valid_layers, write_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -39,12 +36,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(log_dir: Path, page_args: Sequence[str] = ()) -> Iterator[str]:
-    """Start the app on a free port (``page_args`` go to the page, after ``--``); stop it and
-    its children whatever happens."""
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the app on a free port; stop it (and its children) whatever happens."""
     port = free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = open(log_dir / "server.log", "w")  # noqa: SIM115
+    log = open(tmp_path_factory.mktemp("streamlit") / "server.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -58,7 +55,6 @@ def _serve(log_dir: Path, page_args: Sequence[str] = ()) -> Iterator[str]:
             str(port),
             "--server.address",
             "127.0.0.1",
-            *(["--", *page_args] if page_args else []),
         ],
         cwd=REPO,
         env=env,
@@ -93,12 +89,6 @@ def _serve(log_dir: Path, page_args: Sequence[str] = ()) -> Iterator[str]:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on the default data set."""
-    yield from _serve(tmp_path_factory.mktemp("streamlit"))
 
 
 def open_app(page: Any, url: str) -> Any:
@@ -458,42 +448,3 @@ def test_add_a_report_by_clicking_the_map_then_undo(offline_page, app_url, tmp_p
     )
     lines = (tmp_path / "work" / "history.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["op"] for line in lines] == ["add", "undo"]
-
-
-def test_two_browser_sessions_edit_one_directory(browser: Any, tmp_path_factory) -> None:
-    """Two people on one working directory (``-- --data DIR``): both opened it before either
-    wrote, each deletes a report, and both changes land, recorded in the history."""
-    work = write_dataset(tmp_path_factory.mktemp("team") / "work", valid_layers())
-    doomed = ["s1", "s2"]  # two strikes: nothing refers to them
-    server = _serve(tmp_path_factory.mktemp("team-server"), ["--data", str(work)])
-    url = next(server)
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}) for _ in doomed]
-    try:
-        pages = [context.new_page() for context in contexts]
-        for page in pages:
-            page.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
-        for page, fid in zip(pages, doomed, strict=True):
-            open_app(page, f"{url}/?basemap=offline&sel={fid}")
-        history_file = work / "history.jsonl"
-        for done, page in enumerate(pages, start=1):  # each on what it read before
-            page.get_by_role("tab", name="Selected report").click()
-            page.get_by_role("tab", name="Delete").click()
-            page.get_by_text("Yes, delete this report").click()
-            button = page.get_by_role("button", name="Delete", exact=True)
-            expect(button).to_be_enabled(timeout=WAIT_MS)
-            button.click()
-            deadline = time.monotonic() + WAIT_MS / 1000
-            while time.monotonic() < deadline and (
-                not history_file.exists() or len(history_file.read_text().splitlines()) < done
-            ):
-                page.wait_for_timeout(100)
-        changes = [json.loads(line) for line in history_file.read_text().splitlines()]
-        assert [(c["op"], c["before"]["properties"]["id"]) for c in changes] == [
-            ("delete", fid) for fid in doomed
-        ]
-        layer = json.loads((work / "strikes.geojson").read_text(encoding="utf-8"))
-        assert not {f["properties"]["id"] for f in layer["features"]} & set(doomed)
-    finally:
-        for context in contexts:
-            context.close()
-        server.close()
