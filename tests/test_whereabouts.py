@@ -7,8 +7,10 @@ import pytest
 import shapely
 
 import geo
+from geo.app import state, webmap
 from geo.web import payload, whereabouts
 from geo.web.display import FIELDS
+from tests.conftest import page_payload
 
 
 def _points(*rows: tuple[float, float, float]) -> gpd.GeoDataFrame:
@@ -62,14 +64,8 @@ def test_rows_are_popup_fields_and_left_out_of_big_maps(
 
 def test_the_app_leaves_the_rows_to_its_details_panel(tiny: geo.Dataset) -> None:
     """The app's maps carry no "where" rows (its details say it); its HTML download does."""
-    import json
-
-    from geo.app import state, webmap
-    from geo.web.script import MapData
-
     for in_app, expected in ((True, []), (False, ["Puerto Rico"])):
         fmap = webmap.view_map(tiny, state.ViewState(basemap="offline"), None, in_app=in_app)
-        (data,) = [child for child in fmap._children.values() if isinstance(child, MapData)]
-        texts = _where_texts(json.loads(data.payload_json))
+        texts = _where_texts(page_payload(fmap.get_root().render()))
         assert [name for name in expected if any(name in text for text in texts)] == expected
         assert bool(texts) is bool(expected), in_app
