@@ -1,9 +1,12 @@
 """How long the app takes in a real browser, from input to updated map and panel, and where.
 
-Run by hand (not with the tests): ``python bench/bench_app_browser.py [--runs N] [--pause S]``.
+Run by hand (not with the tests):
+``python bench/bench_app_browser.py [--runs N] [--pause S] [--cold]``.
 Starts ``streamlit run app.py`` headless on a free port (a fresh server), opens it in Chromium
 (``/usr/bin/chromium``, every request outside localhost aborted) with ``?basemap=offline``,
-and times: the first page load (to the map drawn), a click on a symbol (to its details), a
+and times: the first page load (to the map drawn; with ``--cold`` the server's cache folder
+starts empty, as on a fresh install, so the results kept on disk are made again), a click on
+a symbol (to its details), a
 date change (the date slider, one step, and back), a filter change (the uncertainty circles
 toggle) and starting and stopping the timeline.
 
@@ -27,10 +30,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -153,7 +158,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between steps")
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="as on a fresh install: the server's cache folder starts empty (a temporary one)",
+    )
     args = parser.parse_args()
+    env = dict(os.environ)
+    if args.cold:
+        env["POSTUREMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="posturemap-cold-cache-")
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -170,6 +183,7 @@ def main() -> None:
             "false",
         ],
         cwd=REPO,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

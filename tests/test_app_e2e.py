@@ -7,6 +7,7 @@ on the ``offline`` basemap.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,12 +16,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
+
+from tests.conftest import is_local
+from tests.factories import valid_layers, write_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -38,10 +43,16 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the app on a free port; stop it (and its children) whatever happens."""
+    """The app on the default data set."""
+    yield from _serve(tmp_path_factory.mktemp("streamlit"))
+
+
+def _serve(log_dir: Path, page_args: Sequence[str] = ()) -> Iterator[str]:
+    """Start the app on a free port (``page_args`` go to the page, after ``--``); stop it and
+    its children whatever happens."""
     port = free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log = open(tmp_path_factory.mktemp("streamlit") / "server.log", "w")  # noqa: SIM115
+    log = open(log_dir / "server.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -55,6 +66,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             str(port),
             "--server.address",
             "127.0.0.1",
+            *(["--", *page_args] if page_args else []),
         ],
         cwd=REPO,
         env=env,
@@ -91,8 +103,25 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
+COUNT_RUNS = """
+if (!window.__pmRunsWatched) {
+  window.__pmRunsWatched = true; window.__pmRuns = 0; window.__pmRunAt = 0;
+  new MutationObserver(function (changes) {
+    changes.forEach(function (c) {
+      if (c.target.getAttribute('data-test-script-state') === 'running') {
+        window.__pmRuns += 1; window.__pmRunAt = Date.now();
+      }
+    });
+  }).observe(document, {attributes: true, subtree: true,
+                        attributeFilter: ['data-test-script-state']});
+}
+"""
+"""Counts the page's script runs as they start (``window.__pmRuns``, ``__pmRunAt``)."""
+
+
 def open_app(page: Any, url: str) -> Any:
     """Open the app and wait until the map has drawn its features; return the map frame."""
+    page.add_init_script(COUNT_RUNS)
     page.goto(url)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=WAIT_MS)
@@ -337,9 +366,11 @@ DRAWN_JS = """(body, t) => {
 
 
 @pytest.mark.parametrize(
-    ("day", "window"), [("2025-09-03", None), ("2025-10-23", None), ("2025-10-23", 7)]
+    ("window", "days"), [(None, ["2025-09-03", "2025-10-23"]), (7, ["2025-10-23"])]
 )
-def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: int | None) -> None:
+def test_timeline_plays_the_build_up(
+    offline_page, app_url, window: int | None, days: list[str]
+) -> None:
     from datetime import date, datetime, timezone
 
     import geo
@@ -351,22 +382,24 @@ def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: in
     frame = open_app(page, f"{app_url}/?basemap=offline&play=1{query}")
     assert frame.locator(".pm-timeline").count() == 1
     assert frame.locator(".pm-timeline button.pm-play").count() == 1
-    # Moving the slider shows the state the Python as-of rule gives for that day.
-    when = date.fromisoformat(day)
-    end_of_day = int(datetime(when.year, when.month, when.day, tzinfo=timezone.utc).timestamp())
-    end_of_day += 86400
-    drawn = frame.locator("body").evaluate(DRAWN_JS, end_of_day)
-    # With a window, the strikes of its last days only: the window moves with the slider.
-    expected = selection.as_of(geo.load(REPO / "data"), when, state.window_start(when, window))
-    assert drawn == {
-        "now": day,
-        "pmNow": end_of_day,
-        "strikes": len(expected["strikes"]),
-        "assets": len(expected["assets"]),
-    }
-    # The slider's panel shows that day's figures, as the page's figures would be then.
-    at_day = view.in_view(geo.load(REPO / "data"), state.ViewState(as_of=when, window=window))
-    assert frame.locator(".pm-figures").inner_text() == view.figures_line(at_day)
+    dataset = geo.load(REPO / "data")
+    for day in days:  # one page, several days: a page load is the slow part
+        # Moving the slider shows the state the Python as-of rule gives for that day.
+        when = date.fromisoformat(day)
+        end_of_day = int(datetime(when.year, when.month, when.day, tzinfo=timezone.utc).timestamp())
+        end_of_day += 86400
+        drawn = frame.locator("body").evaluate(DRAWN_JS, end_of_day)
+        # With a window, the strikes of its last days only: the window moves with the slider.
+        expected = selection.as_of(dataset, when, state.window_start(when, window))
+        assert drawn == {
+            "now": day,
+            "pmNow": end_of_day,
+            "strikes": len(expected["strikes"]),
+            "assets": len(expected["assets"]),
+        }
+        # The slider's panel shows that day's figures, as the page's figures would be then.
+        at_day = view.in_view(dataset, state.ViewState(as_of=when, window=window))
+        assert frame.locator(".pm-figures").inner_text() == view.figures_line(at_day)
     # Play moves on day by day from the first day; pressed again, it pauses.
     first = frame.locator("body").evaluate(
         "() => { const t = +document.querySelector('input.pm-slider').min;"
@@ -386,11 +419,29 @@ def test_timeline_plays_the_build_up(offline_page, app_url, day: str, window: in
     assert log.page_errors == [] and log.blocked == [] and log.dialogs == []
 
 
+@contextlib.contextmanager
+def _one_run(page: Any) -> Iterator[None]:
+    """Around an input: afterwards, wait for the script run it started to end.
+
+    Runs are counted as they start (:data:`COUNT_RUNS`); an input that starts none is waited
+    for a moment only.
+    """
+    before = page.evaluate("() => window.__pmRuns")
+    yield
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(f"() => window.__pmRuns > {before}", timeout=2000)
+    _settle(page)
+
+
 def _settle(page: Any) -> None:
-    """Wait until the page has finished its run (Streamlit's running indicator is gone)."""
-    page.wait_for_timeout(800)
+    """Wait until no script run is going on and none has started for 300 ms."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=WAIT_MS
+        """() => {
+          const e = document.querySelector('[data-test-script-state]');
+          return e && e.getAttribute('data-test-script-state') !== 'running'
+              && Date.now() - window.__pmRunAt > 300;
+        }""",
+        timeout=WAIT_MS,
     )
 
 
@@ -412,28 +463,29 @@ def test_add_a_report_by_clicking_the_map_then_undo(offline_page, app_url, tmp_p
     page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.12)
     position = page.locator("input[aria-label='Position *']")
     expect(position).not_to_have_value("", timeout=WAIT_MS)
-    page.get_by_label("name *", exact=True).fill("Picked Ship")
-    page.keyboard.press("Tab")
     _settle(page)
+    with _one_run(page):
+        page.get_by_label("name *", exact=True).fill("Picked Ship")
+        page.keyboard.press("Tab")
     observed = page.get_by_label("observed *", exact=True)
-    observed.locator("[role=spinbutton]").first.click()
-    page.keyboard.type("20251024")
-    page.keyboard.press("Tab")
-    _settle(page)
+    with _one_run(page):
+        observed.locator("[role=spinbutton]").first.click()
+        page.keyboard.type("20251024")
+        page.keyboard.press("Tab")
     boxes = (("stMultiSelect", "sources *", "seed-004"),)
     boxes += (("stSelectbox", "confidence *", "reported"), ("stSelectbox", "category *", "ship"))
     for testid, label, option in boxes:
         box_ = page.locator(f"[data-testid={testid}]").filter(has_text=label).first
-        box_.locator("input").first.click()
-        page.keyboard.type(option)
-        page.keyboard.press("Enter")
-        if testid == "stMultiSelect":  # it stays open for more
-            page.keyboard.press("Escape")
-        _settle(page)
+        with _one_run(page):
+            box_.locator("input").first.click()
+            page.keyboard.type(option)
+            page.keyboard.press("Enter")
+            if testid == "stMultiSelect":  # it stays open for more
+                page.keyboard.press("Escape")
     for label, value in (("type *", "destroyer"), ("count *", "1"), ("uncertainty_km *", "20")):
-        page.get_by_label(label, exact=True).fill(value)
-        page.keyboard.press("Tab")
-        _settle(page)
+        with _one_run(page):
+            page.get_by_label(label, exact=True).fill(value)
+            page.keyboard.press("Tab")
     page.get_by_role("button", name="Add the report").click()
     page.wait_for_function(
         "() => document.body.innerText.includes('picked-ship-2025-10-24')", timeout=WAIT_MS
@@ -448,3 +500,59 @@ def test_add_a_report_by_clicking_the_map_then_undo(offline_page, app_url, tmp_p
     )
     lines = (tmp_path / "work" / "history.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["op"] for line in lines] == ["add", "undo"]
+
+
+def _quiet(page: Any) -> None:
+    """The page's map drawn, its analysis in and its runs over: the reruns an edit by another
+    session causes (new data: a new map that reports its view, a new analysis) are done."""
+    settled_frame(page)
+    page.get_by_text("Measuring distances and maritime zones").wait_for(
+        state="detached", timeout=WAIT_MS
+    )
+    _settle(page)
+    page.wait_for_timeout(500)  # a new map reports its view once drawn
+    _settle(page)
+
+
+def test_two_browser_sessions_edit_one_directory(browser: Any, tmp_path_factory) -> None:
+    """Two people on one working directory (``-- --data DIR``): both opened it before either
+    wrote, each deletes a report, and both changes land, recorded in the history."""
+    work = write_dataset(tmp_path_factory.mktemp("team") / "work", valid_layers())
+    doomed = ["s1", "s2"]  # two strikes: nothing refers to them
+    server = _serve(tmp_path_factory.mktemp("team-server"), ["--data", str(work)])
+    url = next(server)
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}) for _ in doomed]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page, fid in zip(pages, doomed, strict=True):  # both load at once
+            page.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
+            page.add_init_script(COUNT_RUNS)
+            page.goto(f"{url}/?basemap=offline&sel={fid}", wait_until="commit")
+        for page in pages:
+            settled_frame(page)
+            _settle(page)
+        history_file = work / "history.jsonl"
+        for done, page in enumerate(pages, start=1):  # each on what it read before
+            page.get_by_role("tab", name="Selected report").click()
+            page.get_by_role("tab", name="Delete").click()
+            with _one_run(page):
+                page.get_by_text("Yes, delete this report").click()
+            _quiet(page)
+            button = page.get_by_role("button", name="Delete", exact=True)
+            expect(button).to_be_enabled(timeout=WAIT_MS)
+            button.click()
+            deadline = time.monotonic() + WAIT_MS / 1000
+            while time.monotonic() < deadline and (
+                not history_file.exists() or len(history_file.read_text().splitlines()) < done
+            ):
+                page.wait_for_timeout(100)
+        changes = [json.loads(line) for line in history_file.read_text().splitlines()]
+        assert [(c["op"], c["before"]["properties"]["id"]) for c in changes] == [
+            ("delete", fid) for fid in doomed
+        ]
+        layer = json.loads((work / "strikes.geojson").read_text(encoding="utf-8"))
+        assert not {f["properties"]["id"] for f in layer["features"]} & set(doomed)
+    finally:
+        for context in contexts:
+            context.close()
+        server.close()

@@ -50,6 +50,7 @@ def test_first_page_shows_before_the_analysis_then_its_columns(held: threading.E
     assert "zone" not in table(at).columns
     assert any("maritime zones" in c.value for c in at.caption)
     held.set()
+    at.run()  # the browser's next message (the map reports its view) releases the analysis
     deadline = time.monotonic() + 60
     while not page_steps.analysis_ready(at.session_state["_data_key"], at.session_state["to"]):
         assert time.monotonic() < deadline
@@ -69,6 +70,33 @@ def test_a_selected_feature_waits_for_its_analysis(held: threading.Event) -> Non
     text = " ".join(m.value for m in at.markdown)
     assert "Zone:" in text and "Nearest base" in text
     assert "zone" in table(at).columns
+
+
+@pytest.mark.parametrize("answer", ["browser", "time"])
+def test_the_first_pages_analysis_waits_for_the_browser(
+    monkeypatch: pytest.MonkeyPatch, answer: str
+) -> None:
+    """On a session's first run the analysis waits for the browser's next message (the map
+    drawn reports its view), or FIRST_MAP_HOLD_S without one."""
+    started = threading.Event()
+    real = overlays.analysis_of
+
+    def analysis_of(*args: Any) -> Any:
+        started.set()
+        return real(*args)
+
+    monkeypatch.setattr(overlays, "analysis_of", analysis_of)
+    monkeypatch.setattr(page_steps, "FIRST_MAP_HOLD_S", 60.0 if answer == "browser" else 1.0)
+    page_steps._jobs.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.run()
+        assert not started.wait(0.5)  # held while the browser loads the map
+        if answer == "browser":
+            at.run()
+        assert started.wait(30)
+    finally:
+        page_steps._jobs.clear()
 
 
 def test_jobs_run_once_per_key_and_keep_the_last() -> None:

@@ -7,7 +7,8 @@ From Natural Earth 1:10m countries (offline, :func:`geo.analysis.naturalearth.co
 * the countries cut into small pieces by a quadtree (cells wholly inside a country become
   rectangles), so a point-in-country test touches one small piece.
 
-:func:`coast_index` loads it once per process from one cache file in :func:`cache_dir`, named
+:func:`coast_index` loads it once per process from one cache file in
+:func:`geo.data.cache.cache_dir`, named
 by the *content* of the Natural Earth file and these parameters (:func:`cache_key`), so every
 install and every copy of the package share it; writing a new one removes the old ones. On
 a miss it is built (about 5 s) under a lock, so threads that ask at once build it once.
@@ -34,6 +35,8 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import box
+
+from geo.data.cache import cache_dir
 
 INDEX_VERSION = 1
 CHUNK_SEGMENTS = 16  # coast segments per chunk: short chunks keep nearest-chunk tests cheap
@@ -184,15 +187,6 @@ def build_index(countries: gpd.GeoDataFrame | None = None) -> CoastIndex:
         "source_vertices": int(shapely.get_num_coordinates(geoms).sum()),
     }
     return CoastIndex(states, chunks, chunk_owner, land, land_owner, info)
-
-
-def cache_dir() -> Path:
-    """Where the prepared index is cached: ``$POSTUREMAP_CACHE_DIR`` or ``~/.cache/posturemap``."""
-    explicit = os.environ.get("POSTUREMAP_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "posturemap"
 
 
 def cache_key() -> str:

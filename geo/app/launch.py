@@ -40,11 +40,11 @@ STREAMLIT_OPTIONS = {
 def app_dir() -> Path:
     """The folder ``posturemap app`` runs from: ``app/`` in the cache folder.
 
-    The same cache folder as the coast index (:func:`geo.analysis.coastindex.cache_dir`):
+    The same cache folder as the coast index (:func:`geo.data.cache.cache_dir`):
     ``$POSTUREMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/posturemap`` or ``~/.cache/posturemap``.
     Everything in it is written again when missing.
     """
-    from geo.analysis.coastindex import cache_dir
+    from geo.data.cache import cache_dir
 
     return cache_dir() / "app"
 

@@ -13,9 +13,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.analysis import geodesy, joins, rings, zonebands, zones
+from geo.analysis import geodesy, joins, naturalearth, rings, zonebands, zones
 from geo.app.view import all_features
 from geo.data import selection
+from geo.data.cache import file_digest, json_cached
 from geo.data.reading import Dataset
 
 ZONE_HELP = zones.EEZ_CAVEAT
@@ -67,15 +68,19 @@ def nearby_states(dataset: Dataset, margin_deg: float = 3.0) -> dict[str, str]:
 
     These are the states whose maritime zones the app offers to draw.
     """
-    from geo.analysis.naturalearth import countries
-
     features = all_features(dataset)
     if features.empty:
         return {}
-    west, south, east, north = features.total_bounds
-    box = shapely.box(west - margin_deg, south - margin_deg, east + margin_deg, north + margin_deg)
-    world = countries()
-    near = world[world.intersects(box)].sort_values("name")
+    west, south, east, north = (float(v) for v in features.total_bounds)
+    margin = margin_deg
+    return _states_in((west - margin, south - margin, east + margin, north + margin))
+
+
+# Kept on disk: reading the world's countries takes ~0.25 s of the first page.
+@json_cached("states", lambda: file_digest(naturalearth.countries_path()))
+def _states_in(box: tuple[float, float, float, float]) -> dict[str, str]:
+    world = naturalearth.countries()
+    near = world[world.intersects(shapely.box(*box))].sort_values("name")
     return {str(iso): str(name) for iso, name in zip(near["iso_a3"], near["name"], strict=True)}
 
 

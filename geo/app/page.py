@@ -12,6 +12,7 @@ assets in :mod:`geo.app.webmap`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -54,6 +55,11 @@ def main(static_dir: Path) -> None:
     # Static page style (no data in it): less empty space above the figures.
     st.html("<style>.block-container { padding-top: 2.2rem; }</style>")
     ss = st.session_state
+    # The first run's analysis waits for its map (page_steps.FIRST_MAP_HOLD_S); any later run
+    # is the browser answering, with the page drawn.
+    first_map = ss.setdefault("_first_map", threading.Event())
+    if "_drawn_map" in ss:
+        first_map.set()
 
     # --- data: the default set or an upload --------------------------------------------
     directory = page_edit.data_dir(ss)
@@ -185,7 +191,7 @@ def main(static_dir: Path) -> None:
     with tabs_box:
         page_panels.tabs(shown, ss, table, pending)
     if analysis is None:  # now that the page is drawn, with the CPU to itself
-        page_steps.start_analysis(data_key, to, dataset)
+        page_steps.start_analysis(data_key, to, dataset, first_map)
     # Then the maps one step away, so that a step of the date slider is quick: once the
     # browser has loaded the map drawn (the run after a new map, when it reports its view),
     # so as not to slow the server's answers to it.

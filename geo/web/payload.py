@@ -18,6 +18,8 @@ import pandas as pd
 import shapely
 import shapely.ops
 
+from geo.analysis.naturalearth import countries, countries_path
+from geo.data.cache import file_digest, json_cached
 from geo.data.gaps import gap_lines
 from geo.data.reading import Dataset
 from geo.web import basemaps, placenames, whereabouts
@@ -308,13 +310,13 @@ def _placenames(dataset: Dataset, box: tuple[float, float, float, float] | None)
     return rows
 
 
+# Kept on disk: the countries' shapes take ~0.2 s to read, on every start.
+@json_cached("country-points", lambda: file_digest(countries_path()), keep=256)
 def _points_inside(
     lon: float, lat: float, box: tuple[float, float, float, float]
 ) -> list[list[float]]:
     """Up to 40 points inside ``box`` of the country whose label point is (lon, lat), the
     middle of its largest piece there first."""
-    from geo.analysis.naturalearth import countries
-
     frame = countries()
     shapes = frame.geometry[frame.geometry.contains(shapely.Point(lon, lat))]
     if shapes.empty:

