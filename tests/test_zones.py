@@ -270,3 +270,28 @@ def test_no_band_over_land() -> None:
         land = shapely.union_all(near.geometry.values)
         for geometry in bands.geometry:
             assert geometry.intersection(land).area < 1e-5  # coast precision only
+
+
+THEATRES = {
+    "caribbean": (-85.0, 8.0, -58.0, 26.0),
+    "red sea": (32.0, 10.0, 52.0, 30.0),
+    "baltic": (9.0, 53.0, 31.0, 66.0),
+    "fiji, across the antimeridian": (176.0, -22.0, 184.0, -12.0),
+    "mid-atlantic": (-45.0, 20.0, -30.0, 35.0),
+}
+
+
+@pytest.mark.parametrize("bounds", THEATRES.values(), ids=THEATRES.keys())
+def test_the_reach_bound_changes_no_result(
+    index: coastindex.CoastIndex, bounds: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Searching only as far as a coast known to be in reach finds what searching the whole
+    window finds: the same state, distance and zone for every point."""
+    rng = np.random.default_rng(7)
+    west, south, east, north = bounds
+    lon = (rng.uniform(west, east, 150) + 180.0) % 360.0 - 180.0
+    lat = rng.uniform(south, north, 150)
+    bounded = zones.classify(lon, lat, index)
+    monkeypatch.setattr(zones, "_coast_reach_km", lambda *args: float("inf"))
+    whole = zones.classify(lon, lat, index)
+    pd.testing.assert_frame_equal(bounded, whole)
