@@ -58,6 +58,7 @@ EEZ_CAVEAT = (
 TILE_DEG = 3.0  # point tiles; with the search margin keeps aeqd scale error < 0.2 %
 SEARCH_KM = EEZ_NM * geodesy.KM_PER_NM + 50.0  # coast farther than this cannot change the zone
 FAR_SEARCH_KM = 2500.0
+REACH_POINTS = 64  # up to this many points in a tile, search only as far as coast in reach
 
 
 def _window(
@@ -102,9 +103,10 @@ def _nearest_coast(
         members = order[bounds[k] : bounds[k + 1]]
         plon, plat = lon[members], lat[members]
         # Only coast as near as a coast point already known to be in reach can be the nearest:
-        # a ship 20 km off an island needs the chunks within 20 km, not within the search
-        # window (projecting every chunk of the window was 60 % of the analysis).
-        radius = _coast_reach_km(index, plon, plat)
+        # a ship 20 km off an island needs the chunks within 20 km, not the whole search
+        # window (projecting every chunk of the window was 60 % of the app's analysis). The
+        # bound costs per point, the window per tile: a crowded tile takes the window.
+        radius = math.inf if len(members) > REACH_POINTS else _coast_reach_km(index, plon, plat)
         if search_km is not None:
             radius = min(radius, search_km)
         boxes = _window(plon.min(), plon.max(), plat.min(), plat.max(), radius)
