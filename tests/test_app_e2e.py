@@ -201,7 +201,7 @@ def test_click_shows_the_details(offline_page, app_url) -> None:
     page.get_by_text("Measuring distances and maritime zones").wait_for(
         state="detached", timeout=WAIT_MS
     )
-    page.wait_for_timeout(1000)
+    _settle(page)
     frame = settled_frame(page)
     target = frame.locator("body").evaluate(ISOLATED_POINT_JS)
     assert target is not None and target["gap"] > 20
@@ -434,12 +434,16 @@ def _one_run(page: Any) -> Iterator[None]:
 
 
 def _settle(page: Any) -> None:
-    """Wait until no script run is going on and none has started for 300 ms."""
+    """Wait until no script run is going on and none has started for a second.
+
+    A new map reports its view once drawn, which starts a run of its own; a button clicked
+    while that run is on its way can be lost (Streamlit), so the page is let go quiet first.
+    """
     page.wait_for_function(
         """() => {
           const e = document.querySelector('[data-test-script-state]');
           return e && e.getAttribute('data-test-script-state') !== 'running'
-              && Date.now() - window.__pmRunAt > 300;
+              && Date.now() - window.__pmRunAt > 1000;
         }""",
         timeout=WAIT_MS,
     )
