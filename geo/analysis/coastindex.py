@@ -36,7 +36,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import box
 
-from geo.data.cache import cache_dir
+from geo.data.cache import cache_dir, content_digest
 
 INDEX_VERSION = 1
 CHUNK_SEGMENTS = 16  # coast segments per chunk: short chunks keep nearest-chunk tests cheap
@@ -197,11 +197,9 @@ def cache_key() -> str:
     """
     from geo.analysis import naturalearth
 
-    digest = hashlib.sha256(f"{INDEX_VERSION}|{CHUNK_SEGMENTS}|{LAND_PIECE_VERTICES}|".encode())
-    with naturalearth.countries_path().open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:16]
+    data = content_digest(naturalearth.countries_path())
+    parameters = f"{INDEX_VERSION}|{CHUNK_SEGMENTS}|{LAND_PIECE_VERTICES}|{data}"
+    return hashlib.sha256(parameters.encode()).hexdigest()[:16]
 
 
 def cache_path() -> Path:

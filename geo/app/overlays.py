@@ -72,8 +72,9 @@ def nearby_states(dataset: Dataset, margin_deg: float = 3.0) -> dict[str, str]:
     if features.empty:
         return {}
     west, south, east, north = (float(v) for v in features.total_bounds)
-    margin = margin_deg
-    return _states_in((west - margin, south - margin, east + margin, north + margin))
+    return _states_in(
+        (west - margin_deg, south - margin_deg, east + margin_deg, north + margin_deg)
+    )
 
 
 # Kept on disk: reading the world's countries takes ~0.25 s of the first page.

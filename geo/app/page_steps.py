@@ -31,9 +31,11 @@ FIRST_MAP_HOLD_S = 3.0
 """How long the analysis of a session's first page waits for the browser to draw its map.
 
 The browser loads the map's files from this process while it draws the first map; the
-analysis (~2 s of Python) would hold the interpreter lock all along and make the first map
-~0.9 s slower (4.5 s against 5.4 s, medians of 6 fresh servers). The browser's next message
-(the map reports its view) ends the wait; without a browser (``AppTest``) the time does.
+analysis (0.4 s of Python on the default data, and the coast index to load) would hold the
+interpreter lock meanwhile and make the first map ~1 s slower: 4.24 s against 5.37 s with
+no wait (``bench/bench_first_page.py``, medians of 5 fresh servers). The browser's next
+message (the map reports its view) ends the wait; without a browser (``AppTest``) the time
+does.
 """
 
 

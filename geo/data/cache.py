@@ -20,11 +20,12 @@ import hashlib
 import inspect
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
+
+from geo.data.writing import atomic_write_text
 
 T = TypeVar("T")
 
@@ -51,14 +52,19 @@ def package_version(name: str) -> str:
         return "none"
 
 
-@functools.lru_cache(maxsize=8)
-def file_digest(path: Path) -> str:
-    """A digest of a file's bytes, once per process (files in installed packages do not change)."""
+def content_digest(path: Path) -> str:
+    """A digest of a file's bytes (read a block at a time)."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=8)
+def file_digest(path: Path) -> str:
+    """:func:`content_digest`, once per process (files in installed packages do not change)."""
+    return content_digest(path)
 
 
 def json_cached(
@@ -102,7 +108,7 @@ def json_cached(
                 return json.loads(path.read_bytes())
             value = make(*args)
             with contextlib.suppress(OSError):
-                _write(path, json.dumps(value, separators=(",", ":")).encode())
+                atomic_write_text(path, json.dumps(value, separators=(",", ":")))
                 _prune(path.parent, kind, keep)
             return value
 
@@ -110,20 +116,6 @@ def json_cached(
         return cached
 
     return decorate
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write atomically: a process reading at the same time sees the whole file or none."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _prune(folder: Path, kind: str, keep: int) -> None:
