@@ -47,9 +47,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from _serve(tmp_path_factory.mktemp("streamlit"))
 
 
-def _serve(log_dir: Path, page_args: Sequence[str] = ()) -> Iterator[str]:
-    """Start the app on a free port (``page_args`` go to the page, after ``--``); stop it and
-    its children whatever happens."""
+def _serve(
+    log_dir: Path, page_args: Sequence[str] = (), script: Path = REPO / "app.py"
+) -> Iterator[str]:
+    """Start the app (or another ``script``) on a free port (``page_args`` go to the page,
+    after ``--``); stop it and its children whatever happens."""
     port = free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     log = open(log_dir / "server.log", "w")  # noqa: SIM115
@@ -59,7 +61,7 @@ def _serve(log_dir: Path, page_args: Sequence[str] = ()) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            str(script),
             "--server.headless",
             "true",
             "--server.port",
@@ -436,8 +438,8 @@ def _one_run(page: Any) -> Iterator[None]:
 def _settle(page: Any) -> None:
     """Wait until no script run is going on and none has started for a second.
 
-    A new map reports its view once drawn, which starts a run of its own; a button clicked
-    while that run is on its way can be lost (Streamlit), so the page is let go quiet first.
+    A new map reports its view once drawn, which starts a run of its own: what a test reads
+    before that run has drawn the page may be the old page.
     """
     page.wait_for_function(
         """() => {
@@ -559,4 +561,48 @@ def test_two_browser_sessions_edit_one_directory(browser: Any, tmp_path_factory)
     finally:
         for context in contexts:
             context.close()
+        server.close()
+
+
+PRESS_RACE_PAGE = """
+import time
+import streamlit as st
+from geo.app import presses
+ss = st.session_state
+ss.setdefault("acted", 0)
+st.text_input("Other input", key="other")
+for step in range(8):  # a slow page: the run a press starts is still on its way...
+    st.caption(f"step {step}")
+    time.sleep(0.15)
+if presses.button(st, "Press", key="press"):
+    ss["acted"] += 1
+presses.forget(ss)
+st.write(f"acted on {ss['acted']} presses")
+"""
+
+
+def test_a_press_survives_the_run_another_input_cuts_short(offline_page, tmp_path_factory) -> None:
+    """...when another input asks for a run (here a box that loses its focus; in the app, a
+    new map reporting its view), Streamlit starts again without the press: a plain
+    ``st.button`` acts on none of these presses (measured with this page)."""
+    page, _ = offline_page
+    script = tmp_path_factory.mktemp("race") / "press_race.py"
+    script.write_text(PRESS_RACE_PAGE, encoding="utf-8")
+    server = _serve(script.parent, script=script)
+    url = next(server)
+    try:
+        page.add_init_script(COUNT_RUNS)
+        page.goto(url)
+        page.get_by_text("acted on 0 presses").wait_for(timeout=WAIT_MS)
+        presses = 2
+        for n in range(presses):
+            _settle(page)
+            before = page.evaluate("() => window.__pmRuns")
+            page.get_by_role("button", name="Press").click()
+            page.wait_for_function(f"() => window.__pmRuns > {before}", timeout=WAIT_MS)
+            box = page.get_by_label("Other input")
+            box.fill(f"typed {n}")
+            box.press("Enter")  # a new run, asked for while the press's run is on its way
+        page.get_by_text(f"acted on {presses} presses").wait_for(timeout=WAIT_MS)
+    finally:
         server.close()

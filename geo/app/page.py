@@ -30,6 +30,7 @@ from geo.app import (
     page_panels,
     page_sidebar,
     page_steps,
+    presses,
 )
 from geo.app import state as app_state
 from geo.app import uploads as app_uploads
@@ -200,3 +201,4 @@ def main(static_dir: Path) -> None:
         steps = {page_panels.map_key(shown, s): s for s in mapcache.neighbours(state, days)}
         page_steps.prepare_maps(steps, dataset, *served, shown.editable)
     ss["_drawn_map"] = drawn
+    presses.forget(ss)  # the end of a whole run: a press it did not reach is old

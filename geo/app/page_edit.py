@@ -16,7 +16,7 @@ from typing import Any
 
 import streamlit as st
 
-from geo.app import editing, page_history
+from geo.app import editing, page_history, presses
 from geo.app import state as app_state
 from geo.data import edits, history, locking, workspace
 from geo.data.positions import PositionError, parse_position
@@ -50,7 +50,7 @@ def directory_box(ss: MutableMapping[str, Any], directory: Path | None) -> None:
         target = st.text_input(
             "Edit a copy in", key="copy_target", placeholder="/path/to/new/directory"
         )
-        if st.form_submit_button("Edit a copy"):
+        if presses.button(st, "Edit a copy", key="copy_submit", form=True):
             try:
                 made = workspace.copy_default(Path(target).expanduser()) if target else None
             except (FileExistsError, OSError) as error:
@@ -132,7 +132,7 @@ def _position(ss: MutableMapping[str, Any], prefix: str, required: bool = True) 
         placeholder="12.1, -68.9   or   12°06'N 68°54'W   or   19PEP108376",
     )
     picking = ss.get(PICK) == prefix
-    if right.button("Cancel pick" if picking else "Pick on the map", key=f"{prefix}pick"):
+    if presses.button(right, "Cancel pick" if picking else "Pick on the map", key=f"{prefix}pick"):
         ss[PICK] = None if picking else prefix
         ss["_pick_from"] = (ss.get("map") or {}).get("last_clicked")
         st.rerun()
@@ -211,7 +211,7 @@ def _add_form(ss: MutableMapping[str, Any], directory: Path, sources: list[str])
     at = _position(ss, prefix)
     values = _field_widgets(ss, prefix, layer, sources)
     _problems(ss, prefix, "")
-    if st.button("Add the report", key="add_submit", type="primary"):
+    if presses.button(st, "Add the report", key="add_submit", type="primary"):
         if at is None:
             ss[_PROBLEMS] = {prefix: {"geometry": ["give a position"]}}
             st.rerun()
@@ -236,7 +236,7 @@ def _new_source(ss: MutableMapping[str, Any], directory: Path) -> None:
             "published": st.date_input("published", value=None),
             "url": st.text_input("url"),
         }
-        if st.form_submit_button("Add the source"):
+        if presses.button(st, "Add the source", key="src_submit", form=True):
             prefix = "src_"
             _run(
                 ss,
@@ -277,7 +277,7 @@ def _selected_actions(ss: MutableMapping[str, Any], directory: Path, sources: li
         if found.layer in ("assets", "strikes"):
             at = _position(ss, "new_")
             observed = st.date_input("observed *", key="new_observed", value=None)
-            if st.button("Add the new report", key="new_submit", type="primary"):
+            if presses.button(st, "Add the new report", key="new_submit", type="primary"):
                 if at is None or observed is None:
                     ss[_PROBLEMS] = {"new_": {"": ["give a position and a date"]}}
                 else:
@@ -299,7 +299,7 @@ def _selected_actions(ss: MutableMapping[str, Any], directory: Path, sources: li
         at = _position(ss, prefix, required=False)
         values = _field_widgets(ss, prefix, found.layer, sources)
         _problems(ss, prefix, "")
-        if st.button("Save the changes", key="upd_submit", type="primary"):
+        if presses.button(st, "Save the changes", key="upd_submit", type="primary"):
             changes = editing.changed_properties(props, values)
             _run(
                 ss,
@@ -316,7 +316,7 @@ def _selected_actions(ss: MutableMapping[str, Any], directory: Path, sources: li
             st.rerun()
     with retire_tab:
         until = st.date_input("Held until *", key="ret_until", value=None)
-        if st.button("Retire", key="ret_submit") and until is not None:
+        if presses.button(st, "Retire", key="ret_submit") and until is not None:
             _run(
                 ss,
                 "ret_",
@@ -327,7 +327,7 @@ def _selected_actions(ss: MutableMapping[str, Any], directory: Path, sources: li
         _problems(ss, "ret_", "")
     with delete_tab:
         sure = st.checkbox("Yes, delete this report", key="del_sure")
-        if st.button("Delete", key="del_submit", disabled=not sure):
+        if presses.button(st, "Delete", key="del_submit", disabled=not sure):
             _run(
                 ss,
                 "del_",

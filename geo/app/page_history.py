@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from geo.app import editing
+from geo.app import editing, presses
 from geo.app import uploads as app_uploads
 from geo.data import importing
 from geo.web.escape import markdown_text
@@ -22,7 +22,7 @@ from geo.web.escape import markdown_text
 def history(directory: Path, undo: Callable[[bool], None]) -> None:
     """The changes, newest first, under "Undo last change" (``undo(pressed)`` runs it)."""
     rows, problems = editing.history_rows(directory)
-    undo(st.button("Undo last change", key="undo", disabled=rows.empty))
+    undo(presses.button(st, "Undo last change", key="undo", disabled=rows.empty))
     for problem in problems:
         st.warning(markdown_text(problem))
     st.dataframe(rows, hide_index=True, width="stretch", key="history_table")
@@ -48,7 +48,7 @@ def import_files(ss: MutableMapping[str, Any], directory: Path, sources: list[st
         key="import_set",
         placeholder="confidence=reported\ncategory=ship\nuncertainty_km=10",
     )
-    if st.button("Import", key="import_submit", disabled=not files):
+    if presses.button(st, "Import", key="import_submit", disabled=not files):
         try:
             result = importing.import_features(
                 [(f.name, f.getvalue()) for f in files or []],

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.app import clicks, mapcache, page_compare, page_steps, webmap
+from geo.app import clicks, mapcache, page_compare, page_steps, presses, webmap
 from geo.app import details as app_details
 from geo.app import state as app_state
 from geo.app import uploads as app_uploads
@@ -283,7 +283,8 @@ def _downloads(shown: Shown, ss: MutableMapping[str, Any]) -> None:
         "application/geo+json",
         key="dl_geojson",
     )
-    if st.button(
+    if presses.button(
+        st,
         "Make a PNG of this view",
         key="make_png",
         help="A briefing slide of the area on the map, drawn in headless Chromium.",
