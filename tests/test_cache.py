@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import time
 from pathlib import Path
@@ -15,7 +16,16 @@ from geo.web import basemaps, payload, placenames, symbols
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty folder in place of the shipped results (tests/test_prepared.py checks those)."""
+    folder = tmp_path / "prepared"
+    folder.mkdir()
+    monkeypatch.setattr(cache, "prepared_dir", lambda: folder)
+    return folder
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared: Path) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("POSTUREMAP_CACHE_DIR", str(folder))
     return folder
@@ -78,8 +88,26 @@ def test_a_damaged_file_is_made_again(cache_dir: Path, damage: bytes) -> None:
     assert square(3) == {"x": 3, "square": [9]} and len(calls) == 2  # written again
 
 
+@pytest.mark.parametrize("damage", [None, b"", b"not gzip", gzip.compress(b"{not json")])
+def test_a_shipped_result_is_read_when_the_cache_has_none(
+    cache_dir: Path, prepared: Path, damage: bytes | None
+) -> None:
+    square, _ = counted("sq", ["1"])
+    square(3)
+    (made,) = cache_dir.glob("sq-*.json")
+    shipped = prepared / f"{made.name}.gz"
+    shipped.write_bytes(gzip.compress(made.read_bytes()) if damage is None else damage)
+    made.unlink()
+    fresh, calls = counted("sq", ["1"])  # a fresh install: an empty cache, shipped results
+    assert fresh(3) == {"x": 3, "square": [9]}
+    assert calls == ([] if damage is None else [3])
+    # Made from anything else (another version), a shipped result is not read.
+    other, other_calls = counted("sq", ["2"])
+    assert other(3) == {"x": 3, "square": [9]} and other_calls == [3]
+
+
 def test_an_unusable_cache_folder_is_no_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prepared: Path
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")

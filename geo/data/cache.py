@@ -10,16 +10,23 @@ new file, so a stale result is never read; the oldest files of a kind are remove
 
 A cache that cannot be read or written (a read-only home, a damaged file) is not an error:
 the result is made again, as if there were no cache.
+
+A fresh install has an empty cache, so posturemap ships, gzipped, the results the default
+data set's first page makes (:func:`prepared_dir`, written by ``python -m geo.app.prepare``).
+They are found under the same names, so they too are read only when the code, the versions
+and the arguments they were made from are those of this install.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import hashlib
 import inspect
 import json
 import os
+import zlib
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -32,6 +39,8 @@ T = TypeVar("T")
 KEEP_FILES = 16
 """How many results of one kind stay on disk by default, the most recently written."""
 
+_MADE_FROM: dict[str, Callable[[], str]] = {}  # kind -> its made_from, for made_from_now()
+
 
 def cache_dir() -> Path:
     """Where results are kept: ``$POSTUREMAP_CACHE_DIR``, else ``$XDG_CACHE_HOME/posturemap``
@@ -41,6 +50,17 @@ def cache_dir() -> Path:
         return Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "posturemap"
+
+
+def prepared_dir() -> Path:
+    """Where the shipped results are: ``$POSTUREMAP_PREPARED_DIR``, else ``prepared/`` beside
+    this module (package data)."""
+    return Path(os.environ.get("POSTUREMAP_PREPARED_DIR") or Path(__file__).with_name("prepared"))
+
+
+def made_from_now() -> dict[str, str]:
+    """What each kind of result is made from in this install (versions, digests, settings)."""
+    return {kind: made_from() for kind, made_from in sorted(_MADE_FROM.items())}
 
 
 @functools.lru_cache(maxsize=8)
@@ -99,13 +119,17 @@ def json_cached(
     def decorate(make: Callable[..., T]) -> Callable[..., T]:
         sources = "".join(inspect.getsource(f) for f in (make, *helpers))
         code = hashlib.sha256(sources.encode()).hexdigest()[:12]
+        _MADE_FROM[kind] = made_from
 
         @functools.wraps(make)
         def cached(*args: Any) -> T:
             key = json.dumps([kind, code, made_from(), args], separators=(",", ":"))
-            path = cache_dir() / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.json"
+            name = f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.json"
+            path = cache_dir() / name
             with contextlib.suppress(OSError, ValueError):
                 return json.loads(path.read_bytes())
+            with contextlib.suppress(OSError, ValueError, EOFError, zlib.error):
+                return json.loads(gzip.decompress((prepared_dir() / f"{name}.gz").read_bytes()))
             value = make(*args)
             with contextlib.suppress(OSError):
                 atomic_write_text(path, json.dumps(value, separators=(",", ":")))
