@@ -463,6 +463,8 @@ def test_add_a_report_by_clicking_the_map_then_undo(offline_page, app_url, tmp_p
     # press is kept (geo.app.presses).
     page.get_by_role("button", name="Pick on the map").click(timeout=WAIT_MS)
     page.get_by_text("Click the map where the report is.").wait_for(timeout=WAIT_MS)
+    settled_frame(page)  # the new data's map drawn, and its own run over: the one to click
+    _settle(page)
     frame = page.locator(MAP_FRAME)
     frame.scroll_into_view_if_needed()
     box = frame.bounding_box()
