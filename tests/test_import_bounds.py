@@ -8,11 +8,13 @@ raising the bound lets the same file through.
 from __future__ import annotations
 
 import gzip
+import json
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.factories import valid_layers, write_dataset
 from tests.synthetic_pings import import_args, write_layout
 from tests.test_imports import KML, SETTINGS, SHIPS_CSV
 
@@ -97,3 +99,32 @@ def test_tracks_messages_name_parameters_and_the_cli_its_flags(tmp_path: Path, r
     out = tmp_path / "d" / "tracks.geojson"
     code, _, stderr = run_cli(*import_args([path], out, "--asset-id-col", "unit"))
     assert code == 1 and "--time-col" in stderr and "`" not in stderr
+
+
+@pytest.mark.parametrize("append", [False, True])
+def test_tracks_import_refuses_a_file_of_the_directory_past_the_bound(
+    tmp_path: Path, run_cli, append: bool
+) -> None:
+    """DIR's own files are read whole, to keep the new tracks' ids off the ids there: one
+    past the bound is refused, named, with the option; nothing is written."""
+    pings = write_layout("plain", "csv", tmp_path, count=12)
+    layers = valid_layers()
+    if not append:
+        del layers["tracks"]
+    big = "tracks" if append else "assets"  # appending reads the tracks file itself too
+    layers[big] = json.dumps(layers[big]) + " " * 5000
+    work = write_dataset(tmp_path / "d", layers)
+    out = work / "tracks.geojson"
+    before = {p.name: p.read_bytes() for p in work.iterdir()}
+    assert pings.stat().st_size < 1049  # the pings pass the bound, the padded layer does not
+    more = ["--source", "src-a", "--max-file-mb", SMALL, *(["--append"] * append)]
+    code, stdout, stderr = run_cli(*import_args([pings], out, *more))
+    assert code == 1, stdout
+    assert HINT in stderr and "Traceback" not in stderr
+    assert str(work / f"{big}.geojson") in stderr and "the limit is" in stderr
+    after = {p.name: p.read_bytes() for p in work.iterdir() if p.name != ".posturemap.lock"}
+    assert after == before
+    more[3] = "2"
+    code, stdout, stderr = run_cli(*import_args([pings], out, *more))
+    assert code == 0, stderr
+    assert out.read_bytes() != before.get("tracks.geojson")

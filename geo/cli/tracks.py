@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from geo.cli.common import MaxFileOption, err, fail, file_bytes, out, problem_line
+from geo.cli.common import MAX_FILE_MB, err, fail, file_bytes, out, problem_line
 from geo.tracks.content import LIMITS
 from geo.tracks.layouts import PARAMETERS, parameter
 
 PING_FILE_MB = LIMITS.max_bytes / 2**20
-"""The default ``--max-file-mb`` of ``tracks import``: ping logs are big, and streamed."""
+"""The default ``--max-file-mb`` of ``tracks import`` for ping files: big, and streamed."""
 FLAGS = {
     "source": "--source",
     "id_column": "--asset-id-col",
@@ -86,7 +86,16 @@ def tracks_import(
             "its own source; legs already there are not added again.",
         ),
     ] = False,
-    max_file_mb: MaxFileOption = PING_FILE_MB,
+    max_file_mb: Annotated[
+        float | None,
+        typer.Option(
+            "--max-file-mb",
+            min=0.001,
+            show_default=False,
+            help=f"Largest file read, in MB (a safety bound): ping files (default "
+            f"{PING_FILE_MB:,.0f}) and DIR's own files, read whole (default {MAX_FILE_MB:g}).",
+        ),
+    ] = None,
 ) -> None:
     """Turn flight/ship tracker pings into tracks (one feature per leg) in DIR/tracks.geojson."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -145,14 +154,15 @@ def tracks_import(
                 append=append,
                 on_bytes=lambda n: bar.advance(reading, n),
                 stage=stage,
-                max_bytes=file_bytes(max_file_mb),
+                max_bytes=file_bytes(max_file_mb or PING_FILE_MB),
+                layer_max_bytes=file_bytes(max_file_mb) if max_file_mb else None,
             )
         except PingError as error:
             raise fail(problem_line(worded(str(error)))) from None
         except importer.SourceError as error:
             raise fail(worded(str(error)), 2) from None
         except importer.TargetError as error:
-            raise fail(str(error)) from None
+            raise fail(problem_line(str(error))) from None
         except FileExistsError:
             raise fail(f"{out_file} exists; use --force to replace it") from None
     for name, layout in result.pings.layouts:

@@ -20,11 +20,13 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data import locking, reading, writing
+from geo.data.files import too_large
 from geo.data.importing import record_adds
 from geo.data.paths import default_data_dir
 from geo.data.rowfeatures import content_key
+from geo.data.schema import MAX_FILE_BYTES
 from geo.tracks.features import slug
-from geo.tracks.importer import ImportResult, SourceError, new_source_record
+from geo.tracks.importer import ImportResult, SourceError, TargetError, new_source_record
 from geo.tracks.layouts import parameter
 from geo.tracks.legs import DEFAULT_TOLERANCE_M, Stage, Thresholds, TrackReport, build_tracks
 from geo.tracks.pings import BadPings, Pings
@@ -39,6 +41,7 @@ def append_tracks(
     thresholds: dict[str, Thresholds] | None = None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     stage: Stage | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
 ) -> ImportResult:
     """Build the legs of each ping file and append the new ones to ``out``.
 
@@ -54,6 +57,8 @@ def append_tracks(
         The directory's other layers and sources, as read.
     thresholds, tolerance_m, stage
         As for :func:`geo.tracks.legs.build_tracks`.
+    max_bytes : int
+        Largest ``out`` or ``sources.json`` read (they are read whole).
 
     Returns
     -------
@@ -64,6 +69,8 @@ def append_tracks(
     SourceError
         ``source`` is not in ``sources.json``, ``out`` or ``sources.json`` is unreadable, or
         ``out`` is in the bundled default data set.
+    TargetError
+        ``out`` or ``sources.json`` is past ``max_bytes``.
     geo.data.locking.Busy
         When another writer holds the directory's lock too long.
     """
@@ -73,9 +80,9 @@ def append_tracks(
             "(python -m geo init DIR) and append to the copy"
         )
     if not out.parent.is_dir():  # a new directory: no other writer to wait for
-        return _append(pings, out, source, dataset, thresholds, tolerance_m, stage)
+        return _append(pings, out, source, dataset, thresholds, tolerance_m, stage, max_bytes)
     with locking.locked(out.parent):  # one writer at a time, as the editing commands
-        return _append(pings, out, source, dataset, thresholds, tolerance_m, stage)
+        return _append(pings, out, source, dataset, thresholds, tolerance_m, stage, max_bytes)
 
 
 def _append(
@@ -86,10 +93,11 @@ def _append(
     thresholds: dict[str, Thresholds] | None,
     tolerance_m: float,
     stage: Stage | None,
+    max_bytes: int,
 ) -> ImportResult:
     sources_file = out.parent / "sources.json"
-    old_tracks = _read_json(out, dict)
-    old_sources = _read_json(sources_file, list)
+    old_tracks = _read_json(out, dict, max_bytes)
+    old_sources = _read_json(sources_file, list, max_bytes)
     existing = list(old_tracks.get("features") or []) if old_tracks else []
     records = list(old_sources or [])
     known = {r.get("id") for r in records if isinstance(r, dict)}
@@ -152,9 +160,12 @@ def _append(
     return result
 
 
-def _read_json(path: Path, kind: type) -> Any:
+def _read_json(path: Path, kind: type, max_bytes: int) -> Any:
     if not path.exists():
         return None
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise TargetError(f"{path}: {too_large(size, max_bytes)}")
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as error:

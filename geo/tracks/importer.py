@@ -19,7 +19,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.data import reading, writing
-from geo.data.files import columnar_layer, columnar_refusal
+from geo.data.files import TOO_LARGE, columnar_layer, columnar_refusal
+from geo.data.schema import MAX_FILE_BYTES
 from geo.tracks.features import slug
 from geo.tracks.layouts import parameter
 from geo.tracks.legs import DEFAULT_TOLERANCE_M, Stage, Thresholds, TrackReport, build_tracks
@@ -188,6 +189,7 @@ def import_tracks(
     on_bytes: Callable[[int], None] | None = None,
     stage: Stage | None = None,
     max_bytes: int | None = None,
+    layer_max_bytes: int | None = None,
 ) -> ImportResult:
     """Read ping files, build tracks and write ``DIR/tracks.geojson`` (the ``tracks import``).
 
@@ -221,6 +223,10 @@ def import_tracks(
     max_bytes : int, optional
         Largest ping file, or content once decompressed (see
         :func:`geo.tracks.readers.read_file`).
+    layer_max_bytes : int, optional
+        Largest file of ``DIR`` read (default :data:`~geo.data.schema.MAX_FILE_BYTES`): its
+        layers, its ``sources.json`` and, to append, ``out``. One past it is refused
+        (:class:`TargetError`): the new tracks' ids could clash with ids in it.
 
     Returns
     -------
@@ -233,7 +239,8 @@ def import_tracks(
     SourceError
         ``source`` is not usable.
     TargetError
-        The directory's tracks layer is GeoParquet or FlatGeobuf (never rewritten).
+        The directory's tracks layer is GeoParquet or FlatGeobuf (never rewritten), or one
+        of its layers is past ``layer_max_bytes``.
     FileExistsError
         ``out`` exists and ``force`` is False.
     """
@@ -250,7 +257,10 @@ def import_tracks(
         for layer in ("bases", "assets", "strikes", "places")
     ]
     present = [path for path in [*others, sources_file] if path.exists()]
-    dataset = reading.load(present) if present else None
+    dataset = reading.load(present, max_file_bytes=layer_max_bytes) if present else None
+    unread = [p for p in (dataset.problems if dataset else []) if TOO_LARGE in p.message]
+    if unread:  # its ids are unknown, and a new track's id could be one of them
+        raise TargetError(f"cannot check the new tracks' ids against {unread[0]}")
 
     pings = read_pings(
         paths,
@@ -274,6 +284,7 @@ def import_tracks(
             thresholds=thresholds,
             tolerance_m=tolerance_m,
             stage=stage,
+            max_bytes=layer_max_bytes or MAX_FILE_BYTES,
         )
     try:
         source_id, record = source_for_import(
