@@ -88,7 +88,11 @@ def test_a_damaged_file_is_made_again(cache_dir: Path, damage: bytes) -> None:
     assert square(3) == {"x": 3, "square": [9]} and len(calls) == 2  # written again
 
 
-@pytest.mark.parametrize("damage", [None, b"", b"not gzip", gzip.compress(b"{not json")])
+@pytest.mark.parametrize(
+    "damage",
+    [None, b"", b"not gzip", gzip.compress(b"{not json", mtime=0)],
+    ids=["sound", "empty", "not gzip", "not json"],
+)
 def test_a_shipped_result_is_read_when_the_cache_has_none(
     cache_dir: Path, prepared: Path, damage: bytes | None
 ) -> None:
