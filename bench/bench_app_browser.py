@@ -38,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +71,8 @@ ISOLATED = """() => {
   }
   return best;
 }"""
+AWAY = re.compile(r"^(?!(http://(localhost|127\.0\.0\.1)[:/]|data:|blob:|about:))")
+"""Requests away from this machine (aborted: the benches run offline)."""
 COLUMNS = ("total", "server", "map", "KB", "new map", "reruns", "idle")
 
 
@@ -78,6 +80,39 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def _streamlit_server(checkout: Path, cold: bool) -> Iterator[int]:
+    """``streamlit run app.py`` in ``checkout`` on a free port, once it answers; its port.
+
+    ``cold``: the server's cache folder starts empty (a temporary one), as on a fresh install.
+    """
+    env = dict(os.environ)
+    if cold:
+        env["POSTUREMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="posturemap-cold-cache-")
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)),
+            *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
+        ],
+        cwd=checkout,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _map_frame(page: Any, timeout_s: float = 60) -> Any:
@@ -165,49 +200,17 @@ def main() -> None:
         help="as on a fresh install: the server's cache folder starts empty (a temporary one)",
     )
     args = parser.parse_args()
-    env = dict(os.environ)
-    if args.cold:
-        env["POSTUREMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="posturemap-cold-cache-")
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://localhost:{port}/?basemap=offline"
     rows: dict[str, list[dict[str, float]]] = {}
     blocked: list[str] = []
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with _streamlit_server(REPO, args.cold) as port:
+        url = f"http://localhost:{port}/?basemap=offline"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             # Only requests away from this machine are intercepted (and aborted): routing
             # every request through this process would add its own delay to each of the
             # page's ~100 files.
-            page.route(
-                re.compile(r"^(?!(http://(localhost|127\.0\.0\.1)[:/]|data:|blob:|about:))"),
-                lambda r: (blocked.append(r.request.url), r.abort()),
-            )
+            page.route(AWAY, lambda r: (blocked.append(r.request.url), r.abort()))
             page.add_init_script(WATCH)
             recorder = Recorder(page)
             page.goto("about:blank")
@@ -245,9 +248,6 @@ def main() -> None:
                     except Exception as error:
                         print(f"{name}: {type(error).__name__}: {error}", file=sys.stderr)
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     if blocked:
         print(f"requests away from this machine (aborted): {len(blocked)}", file=sys.stderr)
     print(f"{'step (medians, ms)':<32}" + "".join(f"{c:>9}" for c in COLUMNS) + f"{'max':>8}")

@@ -18,58 +18,30 @@ Prints, per checkout, every time, the median and the range, in seconds.
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_app_browser import CHROMIUM, REPO, _free_port, _map_frame
-
-AWAY = re.compile(r"^(?!(http://(localhost|127\.0\.0\.1)[:/]|data:|blob:|about:))")
+from bench_app_browser import AWAY, CHROMIUM, REPO, _map_frame, _streamlit_server
 
 
 def _first_page(browser: object, checkout: Path, cold: bool) -> float:
-    port = _free_port()
-    env = dict(os.environ)
-    if cold:
-        env["POSTUREMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="posturemap-cold-cache-")
-    server = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)),
-            *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
-        ],
-        cwd=checkout,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        context = browser.new_context(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
-        page = context.new_page()
-        page.route(AWAY, lambda route: route.abort())
-        start = time.monotonic()
-        page.goto(f"http://localhost:{port}/?basemap=offline")
-        _map_frame(page)
-        took = time.monotonic() - start
-        context.close()
-        return took
+        with _streamlit_server(checkout, cold) as port:
+            context = browser.new_context(viewport={"width": 1600, "height": 1000})  # type: ignore[attr-defined]
+            page = context.new_page()
+            page.route(AWAY, lambda route: route.abort())
+            start = time.monotonic()
+            page.goto(f"http://localhost:{port}/?basemap=offline")
+            _map_frame(page)
+            took = time.monotonic() - start
+            context.close()
+            return took
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         time.sleep(1)  # the port and the CPU free again
 
 
