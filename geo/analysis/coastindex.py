@@ -8,9 +8,9 @@ From Natural Earth 1:10m countries (offline, :func:`geo.analysis.naturalearth.co
   rectangles), so a point-in-country test touches one small piece.
 
 :func:`coast_index` loads it once per process from one cache file in
-:func:`geo.data.cache.cache_dir`, named
-by the *content* of the Natural Earth file and these parameters (:func:`cache_key`), so every
-install and every copy of the package share it; writing a new one removes the old ones. On
+:func:`geo.data.cache.cache_dir`, named by the *content* of the Natural Earth file and these
+parameters (:func:`cache_key`), so every install and every copy of the package share it;
+writing a new one removes the old ones. On
 a miss it is built (about 5 s) under a lock, so threads that ask at once build it once.
 Used by :mod:`geo.analysis.zones` (classifying points) and :mod:`geo.analysis.zonebands`
 (bands to draw).
